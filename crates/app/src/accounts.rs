@@ -1,0 +1,107 @@
+//! Accounts: creating administrators and checking passwords.
+
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use saring_domain::Phone;
+use saring_domain::access::{ApprovalStatus, Role};
+use saring_domain::api::ErrorCode;
+use saring_domain::user::{NewUser, User};
+use saring_store::StoreError;
+use saring_store::repo::users;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+pub const MIN_PASSWORD_LEN: usize = 8;
+pub const MAX_PASSWORD_LEN: usize = 128;
+
+/// A new administrator, as `saring admin create` gives it.
+pub struct CreateAdmin {
+    pub phone: Phone,
+    pub full_name: String,
+    pub password: SecretString,
+    pub super_admin: bool,
+}
+
+/// A person's name: trimmed, 2–100 characters, no control characters.
+pub fn validate_full_name(name: &str) -> AppResult<String> {
+    let name = name.trim();
+    let len = name.chars().count();
+    if !(2..=100).contains(&len) {
+        return Err(AppError::invalid("full_name", "Nama harus 2–100 karakter."));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "full_name",
+            "Nama berisi karakter yang tidak diizinkan.",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+pub fn validate_password(password: &SecretString) -> AppResult<()> {
+    let len = password.expose_secret().chars().count();
+    if !(MIN_PASSWORD_LEN..=MAX_PASSWORD_LEN).contains(&len) {
+        return Err(AppError::invalid(
+            "password",
+            format!("Kata sandi harus {MIN_PASSWORD_LEN}–{MAX_PASSWORD_LEN} karakter."),
+        ));
+    }
+    Ok(())
+}
+
+/// Argon2id PHC string with a random salt.
+pub fn hash_password(password: &SecretString) -> AppResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.expose_secret().as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
+}
+
+/// Constant-time check of a password against a stored PHC string; a malformed hash is a
+/// mismatch, never a panic.
+pub fn verify_password(password: &SecretString, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.expose_secret().as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// Creates an approved, active administrator (or super admin) who logs in with a password.
+pub async fn create_admin(app: &App, req: CreateAdmin) -> AppResult<User> {
+    let full_name = validate_full_name(&req.full_name)?;
+    validate_password(&req.password)?;
+    let new = NewUser {
+        phone: req.phone,
+        full_name,
+        blok: None,
+        kamar: None,
+        is_tamping: false,
+        tamping_type: None,
+        role: if req.super_admin {
+            Role::SuperAdmin
+        } else {
+            Role::Admin
+        },
+        approval_status: ApprovalStatus::Approved,
+        is_active: true,
+        password_hash: Some(hash_password(&req.password)?),
+        router_id: None,
+    };
+    match users::insert(app.db(), &new).await {
+        Ok(user) => {
+            tracing::info!(user_id = %user.id, role = user.role.as_str(), "administrator created");
+            Ok(user)
+        }
+        Err(StoreError::Conflict(_)) => Err(AppError::rejected(
+            ErrorCode::PhoneAlreadyRegistered,
+            format!("Nomor {} sudah terdaftar.", new.phone.local()),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

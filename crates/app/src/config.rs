@@ -1,0 +1,805 @@
+//! Configuration from environment variables.
+//!
+//! Names follow the reference's `.env` wherever it has one (`DATABASE_URL`, `JWT_SECRET_KEY`,
+//! `APP_TIMEZONE`, `MIKROTIK_*`, `MIDTRANS_*`…), and its alternative spellings are accepted
+//! as aliases (`MIKROTIK_USER` for `MIKROTIK_USERNAME`, `MIKROTIK_PROFILE_*` for
+//! `MIKROTIK_*_PROFILE`…). Every variable is declared once, here, with its default; the same
+//! declarations produce `saring config check`'s report, and a test keeps
+//! `docs/configuration.md` and `.env.example` in step with them.
+//!
+//! Booleans accept `true/false/1/0/yes/no/on/off` (any case); lists accept CSV or the
+//! reference's Python-style `['a', 'b']`. Every problem is reported at once, naming the
+//! variable.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use saring_domain::AppTz;
+use saring_domain::access::{PolicySettings, ProfileNames, StatusNames, parse_status_set};
+use saring_domain::quota::ExpiryStrategy;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Placeholder secrets used when none are configured: fine for the embedded demo,
+/// refused by `saring serve`.
+pub const DEV_SECRET: &str = "saring-dev-secret-change-me";
+
+/// How the process runs; production refuses unsafe defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `saring run`: one process, SQLite, simulator, console messenger, simulated payments.
+    Embedded,
+    /// `saring serve` / `saring worker`: real router, Redis, WhatsApp and Midtrans.
+    Production,
+}
+
+/// Which payment gateway to talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentGatewayKind {
+    Midtrans,
+    Simulated,
+}
+
+/// Midtrans Snap (hosted page) or Core API (our own QR/VA page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderMode {
+    Snap,
+    CoreApi,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub redis_url: Option<SecretString>,
+    pub log: LogConfig,
+    pub secrets: Secrets,
+    pub auth: AuthConfig,
+    pub app: AppConfig,
+    pub router: RouterEnv,
+    pub policy: PolicySettings,
+    pub quota: QuotaConfig,
+    pub payments: PaymentConfig,
+    pub whatsapp: WhatsAppConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    pub level: String,
+    pub json: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    /// Signs status-page and temporary-link tokens.
+    pub secret_key: SecretString,
+    /// Signs access JWTs (HS256).
+    pub jwt_secret_key: SecretString,
+    /// Encrypts secret settings and router passwords at rest.
+    pub encryption_key: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub access_token_minutes: i64,
+    pub refresh_token_days: i64,
+    pub refresh_reuse_grace_seconds: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub name: String,
+    pub timezone: AppTz,
+    pub public_base_url: Option<String>,
+    pub frontend_url: Option<String>,
+    pub demo_admin_password: Option<SecretString>,
+}
+
+/// The router named by `MIKROTIK_*` (upserted as the router called `default` at start).
+#[derive(Debug, Clone)]
+pub struct RouterEnv {
+    pub host: Option<String>,
+    pub port: u16,
+    pub username: String,
+    pub password: SecretString,
+    pub use_tls: bool,
+    pub tls_verify: bool,
+    /// PEM file of the CA that signed the router's certificate.
+    pub tls_ca_file: Option<String>,
+    /// SHA-256 of the router's certificate (hex, colons allowed), to pin it.
+    pub tls_fingerprint: Option<String>,
+    pub connect_timeout_seconds: u64,
+    pub operations_enabled: bool,
+    pub server_user: String,
+    pub server_komandan: String,
+    pub hotspot_cidrs: Vec<IpNet>,
+    pub send_limit_bytes_total: bool,
+    pub send_session_timeout: bool,
+    pub dhcp_static_lease_enabled: bool,
+    pub dhcp_lease_server_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuotaConfig {
+    pub expiry_strategy: ExpiryStrategy,
+    pub debt_limit_mb: i64,
+    pub sync_interval_seconds: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentConfig {
+    pub gateway: Option<PaymentGatewayKind>,
+    pub provider_mode: ProviderMode,
+    pub server_key: Option<SecretString>,
+    pub client_key: Option<String>,
+    pub is_production: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct WhatsAppConfig {
+    pub enabled: bool,
+    pub api_url: String,
+    pub api_key: Option<SecretString>,
+}
+
+/// One configuration problem, naming the variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: String,
+    pub message: String,
+}
+
+/// Where an effective value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Env,
+    Alias,
+    Default,
+}
+
+/// One line of `saring config check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub var: &'static str,
+    /// The effective value; secrets are masked.
+    pub value: String,
+    pub source: Source,
+    /// The alias the value was read from, if any.
+    pub from: Option<String>,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Env => "env",
+            Source::Alias => "alias",
+            Source::Default => "default",
+        })
+    }
+}
+
+/// Reads typed values and remembers what it read.
+struct Reader<'a> {
+    vars: &'a HashMap<String, String>,
+    entries: Vec<Entry>,
+    errors: Vec<ConfigError>,
+}
+
+impl<'a> Reader<'a> {
+    fn raw(
+        &mut self,
+        var: &'static str,
+        aliases: &[&'static str],
+    ) -> Option<(String, Source, Option<String>)> {
+        let non_empty = |name: &str| {
+            self.vars
+                .get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        if let Some(v) = non_empty(var) {
+            return Some((v, Source::Env, None));
+        }
+        aliases
+            .iter()
+            .find_map(|a| non_empty(a).map(|v| (v, Source::Alias, Some((*a).to_owned()))))
+    }
+
+    fn record(&mut self, var: &'static str, value: String, source: Source, from: Option<String>) {
+        self.entries.push(Entry {
+            var,
+            value,
+            source,
+            from,
+        });
+    }
+
+    fn error(&mut self, var: &str, message: impl Into<String>) {
+        self.errors.push(ConfigError {
+            var: var.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn parsed<T>(
+        &mut self,
+        var: &'static str,
+        aliases: &[&'static str],
+        default: T,
+        parse: impl Fn(&str) -> Result<T, String>,
+        show: impl Fn(&T) -> String,
+    ) -> T {
+        match self.raw(var, aliases) {
+            Some((raw, source, from)) => match parse(&raw) {
+                Ok(v) => {
+                    self.record(var, show(&v), source, from);
+                    v
+                }
+                Err(message) => {
+                    self.error(var, message);
+                    default
+                }
+            },
+            None => {
+                self.record(var, show(&default), Source::Default, None);
+                default
+            }
+        }
+    }
+
+    fn string(&mut self, var: &'static str, aliases: &[&'static str], default: &str) -> String {
+        self.parsed(
+            var,
+            aliases,
+            default.to_owned(),
+            |s| Ok(s.to_owned()),
+            Clone::clone,
+        )
+    }
+
+    fn opt_string(&mut self, var: &'static str, aliases: &[&'static str]) -> Option<String> {
+        self.parsed(
+            var,
+            aliases,
+            None,
+            |s| Ok(Some(s.to_owned())),
+            |v| v.clone().unwrap_or_else(|| "(unset)".into()),
+        )
+    }
+
+    fn secret(&mut self, var: &'static str, aliases: &[&'static str]) -> Option<SecretString> {
+        self.parsed(
+            var,
+            aliases,
+            None,
+            |s| Ok(Some(SecretString::from(s.to_owned()))),
+            |v| mask(v.as_ref()),
+        )
+    }
+
+    fn bool(&mut self, var: &'static str, aliases: &[&'static str], default: bool) -> bool {
+        self.parsed(var, aliases, default, parse_bool, |b| b.to_string())
+    }
+
+    fn int<T: FromStr + fmt::Display + PartialOrd + Copy>(
+        &mut self,
+        var: &'static str,
+        aliases: &[&'static str],
+        default: T,
+        min: T,
+        max: T,
+    ) -> T {
+        self.parsed(
+            var,
+            aliases,
+            default,
+            |s| match s.parse::<T>() {
+                Ok(v) if v >= min && v <= max => Ok(v),
+                Ok(_) => Err(format!("must be between {min} and {max}")),
+                Err(_) => Err(format!("{s:?} is not a whole number")),
+            },
+            |v| v.to_string(),
+        )
+    }
+}
+
+fn mask(secret: Option<&SecretString>) -> String {
+    match secret {
+        None => "(unset)".into(),
+        Some(s) if s.expose_secret() == DEV_SECRET => "(development default)".into(),
+        Some(s) => format!("******** ({} chars)", s.expose_secret().chars().count()),
+    }
+}
+
+/// `true/false/1/0/yes/no/on/off`, any case.
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "y" | "on" => Ok(true),
+        "false" | "0" | "no" | "n" | "off" => Ok(false),
+        _ => Err(format!("{s:?} is not a boolean (true/false)")),
+    }
+}
+
+/// CSV or the reference's `['a', "b"]` list syntax.
+pub fn parse_list(s: &str) -> Vec<String> {
+    let inner = s.trim().trim_start_matches('[').trim_end_matches(']');
+    inner
+        .split(',')
+        .map(|p| p.trim().trim_matches(['"', '\'']).trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn parse_cidrs(s: &str) -> Result<Vec<IpNet>, String> {
+    parse_list(s)
+        .iter()
+        .map(|c| {
+            IpNet::from_str(c)
+                .or_else(|_| c.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map(|n| n.trunc())
+                .map_err(|_| format!("{c:?} is not an IP network like 172.16.2.0/23"))
+        })
+        .collect()
+}
+
+fn show_list<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The hotspot range of the embedded simulator, also the default `HOTSPOT_CLIENT_IP_CIDRS`.
+pub const DEFAULT_HOTSPOT_CIDR: &str = "172.16.2.0/23";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_process_env(mode: Mode) -> Result<(Config, Vec<Entry>), Vec<ConfigError>> {
+        Self::from_vars(&std::env::vars().collect(), mode)
+    }
+
+    /// Reads a variable map (tests pass their own).
+    pub fn from_vars(
+        vars: &HashMap<String, String>,
+        mode: Mode,
+    ) -> Result<(Config, Vec<Entry>), Vec<ConfigError>> {
+        let mut r = Reader {
+            vars,
+            entries: Vec::new(),
+            errors: Vec::new(),
+        };
+        let config = read(&mut r, mode);
+        if mode == Mode::Production {
+            production_checks(&config, &mut r);
+        }
+        if r.errors.is_empty() {
+            Ok((config, r.entries))
+        } else {
+            Err(r.errors)
+        }
+    }
+}
+
+fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
+    let listen = r.parsed(
+        "SARING_LISTEN",
+        &[],
+        SocketAddr::from(([127, 0, 0, 1], 8080)),
+        |s| s.parse().map_err(|_| format!("{s:?} is not host:port")),
+        ToString::to_string,
+    );
+    let database_url = r.string("DATABASE_URL", &[], "sqlite://./data/saring.db?mode=rwc");
+    let redis_url = r.secret("REDIS_URL", &[]);
+    let log = LogConfig {
+        level: r.string("LOG_LEVEL", &["RUST_LOG"], "info"),
+        json: r.bool("LOG_FORMAT_JSON", &[], mode == Mode::Production),
+    };
+
+    let dev = || SecretString::from(DEV_SECRET.to_owned());
+    let secret_key = r.secret("SECRET_KEY", &[]).unwrap_or_else(dev);
+    let secrets = Secrets {
+        jwt_secret_key: r
+            .secret("JWT_SECRET_KEY", &[])
+            .unwrap_or_else(|| secret_key.clone()),
+        encryption_key: r
+            .secret("ENCRYPTION_KEY", &[])
+            .unwrap_or_else(|| secret_key.clone()),
+        secret_key,
+    };
+    let auth = AuthConfig {
+        access_token_minutes: r.int("JWT_ACCESS_TOKEN_EXPIRES_MINUTES", &[], 30, 1, 24 * 60),
+        refresh_token_days: r.int("REFRESH_TOKEN_EXPIRES_DAYS", &[], 30, 1, 365),
+        refresh_reuse_grace_seconds: r.int("REFRESH_TOKEN_REUSE_GRACE_SECONDS", &[], 5, 0, 60),
+    };
+    let app = AppConfig {
+        name: r.string("APP_NAME", &[], "Saring Hotspot"),
+        timezone: r.parsed(
+            "APP_TIMEZONE",
+            &[],
+            AppTz::default(),
+            |s| {
+                s.parse()
+                    .map_err(|e: saring_domain::time::UnknownTimezone| e.to_string())
+            },
+            ToString::to_string,
+        ),
+        public_base_url: r.opt_string("APP_PUBLIC_BASE_URL", &[]),
+        frontend_url: r.opt_string("FRONTEND_URL", &["APP_LINK_USER"]),
+        demo_admin_password: r.secret("SARING_DEMO_ADMIN_PASSWORD", &[]),
+    };
+    let default_cidrs = parse_cidrs(DEFAULT_HOTSPOT_CIDR).unwrap_or_default();
+    let router = RouterEnv {
+        host: r.opt_string("MIKROTIK_HOST", &[]),
+        port: r.parsed(
+            "MIKROTIK_PORT",
+            &[],
+            0u16,
+            |s| {
+                s.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("{s:?} is not a port (1-65535)"))
+            },
+            |p| {
+                if *p == 0 {
+                    "8728 (8729 with MIKROTIK_USE_SSL)".into()
+                } else {
+                    p.to_string()
+                }
+            },
+        ),
+        username: r.string("MIKROTIK_USERNAME", &["MIKROTIK_USER"], "admin"),
+        password: r
+            .secret("MIKROTIK_PASSWORD", &[])
+            .unwrap_or_else(|| SecretString::from(String::new())),
+        use_tls: r.bool("MIKROTIK_USE_SSL", &["MIKROTIK_USE_TLS"], false),
+        tls_verify: r.bool("MIKROTIK_SSL_VERIFY", &[], true),
+        tls_ca_file: r.opt_string("MIKROTIK_SSL_CA_FILE", &[]),
+        tls_fingerprint: r.opt_string("MIKROTIK_SSL_FINGERPRINT", &[]),
+        connect_timeout_seconds: r.int("MIKROTIK_CONNECT_TIMEOUT_SECONDS", &[], 10, 1, 120),
+        operations_enabled: r.bool("ENABLE_MIKROTIK_OPERATIONS", &[], true),
+        server_user: r.string("MIKROTIK_DEFAULT_SERVER_USER", &[], "srv-user"),
+        server_komandan: r.string("MIKROTIK_DEFAULT_SERVER_KOMANDAN", &[], "srv-komandan"),
+        hotspot_cidrs: r.parsed(
+            "HOTSPOT_CLIENT_IP_CIDRS",
+            &["MIKROTIK_UNAUTHORIZED_CIDRS"],
+            default_cidrs,
+            parse_cidrs,
+            |v| show_list(v),
+        ),
+        send_limit_bytes_total: r.bool("MIKROTIK_SEND_LIMIT_BYTES_TOTAL", &[], true),
+        send_session_timeout: r.bool("MIKROTIK_SEND_SESSION_TIMEOUT", &[], true),
+        dhcp_static_lease_enabled: r.bool("MIKROTIK_DHCP_STATIC_LEASE_ENABLED", &[], false),
+        dhcp_lease_server_name: r.opt_string("MIKROTIK_DHCP_LEASE_SERVER_NAME", &[]),
+    };
+    let router = RouterEnv {
+        port: if router.port == 0 {
+            if router.use_tls { 8729 } else { 8728 }
+        } else {
+            router.port
+        },
+        ..router
+    };
+
+    let lists = StatusNames::default();
+    let profiles = ProfileNames::default();
+    let policy = PolicySettings {
+        fup_threshold_mb: r.int("QUOTA_FUP_THRESHOLD_MB", &[], 3072, 0, 10_000_000),
+        lists: StatusNames {
+            active: r.string("MIKROTIK_ADDRESS_LIST_ACTIVE", &[], &lists.active),
+            fup: r.string("MIKROTIK_ADDRESS_LIST_FUP", &[], &lists.fup),
+            habis: r.string("MIKROTIK_ADDRESS_LIST_HABIS", &[], &lists.habis),
+            expired: r.string("MIKROTIK_ADDRESS_LIST_EXPIRED", &[], &lists.expired),
+            inactive: r.string("MIKROTIK_ADDRESS_LIST_INACTIVE", &[], &lists.inactive),
+            blocked: r.string("MIKROTIK_ADDRESS_LIST_BLOCKED", &[], &lists.blocked),
+            unauthorized: r.string(
+                "MIKROTIK_ADDRESS_LIST_UNAUTHORIZED",
+                &[],
+                &lists.unauthorized,
+            ),
+        },
+        profiles: ProfileNames {
+            active: r.string(
+                "MIKROTIK_ACTIVE_PROFILE",
+                &["MIKROTIK_PROFILE_ACTIVE", "MIKROTIK_DEFAULT_PROFILE"],
+                &profiles.active,
+            ),
+            fup: r.string(
+                "MIKROTIK_FUP_PROFILE",
+                &["MIKROTIK_PROFILE_FUP"],
+                &profiles.fup,
+            ),
+            habis: r.string(
+                "MIKROTIK_HABIS_PROFILE",
+                &["MIKROTIK_PROFILE_HABIS"],
+                &profiles.habis,
+            ),
+            expired: r.string(
+                "MIKROTIK_EXPIRED_PROFILE",
+                &["MIKROTIK_PROFILE_EXPIRED"],
+                &profiles.expired,
+            ),
+            unlimited: r.string(
+                "MIKROTIK_UNLIMITED_PROFILE",
+                &["MIKROTIK_PROFILE_UNLIMITED"],
+                &profiles.unlimited,
+            ),
+            blocked: r.string(
+                "MIKROTIK_BLOCKED_PROFILE",
+                &["MIKROTIK_PROFILE_BLOCKED"],
+                &profiles.blocked,
+            ),
+            inactive: r.string(
+                "MIKROTIK_INACTIVE_PROFILE",
+                &["MIKROTIK_PROFILE_INACTIVE", "MIKROTIK_BLOCKED_PROFILE"],
+                &profiles.inactive,
+            ),
+        },
+        bypass_statuses: r.parsed(
+            "HOTSPOT_BYPASS_STATUSES",
+            &[],
+            saring_domain::access::default_bypass_statuses(),
+            |s| parse_status_set(s).map_err(|e| e.to_string()),
+            |set: &BTreeSet<_>| show_list(&set.iter().collect::<Vec<_>>()),
+        ),
+    };
+    let quota = QuotaConfig {
+        expiry_strategy: r.parsed(
+            "QUOTA_EXPIRY_STRATEGY",
+            &[],
+            ExpiryStrategy::default(),
+            |s| {
+                s.parse()
+                    .map_err(|e: saring_domain::quota::UnknownStrategy| e.to_string())
+            },
+            ToString::to_string,
+        ),
+        debt_limit_mb: r.int("QUOTA_DEBT_LIMIT_MB", &[], 0, 0, 10_000_000),
+        sync_interval_seconds: r.int("QUOTA_SYNC_INTERVAL_SECONDS", &[], 300, 60, 86_400),
+    };
+    let payments = PaymentConfig {
+        gateway: r.parsed(
+            "PAYMENT_GATEWAY",
+            &[],
+            None,
+            |s| match s.to_ascii_lowercase().as_str() {
+                "midtrans" => Ok(Some(PaymentGatewayKind::Midtrans)),
+                "simulated" => Ok(Some(PaymentGatewayKind::Simulated)),
+                _ => Err(format!("{s:?}: use midtrans or simulated")),
+            },
+            |v| match v {
+                None => "(simulated for `saring run`, midtrans for `saring serve`)".into(),
+                Some(PaymentGatewayKind::Midtrans) => "midtrans".into(),
+                Some(PaymentGatewayKind::Simulated) => "simulated".into(),
+            },
+        ),
+        provider_mode: r.parsed(
+            "PAYMENT_PROVIDER_MODE",
+            &[],
+            ProviderMode::Snap,
+            |s| match s.to_ascii_lowercase().as_str() {
+                "snap" => Ok(ProviderMode::Snap),
+                "core_api" | "core" => Ok(ProviderMode::CoreApi),
+                _ => Err(format!("{s:?}: use snap or core_api")),
+            },
+            |m| {
+                if *m == ProviderMode::Snap {
+                    "snap".into()
+                } else {
+                    "core_api".into()
+                }
+            },
+        ),
+        server_key: r.secret("MIDTRANS_SERVER_KEY", &[]),
+        client_key: r.opt_string("MIDTRANS_CLIENT_KEY", &[]),
+        is_production: r.bool("MIDTRANS_IS_PRODUCTION", &[], false),
+    };
+    let whatsapp = WhatsAppConfig {
+        enabled: r.bool("ENABLE_WHATSAPP_NOTIFICATIONS", &[], true),
+        api_url: r.string("WHATSAPP_API_URL", &[], "https://api.fonnte.com/send"),
+        api_key: r.secret("WHATSAPP_API_KEY", &[]),
+    };
+    Config {
+        listen,
+        database_url,
+        redis_url,
+        log,
+        secrets,
+        auth,
+        app,
+        router,
+        policy,
+        quota,
+        payments,
+        whatsapp,
+    }
+}
+
+fn production_checks(c: &Config, r: &mut Reader<'_>) {
+    for (var, secret) in [
+        ("SECRET_KEY", &c.secrets.secret_key),
+        ("JWT_SECRET_KEY", &c.secrets.jwt_secret_key),
+        ("ENCRYPTION_KEY", &c.secrets.encryption_key),
+    ] {
+        let s = secret.expose_secret();
+        if s == DEV_SECRET {
+            r.error(
+                var,
+                "must be set in production (the development default is refused)",
+            );
+        } else if s.len() < 32 {
+            r.error(var, "must be at least 32 characters in production");
+        }
+    }
+    if c.payments.gateway == Some(PaymentGatewayKind::Simulated) {
+        tracing::warn!("PAYMENT_GATEWAY=simulated in production: payments are not real");
+    }
+}
+
+impl Config {
+    /// The payment gateway this process uses: the simulated one in the embedded mode unless
+    /// `PAYMENT_GATEWAY` says otherwise; Midtrans in production.
+    pub fn payment_gateway(&self, mode: Mode) -> PaymentGatewayKind {
+        self.payments.gateway.unwrap_or(match mode {
+            Mode::Embedded => PaymentGatewayKind::Simulated,
+            Mode::Production => PaymentGatewayKind::Midtrans,
+        })
+    }
+}
+
+/// Every variable `Config` reads, with its aliases: the source of truth for the docs test.
+pub fn known_variables() -> Vec<&'static str> {
+    let (_, entries) = match Config::from_vars(&HashMap::new(), Mode::Embedded) {
+        Ok(ok) => ok,
+        Err(_) => return Vec::new(),
+    };
+    entries.into_iter().map(|e| e.var).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_the_reference_deployment_names() {
+        let (c, entries) = Config::from_vars(&HashMap::new(), Mode::Embedded).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.policy.lists.active, "klient_aktif");
+        assert_eq!(c.policy.profiles.blocked, "profile-blokir");
+        assert_eq!(c.router.server_user, "srv-user");
+        assert_eq!(c.router.port, 8728);
+        assert_eq!(c.app.timezone.name(), "Asia/Makassar");
+        assert_eq!(
+            c.router
+                .hotspot_cidrs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec!["172.16.2.0/23"]
+        );
+        assert!(entries.iter().all(|e| e.source == Source::Default));
+        assert_eq!(
+            c.payment_gateway(Mode::Embedded),
+            PaymentGatewayKind::Simulated
+        );
+        assert_eq!(
+            c.payment_gateway(Mode::Production),
+            PaymentGatewayKind::Midtrans
+        );
+    }
+
+    #[test]
+    fn aliases_and_reference_syntax() {
+        let (c, entries) = Config::from_vars(
+            &vars(&[
+                ("MIKROTIK_USER", "api"),
+                ("MIKROTIK_USE_SSL", "True"),
+                ("MIKROTIK_PROFILE_FUP", "lambat"),
+                (
+                    "MIKROTIK_UNAUTHORIZED_CIDRS",
+                    "['10.5.50.0/24', '10.6.0.9']",
+                ),
+                ("HOTSPOT_BYPASS_STATUSES", "[]"),
+                ("QUOTA_EXPIRY_STRATEGY", "reset_from_now"),
+                ("APP_TIMEZONE", "Asia/Jakarta"),
+            ]),
+            Mode::Embedded,
+        )
+        .unwrap();
+        assert_eq!(c.router.username, "api");
+        assert!(c.router.use_tls);
+        assert_eq!(c.router.port, 8729);
+        assert_eq!(c.policy.profiles.fup, "lambat");
+        assert_eq!(
+            c.router
+                .hotspot_cidrs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec!["10.5.50.0/24", "10.6.0.9/32"]
+        );
+        assert!(c.policy.bypass_statuses.is_empty());
+        assert_eq!(c.quota.expiry_strategy, ExpiryStrategy::ResetFromNow);
+        let user = entries
+            .iter()
+            .find(|e| e.var == "MIKROTIK_USERNAME")
+            .unwrap();
+        assert_eq!(
+            (user.source, user.from.as_deref()),
+            (Source::Alias, Some("MIKROTIK_USER"))
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_variable() {
+        let errors = Config::from_vars(
+            &vars(&[
+                ("MIKROTIK_PORT", "eighty"),
+                ("MIKROTIK_USE_SSL", "maybe"),
+                ("QUOTA_SYNC_INTERVAL_SECONDS", "5"),
+                ("HOTSPOT_CLIENT_IP_CIDRS", "10.0.0.0/33"),
+                ("APP_TIMEZONE", "Mars/Base"),
+            ]),
+            Mode::Embedded,
+        )
+        .unwrap_err();
+        let names: Vec<&str> = errors.iter().map(|e| e.var.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "APP_TIMEZONE",
+                "MIKROTIK_PORT",
+                "MIKROTIK_USE_SSL",
+                "HOTSPOT_CLIENT_IP_CIDRS",
+                "QUOTA_SYNC_INTERVAL_SECONDS"
+            ]
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_and_production_refuses_defaults() {
+        let (_, entries) = Config::from_vars(
+            &vars(&[("MIKROTIK_PASSWORD", "hunter2-router")]),
+            Mode::Embedded,
+        )
+        .unwrap();
+        let printed = format!("{entries:?}");
+        assert!(!printed.contains("hunter2"));
+        let errors = Config::from_vars(&HashMap::new(), Mode::Production).unwrap_err();
+        assert!(errors.iter().any(|e| e.var == "SECRET_KEY"));
+        let strong = "x".repeat(40);
+        assert!(Config::from_vars(&vars(&[("SECRET_KEY", &strong)]), Mode::Production).is_ok());
+        assert!(
+            Config::from_vars(
+                &vars(&[("SECRET_KEY", &strong), ("JWT_SECRET_KEY", "short")]),
+                Mode::Production
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn booleans_and_lists() {
+        for t in ["true", "TRUE", "1", "yes", "On"] {
+            assert_eq!(parse_bool(t), Ok(true));
+        }
+        for f in ["False", "0", "no", "off"] {
+            assert_eq!(parse_bool(f), Ok(false));
+        }
+        assert!(parse_bool("2").is_err());
+        assert_eq!(parse_list("['a', \"b\" ,c]"), ["a", "b", "c"]);
+        assert!(parse_list("[]").is_empty());
+        assert!(known_variables().contains(&"MIKROTIK_HOST"));
+    }
+}

@@ -1,0 +1,20 @@
+//! # saring-app
+//!
+//! Saring's use cases, the only place with business workflows: configuration, user and
+//! admin accounts, and (as later features land) OTP login, device binding, purchases,
+//! quota and policy sync. HTTP handlers (`saring-api`) and jobs (`saring-worker`) are thin:
+//! they parse input, call one function here, and map the result. Everything here is
+//! testable with SQLite + the in-memory KV + the RouterOS simulator, and the same tests run
+//! on PostgreSQL + Redis when `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set.
+
+pub mod config;
+pub mod context;
+pub mod error;
+
+pub use config::{Config, Mode};
+pub use context::App;
+pub use error::{AppError, AppResult};
+pub mod accounts;
+pub mod routers;
+#[cfg(feature = "testing")]
+pub mod testing;

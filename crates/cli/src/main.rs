@@ -1,0 +1,124 @@
+//! # saring
+//!
+//! The one binary: reads the configuration, wires the crates together and runs a subcommand
+//! (`run`, `serve`, `worker`, `migrate`, `config check`, `admin create`, `policy eval`,
+//! `routeros …`). Everything it does is a thin call into `saring-app` and friends.
+
+mod cmd_admin;
+mod cmd_config;
+mod cmd_migrate;
+mod cmd_policy;
+mod cmd_run;
+mod routeros_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "saring",
+    version,
+    about = "WiFi hotspot portal and billing for MikroTik routers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Embedded mode: API + worker + SPA + router simulator in one process (the demo).
+    Run(cmd_run::ServeArgs),
+    /// Production API server (PostgreSQL, Redis, real routers, Midtrans, WhatsApp).
+    Serve(cmd_run::ServeArgs),
+    /// Production background worker (quota sync, policy sync, scheduled jobs).
+    Worker,
+    /// Apply database migrations to DATABASE_URL.
+    Migrate,
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(cmd_config::ConfigCommand),
+    /// Manage administrator accounts.
+    #[command(subcommand)]
+    Admin(cmd_admin::AdminCommand),
+    /// Explain the access policy.
+    #[command(subcommand)]
+    Policy(cmd_policy::PolicyCommand),
+    /// Talk to a router (real or simulated), or run the RouterOS simulator.
+    Routeros(Box<routeros_cmd::RouterosArgs>),
+}
+
+fn init_tracing(default_level: &str, json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LOG_LEVEL")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let result = if json {
+        builder.json().try_init()
+    } else {
+        builder.compact().try_init()
+    };
+    if let Err(e) = result {
+        eprintln!("saring: could not set up logging: {e}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("saring: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let quiet = matches!(cli.command, Command::Policy(_) | Command::Config(_));
+    let json_logs = std::env::var("LOG_FORMAT_JSON")
+        .is_ok_and(|v| saring_app::config::parse_bool(&v).unwrap_or(false));
+    init_tracing(if quiet { "warn" } else { "info" }, json_logs);
+
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Run(args) => cmd_run::run(args).await,
+            Command::Serve(args) => cmd_run::serve(args).await,
+            Command::Worker => cmd_run::worker().await,
+            Command::Migrate => cmd_migrate::run().await,
+            Command::Config(c) => cmd_config::run(c),
+            Command::Admin(c) => cmd_admin::run(c).await,
+            Command::Policy(c) => cmd_policy::run(c),
+            Command::Routeros(args) => routeros_cmd::run(*args, resolve_router).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("saring: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--router NAME`: the router's connection settings from the database.
+async fn resolve_router(name: &str) -> anyhow::Result<saring_routeros::ConnectOptions> {
+    let config = load_config(saring_app::Mode::Embedded)?;
+    let app = saring_app::App::connect(config, saring_app::Mode::Embedded).await?;
+    Ok(saring_app::routers::options_by_name(&app, name).await?)
+}
+
+/// Loads the configuration for a mode, printing every problem found.
+pub fn load_config(mode: saring_app::Mode) -> anyhow::Result<saring_app::Config> {
+    match saring_app::Config::from_process_env(mode) {
+        Ok((config, _)) => Ok(config),
+        Err(errors) => {
+            let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+            anyhow::bail!("invalid configuration:\n{}", list.join("\n"))
+        }
+    }
+}
