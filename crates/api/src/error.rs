@@ -1,6 +1,6 @@
 //! Every error the API returns, as the reference's envelope with a fitting status code.
 
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError, UrlencodedError};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use saring_app::AppError;
@@ -83,6 +83,33 @@ fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
         _ => ApiError::new(ErrorCode::InvalidJson, "JSON tidak valid."),
     };
     api.into()
+}
+
+fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        UrlencodedError::Overflow { .. } => ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "Isi permintaan terlalu besar (maksimal {} KB).",
+                JSON_LIMIT_BYTES / 1024
+            ),
+        ),
+        UrlencodedError::Parse(e) => ApiError(AppError::Rejected(Box::new(
+            ErrorBody::new(
+                ErrorCode::ValidationFailed,
+                "Data yang dikirim tidak sesuai.",
+            )
+            .with_details(serde_json::json!([{ "msg": e.to_string() }])),
+        ))),
+        _ => ApiError::new(ErrorCode::BadRequest, "Isi formulir tidak valid."),
+    };
+    api.into()
+}
+
+pub fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(form_error)
 }
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {

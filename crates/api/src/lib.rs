@@ -6,9 +6,12 @@
 //! status code. Handlers parse input, call one use case and map the result; no business
 //! rule lives here, and nothing here talks to the database or the router directly.
 
+pub mod body;
 pub mod error;
 pub mod request_id;
 pub mod routes;
+pub mod session;
+pub mod spa;
 
 use std::net::TcpListener;
 
@@ -24,9 +27,11 @@ pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
 /// Registers every route and the extractor error handlers on an actix `ServiceConfig`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(error::json_config())
+        .app_data(error::form_config())
         .app_data(error::query_config())
         .app_data(error::path_config());
     routes::configure(cfg);
+    spa::configure(cfg, spa::SpaAssets::embedded());
     cfg.default_service(web::to(routes::not_found));
 }
 
@@ -36,6 +41,7 @@ pub fn serve(app: App, listener: TcpListener, workers: usize) -> std::io::Result
     let server = HttpServer::new(move || {
         HttpApp::new()
             .app_data(data.clone())
+            .wrap(session::SessionMiddleware)
             .wrap(request_id::RequestIdMiddleware)
             .configure(configure)
     })

@@ -105,3 +105,18 @@ pub async fn create_admin(app: &App, req: CreateAdmin) -> AppResult<User> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// A random 12-character password from an unambiguous alphabet (no 0/O, 1/l/I).
+pub fn generate_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// A user by id.
+pub async fn find_user(app: &App, id: saring_domain::ids::UserId) -> AppResult<Option<User>> {
+    Ok(users::find_by_id(app.db(), id).await?)
+}

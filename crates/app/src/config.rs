@@ -63,6 +63,65 @@ pub struct Config {
     pub quota: QuotaConfig,
     pub payments: PaymentConfig,
     pub whatsapp: WhatsAppConfig,
+    pub otp: OtpConfig,
+    pub devices: DeviceConfig,
+    pub grants: GrantConfig,
+    pub portal: PortalConfig,
+    pub telegram: TelegramConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct OtpConfig {
+    pub expire_seconds: u64,
+    pub cooldown_seconds: u64,
+    pub verify_max_attempts: u64,
+    pub verify_window_seconds: u64,
+    /// A code accepted for every user — honoured only by `saring run` (embedded mode).
+    pub bypass_code: Option<SecretString>,
+    pub session_token_seconds: u64,
+    pub status_token_seconds: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceConfig {
+    pub max_per_user: u32,
+    /// Minimum minutes between two replacements of a randomized-MAC device (0 = no limit).
+    pub change_cooldown_minutes: i64,
+    /// Hosts the hotspot's `link_login_only` may point at.
+    pub trusted_login_hosts: Vec<String>,
+}
+
+/// Quota and days granted when an account is approved.
+#[derive(Debug, Clone)]
+pub struct GrantConfig {
+    pub user_initial_quota_mb: i64,
+    pub user_initial_days: i64,
+    pub komandan_initial_quota_mb: i64,
+    pub komandan_initial_days: i64,
+    pub admin_initial_days: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    pub admin_whatsapp: Option<String>,
+    pub blok_options: Vec<String>,
+    pub kamar_options: Vec<String>,
+    pub tamping_options: Vec<String>,
+    pub maintenance_message: String,
+    /// Origins allowed to send cookie-authenticated writes (besides the portal's own).
+    pub csrf_trusted_origins: Vec<String>,
+    /// `Secure` flag on auth cookies (default: on for `saring serve`).
+    pub cookie_secure: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (loopback always is).
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TelegramConfig {
+    pub bot_token: Option<SecretString>,
+    pub bot_username: Option<String>,
+    pub webhook_secret: Option<SecretString>,
+    pub api_base_url: String,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +341,17 @@ impl<'a> Reader<'a> {
 
     fn bool(&mut self, var: &'static str, aliases: &[&'static str], default: bool) -> bool {
         self.parsed(var, aliases, default, parse_bool, |b| b.to_string())
+    }
+
+    fn list(&mut self, var: &'static str, default: &[&str]) -> Vec<String> {
+        let default = default.iter().map(|s| (*s).to_owned()).collect();
+        self.parsed(
+            var,
+            &[],
+            default,
+            |s| Ok(parse_list(s)),
+            |v: &Vec<String>| v.join(","),
+        )
     }
 
     fn int<T: FromStr + fmt::Display + PartialOrd + Copy>(
@@ -603,6 +673,75 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         api_url: r.string("WHATSAPP_API_URL", &[], "https://api.fonnte.com/send"),
         api_key: r.secret("WHATSAPP_API_KEY", &[]),
     };
+    let otp = OtpConfig {
+        expire_seconds: r.int("OTP_EXPIRE_SECONDS", &[], 300, 60, 3600),
+        cooldown_seconds: r.int("OTP_REQUEST_COOLDOWN_SECONDS", &[], 60, 0, 3600),
+        verify_max_attempts: r.int("OTP_VERIFY_MAX_ATTEMPTS", &[], 5, 1, 100),
+        verify_window_seconds: r.int("OTP_VERIFY_WINDOW_SECONDS", &[], 300, 60, 86_400),
+        bypass_code: r.secret("OTP_BYPASS_CODE", &[]),
+        session_token_seconds: r.int("SESSION_TOKEN_EXPIRE_SECONDS", &[], 120, 10, 3600),
+        status_token_seconds: r.int("STATUS_PAGE_TOKEN_MAX_AGE_SECONDS", &[], 300, 30, 86_400),
+    };
+    let devices = DeviceConfig {
+        max_per_user: r.int("MAX_DEVICES_PER_USER", &[], 3, 1, 50),
+        change_cooldown_minutes: r.int("DEVICE_CHANGE_COOLDOWN_MINUTES", &[], 0, 0, 7 * 24 * 60),
+        trusted_login_hosts: r.parsed(
+            "HOTSPOT_TRUSTED_LOGIN_HOSTS",
+            &[],
+            vec!["login.home.arpa".to_owned()],
+            |s| {
+                Ok(parse_list(s)
+                    .into_iter()
+                    .map(|h| h.to_ascii_lowercase())
+                    .collect())
+            },
+            |v| v.join(","),
+        ),
+    };
+    let grants = GrantConfig {
+        user_initial_quota_mb: r.int("USER_INITIAL_QUOTA_MB", &[], 0, 0, 10_000_000),
+        user_initial_days: r.int("USER_INITIAL_DURATION_DAYS", &[], 30, 0, 3650),
+        komandan_initial_quota_mb: r.int("KOMANDAN_INITIAL_QUOTA_MB", &[], 5120, 0, 10_000_000),
+        komandan_initial_days: r.int("KOMANDAN_INITIAL_DURATION_DAYS", &[], 30, 0, 3650),
+        admin_initial_days: r.int("ADMIN_INITIAL_DURATION_DAYS", &[], 365, 0, 36_500),
+    };
+    let portal = PortalConfig {
+        admin_whatsapp: r.opt_string("ADMIN_WHATSAPP", &["NUXT_PUBLIC_ADMIN_WHATSAPP"]),
+        blok_options: r.list("BLOK_OPTIONS", &["A", "B", "C", "D", "E", "F"]),
+        kamar_options: r.list(
+            "KAMAR_OPTIONS",
+            &[
+                "Kamar_1", "Kamar_2", "Kamar_3", "Kamar_4", "Kamar_5", "Kamar_6",
+            ],
+        ),
+        tamping_options: r.list(
+            "TAMPING_OPTIONS",
+            &[
+                "Tamping Dapur",
+                "Tamping Kebersihan",
+                "Tamping Kantor",
+                "Tamping Masjid",
+                "Tamping Perpustakaan",
+                "Tamping Lainnya",
+            ],
+        ),
+        maintenance_message: r.string(
+            "MAINTENANCE_MODE_MESSAGE",
+            &[],
+            "Aplikasi sedang dalam perbaikan. Kami akan segera kembali.",
+        ),
+        csrf_trusted_origins: r.list("CSRF_TRUSTED_ORIGINS", &[]),
+        cookie_secure: r.bool("AUTH_COOKIE_SECURE", &[], mode == Mode::Production),
+        trusted_proxies: r.parsed("TRUSTED_PROXY_CIDRS", &[], Vec::new(), parse_cidrs, |v| {
+            show_list(v)
+        }),
+    };
+    let telegram = TelegramConfig {
+        bot_token: r.secret("TELEGRAM_BOT_TOKEN", &[]),
+        bot_username: r.opt_string("TELEGRAM_BOT_USERNAME", &[]),
+        webhook_secret: r.secret("TELEGRAM_WEBHOOK_SECRET", &[]),
+        api_base_url: r.string("TELEGRAM_API_BASE_URL", &[], "https://api.telegram.org"),
+    };
     Config {
         listen,
         database_url,
@@ -616,6 +755,11 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         quota,
         payments,
         whatsapp,
+        otp,
+        devices,
+        grants,
+        portal,
+        telegram,
     }
 }
 

@@ -1,15 +1,18 @@
-//! The application context: configuration and handles to the database and the KV store,
-//! shared by the API, the worker and the CLI.
+//! The application context: configuration and handles to the database, the KV store, the
+//! routers, the messenger and the clock, shared by the API, the worker and the CLI.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use saring_gateways::messenger::{Messenger, Outbox};
 use saring_store::{DatabaseConnection, KvStore, SecretCipher, db};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Mode};
 use crate::error::AppResult;
+use crate::netpolicy::RouterHub;
 
 /// Cheap to clone; one per process.
 #[derive(Clone)]
@@ -23,11 +26,62 @@ struct Inner {
     db: DatabaseConnection,
     kv: KvStore,
     cipher: SecretCipher,
+    clock: Arc<dyn Clock>,
+    messenger: Arc<dyn Messenger>,
+    outbox: Option<Outbox>,
+    routers: RouterHub,
     started: Instant,
 }
 
+/// Builds an [`App`] from ready handles.
+pub struct AppBuilder {
+    config: Config,
+    mode: Mode,
+    db: DatabaseConnection,
+    kv: KvStore,
+    clock: Arc<dyn Clock>,
+    messenger: Option<Arc<dyn Messenger>>,
+}
+
+impl AppBuilder {
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    pub fn messenger(mut self, messenger: Arc<dyn Messenger>) -> Self {
+        self.messenger = Some(messenger);
+        self
+    }
+
+    pub fn build(self) -> AppResult<App> {
+        let cipher = SecretCipher::new(self.config.secrets.encryption_key.expose_secret())
+            .map_err(saring_store::StoreError::from)?;
+        let (messenger, outbox) = match self.messenger {
+            Some(m) => (m, None),
+            None => crate::notify::messenger_from_config(&self.config, self.mode)?,
+        };
+        let routers = RouterHub::new(&self.config);
+        Ok(App {
+            inner: Arc::new(Inner {
+                config: self.config,
+                mode: self.mode,
+                db: self.db,
+                kv: self.kv,
+                cipher,
+                clock: self.clock,
+                messenger,
+                outbox,
+                routers,
+                started: Instant::now(),
+            }),
+        })
+    }
+}
+
 impl App {
-    /// Connects to the configured database (and migrates it) and KV store.
+    /// Connects to the configured database (and migrates it) and KV store, and registers the
+    /// router named by `MIKROTIK_*`.
     pub async fn connect(config: Config, mode: Mode) -> AppResult<App> {
         let db = db::connect(&config.database_url).await?;
         db::migrate(&db).await?;
@@ -39,25 +93,20 @@ impl App {
             }
             None => KvStore::memory(),
         };
-        let app = App::new(config, mode, db, kv)?;
+        let app = App::builder(config, mode, db, kv).build()?;
         crate::routers::sync_default_router(&app).await?;
         Ok(app)
     }
 
-    /// Builds a context from ready handles (tests bring their own database and KV).
-    pub fn new(config: Config, mode: Mode, db: DatabaseConnection, kv: KvStore) -> AppResult<App> {
-        let cipher = SecretCipher::new(config.secrets.encryption_key.expose_secret())
-            .map_err(saring_store::StoreError::from)?;
-        Ok(App {
-            inner: Arc::new(Inner {
-                config,
-                mode,
-                db,
-                kv,
-                cipher,
-                started: Instant::now(),
-            }),
-        })
+    pub fn builder(config: Config, mode: Mode, db: DatabaseConnection, kv: KvStore) -> AppBuilder {
+        AppBuilder {
+            config,
+            mode,
+            db,
+            kv,
+            clock: Arc::new(SystemClock),
+            messenger: None,
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -78,6 +127,24 @@ impl App {
 
     pub fn cipher(&self) -> &SecretCipher {
         &self.inner.cipher
+    }
+
+    pub fn messenger(&self) -> &Arc<dyn Messenger> {
+        &self.inner.messenger
+    }
+
+    /// The console messenger's outbox (embedded mode only).
+    pub fn outbox(&self) -> Option<&Outbox> {
+        self.inner.outbox.as_ref()
+    }
+
+    pub fn routers(&self) -> &RouterHub {
+        &self.inner.routers
+    }
+
+    /// Now, by the app's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.clock.now()
     }
 
     /// Liveness of the database and the KV store.

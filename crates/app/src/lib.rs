@@ -9,12 +9,27 @@
 
 pub mod config;
 pub mod context;
+pub mod embedded;
 pub mod error;
 
 pub use config::{Config, Mode};
 pub use context::App;
 pub use error::{AppError, AppResult};
 pub mod accounts;
+pub mod admin_users;
+pub mod auth;
+pub mod clock;
+pub mod devices;
+pub mod me;
+pub mod netpolicy;
+pub mod notify;
+pub mod policysync;
+pub mod portal;
+pub mod present;
+pub mod ratelimit;
+pub mod registration;
 pub mod routers;
+pub mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tokens;

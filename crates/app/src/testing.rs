@@ -1,13 +1,21 @@
 //! Test support (feature `testing`): an [`App`] on a fresh database and KV store —
 //! SQLite + in-memory by default, PostgreSQL + Redis when `TEST_DATABASE_URL` /
-//! `TEST_REDIS_URL` are set (see `saring_store::testing`).
-#![allow(clippy::expect_used)]
+//! `TEST_REDIS_URL` are set (see `saring_store::testing`) — with a recording messenger,
+//! a settable clock and, on request, a RouterOS simulator registered as the default router.
+#![allow(clippy::expect_used, clippy::missing_panics_doc)]
 
 use std::collections::HashMap;
 use std::ops::Deref;
+use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use saring_domain::Phone;
+use saring_domain::router::{DEFAULT_ROUTER_NAME, RouterSpec};
+use saring_gateways::messenger::RecordingMessenger;
+use saring_routeros::sim::{SimHandle, Simulator};
 use saring_store::testing::{TestDb, TestKv};
 
+use crate::clock::ManualClock;
 use crate::config::{Config, Mode};
 use crate::context::App;
 
@@ -16,7 +24,14 @@ pub struct TestApp {
     pub app: App,
     pub db: TestDb,
     pub kv: TestKv,
+    pub messenger: Arc<RecordingMessenger>,
+    pub clock: Arc<ManualClock>,
+    /// The simulated router (see [`TestApp::with_router`]).
+    pub sim: Option<SimHandle>,
 }
+
+/// The simulator's API password in tests.
+pub const SIM_PASSWORD: &str = "sim-secret";
 
 impl TestApp {
     /// Embedded-mode defaults.
@@ -34,14 +49,109 @@ impl TestApp {
             Config::from_vars(&vars, Mode::Embedded).expect("test configuration is valid");
         let db = TestDb::new().await;
         let kv = TestKv::new().await;
-        let app = App::new(
+        let messenger = Arc::new(RecordingMessenger::new());
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        let app = App::builder(
             config,
             Mode::Embedded,
             db.conn().clone(),
             kv.store().clone(),
         )
+        .messenger(messenger.clone())
+        .clock(clock.clone())
+        .build()
         .expect("test app");
-        TestApp { app, db, kv }
+        TestApp {
+            app,
+            db,
+            kv,
+            messenger,
+            clock,
+            sim: None,
+        }
+    }
+
+    /// Adds a RouterOS simulator with `hosts` client devices (no random traffic), with the
+    /// policy's profiles and the role servers, registered as the default router.
+    pub async fn with_router(mut self, hosts: usize) -> Self {
+        let c = self.app.config().clone();
+        let p = &c.policy.profiles;
+        let mut builder = Simulator::builder()
+            .user("admin", SIM_PASSWORD)
+            .hosts(hosts)
+            .seed(7)
+            .server(&c.router.server_user)
+            .server(&c.router.server_komandan)
+            .ip_binding_duplicates(true);
+        let mut names = vec![
+            &p.active,
+            &p.fup,
+            &p.habis,
+            &p.expired,
+            &p.unlimited,
+            &p.blocked,
+            &p.inactive,
+        ];
+        names.dedup();
+        for n in names {
+            builder = builder.profile(n, None);
+        }
+        let sim = builder
+            .build()
+            .start("127.0.0.1:0")
+            .await
+            .expect("simulator starts");
+        let spec = RouterSpec {
+            name: DEFAULT_ROUTER_NAME.into(),
+            host: "127.0.0.1".into(),
+            port: sim.addr().port(),
+            use_tls: false,
+            tls_insecure: false,
+            tls_ca_pem: None,
+            tls_fingerprint_sha256: None,
+            username: "admin".into(),
+            password: SIM_PASSWORD.into(),
+            hotspot_server_names: vec![
+                c.router.server_user.clone(),
+                c.router.server_komandan.clone(),
+            ],
+            hotspot_client_cidrs: c
+                .router
+                .hotspot_cidrs
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            is_enabled: true,
+        };
+        saring_store::repo::routers::upsert(self.app.db(), self.app.cipher(), &spec, true)
+            .await
+            .expect("router registered");
+        self.sim = Some(sim);
+        self
+    }
+
+    pub fn sim(&self) -> &SimHandle {
+        self.sim
+            .as_ref()
+            .expect("TestApp::with_router was not called")
+    }
+
+    pub fn set_now(&self, t: DateTime<Utc>) {
+        self.clock.set(t);
+    }
+
+    /// The last 6-digit code sent to `phone`.
+    pub fn last_otp(&self, phone: &str) -> Option<String> {
+        let phone = Phone::parse(phone).ok()?;
+        let sent = self.messenger.sent_to(&phone);
+        sent.iter().rev().find_map(|m| {
+            let start = m.text.find('*')? + 1;
+            let code: String = m.text[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            (code.len() == 6).then_some(code)
+        })
     }
 }
 

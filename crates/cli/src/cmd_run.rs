@@ -15,6 +15,7 @@ pub struct ServeArgs {
 }
 
 async fn start(mode: Mode) -> anyhow::Result<App> {
+    saring_gateways::install_crypto_provider();
     let config = crate::load_config(mode)?;
     App::connect(config, mode)
         .await
@@ -59,15 +60,45 @@ async fn serve_until_stopped(
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
     let app = start(Mode::Embedded).await?;
     let listener = bind(&app, &args)?;
     let addr = listener.local_addr()?;
-    println!("Saring (embedded mode) is running.");
-    println!("  Portal and API: http://{addr}/");
-    println!("  Health:         http://{addr}/health");
-    println!("  Database:       {}", app.config().database_url);
+    let embedded = saring_app::embedded::prepare(&app)
+        .await
+        .context("preparing the embedded mode")?;
+    println!(
+        "Saring (embedded mode) is running — started in {} ms.",
+        started.elapsed().as_millis()
+    );
+    println!("  Portal:          http://{addr}/  (captive portal: http://{addr}/captive)");
+    println!("  Admin:           http://{addr}/admin");
+    match &embedded.admin_password {
+        Some(pw) => println!("  Admin login:     {} / {pw}", embedded.admin_phone),
+        None => println!(
+            "  Admin login:     {} (password from the first run; set SARING_DEMO_ADMIN_PASSWORD to reset it)",
+            embedded.admin_phone
+        ),
+    }
+    match &embedded.sim {
+        Some(sim) => println!(
+            "  RouterOS sim:    {} (user {} / {}), {} simulated hotspot hosts",
+            sim.addr(),
+            embedded.sim_user,
+            embedded.sim_password,
+            sim.hosts().len()
+        ),
+        None => println!(
+            "  Router:          {} (MIKROTIK_HOST)",
+            app.config().router.host.clone().unwrap_or_default()
+        ),
+    }
+    println!("  WhatsApp (OTP):  printed below and at http://{addr}/api/dev/outbox");
+    println!("  Database:        {}", app.config().database_url);
     println!("Press Ctrl-C to stop.");
-    serve_until_stopped(app, listener, true).await
+    let result = serve_until_stopped(app, listener, true).await;
+    drop(embedded);
+    result
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -11,6 +11,8 @@
 
 pub mod access;
 pub mod api;
+pub mod device;
+pub mod dto;
 pub mod ids;
 pub mod locale;
 pub mod mac;

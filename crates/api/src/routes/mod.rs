@@ -1,7 +1,12 @@
 //! Routes, grouped by resource.
 
+pub mod admin;
+pub mod auth;
 pub mod health;
+pub mod me;
+pub mod portal;
 
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 use saring_domain::api::ErrorCode;
 
@@ -10,7 +15,76 @@ use crate::ApiError;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/health", web::get().to(health::get))
         .route("/ready", web::get().to(health::ready))
-        .route("/api/health", web::get().to(health::get));
+        .route("/api/health", web::get().to(health::get))
+        .route(
+            "/api/settings/public",
+            web::get().to(portal::public_settings),
+        )
+        .route("/api/captive", web::get().to(portal::captive))
+        .route("/api/dev/outbox", web::get().to(portal::dev_outbox))
+        .route(
+            "/api/users/validate-whatsapp",
+            web::post().to(portal::validate_whatsapp),
+        )
+        .service(
+            web::scope("/api/auth")
+                .route("/register", web::post().to(auth::register))
+                .route("/request-otp", web::post().to(auth::request_otp))
+                .route("/verify-otp", web::post().to(auth::verify_otp))
+                .route("/auto-login", web::post().to(auth::auto_login))
+                .route("/session/consume", web::post().to(auth::session_consume))
+                .route(
+                    "/status-token/verify",
+                    web::post().to(auth::status_token_verify),
+                )
+                .route("/admin/login", web::post().to(auth::admin_login))
+                .route("/refresh", web::post().to(auth::refresh))
+                .route("/logout", web::post().to(auth::logout))
+                .route("/reset-login", web::post().to(auth::reset_login))
+                .route("/me", web::get().to(auth::me))
+                .route("/me/profile", web::put().to(auth::update_profile))
+                .route("/me/change-password", web::post().to(auth::change_password))
+                .route(
+                    "/hotspot-session-status",
+                    web::get().to(auth::hotspot_session_status),
+                ),
+        )
+        .service(
+            web::scope("/api/users/me")
+                .route("/profile", web::get().to(auth::me))
+                .route("/profile", web::put().to(auth::update_profile))
+                .route("/quota", web::get().to(me::quota))
+                .route("/weekly-usage", web::get().to(me::weekly_usage))
+                .route("/monthly-usage", web::get().to(me::monthly_usage))
+                .route("/weekly-spending", web::get().to(me::weekly_spending))
+                .route("/transactions", web::get().to(me::transactions))
+                .route("/quota-history", web::get().to(me::quota_history))
+                .route("/login-history", web::get().to(me::login_history))
+                .route("/devices", web::get().to(me::devices))
+                .route("/devices/bind-current", web::post().to(me::bind_current))
+                .route("/devices/{id}", web::delete().to(me::remove_device))
+                .route("/devices/{id}/label", web::put().to(me::set_device_label)),
+        )
+        .service(
+            web::scope("/api/admin")
+                .wrap(from_fn(admin::require_admin))
+                .route("/users", web::get().to(admin::list_users))
+                .route("/users/{id}", web::get().to(admin::get_user))
+                .route("/users/{id}", web::put().to(admin::update_user))
+                .route("/users/{id}/approve", web::patch().to(admin::approve))
+                .route("/users/{id}/approve", web::post().to(admin::approve))
+                .route("/users/{id}/reject", web::post().to(admin::reject))
+                .route(
+                    "/users/{id}/generate-admin-password",
+                    web::post().to(admin::generate_admin_password),
+                )
+                .route(
+                    "/users/{id}/reset-login",
+                    web::post().to(admin::reset_login),
+                )
+                .route("/action-logs", web::get().to(admin::action_logs))
+                .default_service(web::to(not_found)),
+        );
 }
 
 /// Anything unrouted: a JSON 404 in the usual envelope.

@@ -1,31 +1,170 @@
-//! `spawn_app()`: the real HTTP server on a random port over a fresh test database.
-#![allow(clippy::expect_used, dead_code)]
+//! `spawn_app()`: the real HTTP server on a random port over a fresh test database (and, with
+//! `spawn_with_router`, the RouterOS simulator as the hotspot router).
+#![allow(clippy::expect_used, clippy::unwrap_used, dead_code)]
 
 use std::net::TcpListener;
 
+use reqwest::{Client, Response, StatusCode};
+use saring_app::accounts::{CreateAdmin, create_admin};
 use saring_app::testing::TestApp;
+use saring_domain::Phone;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+pub const ADMIN_PHONE: &str = "081100000001";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+pub const SUPER_PHONE: &str = "081100000002";
 
 pub struct Spawned {
     pub base: String,
-    pub client: reqwest::Client,
+    pub client: Client,
     pub app: TestApp,
 }
 
 pub async fn spawn_app() -> Spawned {
-    let app = TestApp::new().await;
+    spawn(TestApp::new().await)
+}
+
+pub async fn spawn_with_router(hosts: usize) -> Spawned {
+    spawn(TestApp::new().await.with_router(hosts).await)
+}
+
+pub async fn spawn_with(vars: &[(&str, &str)], hosts: usize) -> Spawned {
+    spawn(TestApp::with_env(vars).await.with_router(hosts).await)
+}
+
+fn spawn(app: TestApp) -> Spawned {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     let server = saring_api::serve(app.app.clone(), listener, 1).expect("server");
     tokio::spawn(server);
     Spawned {
         base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
+        client: new_client(),
         app,
     }
+}
+
+/// A browser-like client that keeps cookies.
+pub fn new_client() -> Client {
+    saring_gateways::install_crypto_provider();
+    Client::builder().cookie_store(true).build().unwrap()
+}
+
+pub async fn body(res: Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 impl Spawned {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, client: &Client, path: &str, json: Value) -> (StatusCode, Value) {
+        body(
+            client
+                .post(self.url(path))
+                .json(&json)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn get(&self, client: &Client, path: &str) -> (StatusCode, Value) {
+        body(client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// An admin (or super admin) created directly, logged in with a cookie client.
+    pub async fn admin_client(&self, super_admin: bool) -> Client {
+        let phone = if super_admin {
+            SUPER_PHONE
+        } else {
+            ADMIN_PHONE
+        };
+        create_admin(
+            &self.app,
+            CreateAdmin {
+                phone: Phone::parse(phone).unwrap(),
+                full_name: if super_admin {
+                    "Super Admin".into()
+                } else {
+                    "Admin Biasa".into()
+                },
+                password: SecretString::from(ADMIN_PASSWORD.to_owned()),
+                super_admin,
+            },
+        )
+        .await
+        .unwrap();
+        let client = new_client();
+        let (status, b) = self
+            .post(
+                &client,
+                "/api/auth/admin/login",
+                json!({"username": phone, "password": ADMIN_PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        client
+    }
+
+    /// Registers a user (blok A, kamar 1).
+    pub async fn register(&self, phone: &str, name: &str, komandan: bool) -> String {
+        let (status, b) = self
+            .post(&new_client(), "/api/auth/register", json!({"phone_number": phone, "full_name": name, "blok": "A", "kamar": "1", "register_as_komandan": komandan}))
+            .await;
+        assert_eq!(status, 201, "{b}");
+        b["user_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Registers and approves a user; returns their id.
+    pub async fn approved_user(&self, admin: &Client, phone: &str) -> String {
+        let id = self.register(phone, "Pengguna Uji", false).await;
+        let res = admin
+            .patch(self.url(&format!("/api/admin/users/{id}/approve")))
+            .send()
+            .await
+            .unwrap();
+        let (status, b) = body(res).await;
+        assert_eq!(status, 200, "{b}");
+        id
+    }
+
+    /// Requests an OTP and returns the code sent by WhatsApp.
+    pub async fn otp(&self, phone: &str) -> String {
+        let (status, b) = self
+            .post(
+                &new_client(),
+                "/api/auth/request-otp",
+                json!({"phone_number": phone}),
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        self.app.last_otp(phone).expect("an OTP was sent")
+    }
+
+    /// A simulated hotspot device: (ip, mac).
+    pub fn device(&self, index: usize) -> (String, String) {
+        let host = &self.app.sim().hosts()[index];
+        (host.address.clone().unwrap(), host.mac_address.clone())
+    }
+
+    /// Logs in with OTP from simulated device `index`; returns the cookie client and body.
+    pub async fn login_from_device(&self, phone: &str, index: usize) -> (Client, Value) {
+        let (ip, mac) = self.device(index);
+        let code = self.otp(phone).await;
+        let client = new_client();
+        let (status, b) = self
+            .post(&client, "/api/auth/verify-otp", json!({"phone_number": phone, "otp": code, "client_ip": ip, "client_mac": mac, "link_login_only": "http://login.home.arpa/login"}))
+            .await;
+        assert_eq!(status, 200, "{b}");
+        (client, b)
     }
 }

@@ -115,6 +115,7 @@ impl Default for SimulatorBuilder {
                 duplicate_row_fraction: 0.0,
                 ip_binding_duplicates: true,
                 profiles: Vec::new(),
+                servers: vec!["hotspot1".into()],
             },
         }
     }
@@ -202,6 +203,17 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Adds a hotspot server (`/ip/hotspot` name). The first call replaces the default
+    /// `hotspot1`; generated hosts join the first server.
+    #[must_use]
+    pub fn server(mut self, name: &str) -> Self {
+        if self.world.servers == ["hotspot1"] {
+            self.world.servers.clear();
+        }
+        self.world.servers.push(name.to_owned());
+        self
+    }
+
     /// Builds the simulator (devices are generated now).
     #[must_use]
     pub fn build(self) -> Simulator {
@@ -268,6 +280,10 @@ async fn accept_loop(
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
+        if lock(&shared.faults).down {
+            drop(stream);
+            continue;
+        }
         let _ = stream.set_nodelay(true);
         let shared = shared.clone();
         match &tls {
@@ -595,6 +611,15 @@ impl SimHandle {
     /// Closes every open session at once, without replies (router gone).
     pub fn drop_connections(&self) {
         self.shared.drop_tx.send_modify(|g| *g += 1);
+    }
+
+    /// Takes the router off the network (`true`): open sessions drop and new connections
+    /// are closed at once, as when the router is switched off; `false` brings it back.
+    pub fn set_down(&self, down: bool) {
+        lock(&self.shared.faults).down = down;
+        if down {
+            self.drop_connections();
+        }
     }
 
     /// Delays every reply by `delay` (zero = off).

@@ -27,6 +27,8 @@ pub(crate) struct Faults {
     /// commands left before the connection is dropped without a reply
     pub drop_nth: Option<u64>,
     pub malformed_next: Option<Malformed>,
+    /// Router unreachable: new connections are closed at once (see `SimHandle::set_down`).
+    pub down: bool,
 }
 
 enum Step {

@@ -83,6 +83,8 @@ pub(crate) struct WorldConfig {
     pub duplicate_row_fraction: f64,
     pub ip_binding_duplicates: bool,
     pub profiles: Vec<(String, Option<String>)>,
+    /// Hotspot servers (`/ip/hotspot` names); hosts join the first one.
+    pub servers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -290,11 +292,9 @@ impl World {
                 t.insert(fields, 0);
             }
         };
-        seed_row(
-            &mut tables,
-            "/ip/hotspot",
-            vec![("name", "hotspot1".into())],
-        );
+        for server in &cfg.servers {
+            seed_row(&mut tables, "/ip/hotspot", vec![("name", server.clone())]);
+        }
         seed_row(
             &mut tables,
             "/ip/dhcp-server",
@@ -903,7 +903,14 @@ impl World {
             ("mac-address", device.mac.clone()),
             ("address", h.address.to_string()),
             ("to-address", h.address.to_string()),
-            ("server", "hotspot1".into()),
+            (
+                "server",
+                self.cfg
+                    .servers
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "hotspot1".into()),
+            ),
             ("bridge-port", "wlan1".into()),
             ("uptime", dur(self.now_ms - h.created_ms)),
             ("idle-time", dur(self.now_ms - h.last_active_ms)),
@@ -1020,7 +1027,14 @@ impl World {
     fn render_active(&self, a: &Active) -> OutRow {
         vec![
             (".id", format_id(a.id)),
-            ("server", "hotspot1".into()),
+            (
+                "server",
+                self.cfg
+                    .servers
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "hotspot1".into()),
+            ),
             ("user", a.user.clone()),
             ("domain", String::new()),
             ("address", a.address.to_string()),
@@ -1582,6 +1596,7 @@ mod tests {
             duplicate_row_fraction: 0.0,
             ip_binding_duplicates: true,
             profiles: vec![],
+            servers: vec!["hotspot1".into()],
         })
     }
 

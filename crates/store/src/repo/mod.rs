@@ -2,7 +2,16 @@
 //! touches a sea-orm model. Each takes any connection or transaction (`&impl ConnectionTrait`),
 //! so callers compose several calls into one database transaction.
 
+pub mod activity;
+pub mod devices;
+pub mod outbox;
+pub mod promos;
+pub mod recipients;
+pub mod refresh_tokens;
 pub mod routers;
+pub mod settings;
+pub mod transactions;
+pub mod usage;
 pub mod users;
 
 use saring_domain::access::{ApprovalStatus, Role};

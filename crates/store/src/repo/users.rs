@@ -92,3 +92,205 @@ pub async fn find_by_phone<C: ConnectionTrait>(
         .map(to_domain)
         .transpose()
 }
+
+/// A partial update: only `Some` fields change (`Some(None)` clears a nullable column).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserPatch {
+    pub full_name: Option<String>,
+    pub blok: Option<Option<String>>,
+    pub kamar: Option<Option<String>>,
+    pub is_tamping: Option<bool>,
+    pub tamping_type: Option<Option<String>>,
+    pub role: Option<saring_domain::access::Role>,
+    pub approval_status: Option<saring_domain::access::ApprovalStatus>,
+    pub is_active: Option<bool>,
+    pub is_blocked: Option<bool>,
+    pub blocked_reason: Option<Option<String>>,
+    pub blocked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub blocked_by_id: Option<Option<uuid::Uuid>>,
+    pub password_hash: Option<Option<String>>,
+    pub router_id: Option<Option<uuid::Uuid>>,
+    pub mikrotik_server_name: Option<Option<String>>,
+    pub mikrotik_profile_name: Option<Option<String>>,
+    pub mikrotik_password: Option<Option<String>>,
+    pub mikrotik_user_exists: Option<bool>,
+    /// Quota columns, written together.
+    pub quota: Option<saring_domain::quota::QuotaAccount>,
+    pub approved_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub approved_by_id: Option<Option<uuid::Uuid>>,
+    pub rejected_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub rejected_by_id: Option<Option<uuid::Uuid>>,
+    pub last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub previous_blok: Option<Option<String>>,
+    pub previous_kamar: Option<Option<String>>,
+    pub telegram_chat_id: Option<Option<String>>,
+    pub telegram_username: Option<Option<String>>,
+    pub telegram_linked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub phone: Option<Phone>,
+}
+
+macro_rules! patch {
+    ($row:ident, $patch:ident, $($field:ident),* $(,)?) => {
+        $( if let Some(v) = $patch.$field { $row.$field = Set(v); } )*
+    };
+}
+
+/// Applies a patch; returns the updated user. Unknown id → `NotFound`.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    id: UserId,
+    patch: UserPatch,
+) -> Result<User, StoreError> {
+    let model = users::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut row = sea_orm::IntoActiveModel::into_active_model(model);
+    patch!(
+        row,
+        patch,
+        full_name,
+        blok,
+        kamar,
+        is_tamping,
+        tamping_type,
+        is_active,
+        is_blocked,
+        blocked_reason,
+        blocked_at,
+        blocked_by_id,
+        password_hash,
+        router_id,
+        mikrotik_server_name,
+        mikrotik_profile_name,
+        mikrotik_password,
+        mikrotik_user_exists,
+        approved_at,
+        approved_by_id,
+        rejected_at,
+        rejected_by_id,
+        last_login_at,
+        previous_blok,
+        previous_kamar,
+        telegram_chat_id,
+        telegram_username,
+        telegram_linked_at,
+    );
+    if let Some(role) = patch.role {
+        row.role = Set(role.into());
+    }
+    if let Some(status) = patch.approval_status {
+        row.approval_status = Set(status.into());
+    }
+    if let Some(phone) = patch.phone {
+        row.phone_number = Set(phone.as_e164().to_owned());
+    }
+    if let Some(q) = patch.quota {
+        row.is_unlimited_user = Set(q.is_unlimited);
+        row.total_quota_purchased_mb = Set(q.purchased_mb);
+        row.auto_debt_offset_mb = Set(q.auto_debt_offset_mb);
+        row.total_quota_used_bytes = Set(q.used.0);
+        row.quota_expiry_date = Set(q.expiry);
+    }
+    to_domain(row.update(db).await?)
+}
+
+/// Locks the user's row for the rest of the transaction (`SELECT … FOR UPDATE` on
+/// PostgreSQL; SQLite transactions started with `db::begin_write` are already exclusive).
+pub async fn lock<C: ConnectionTrait>(db: &C, id: UserId) -> Result<User, StoreError> {
+    use sea_orm::QuerySelect;
+    let mut q = users::Entity::find_by_id(id.0);
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+        .and_then(to_domain)
+}
+
+pub async fn delete<C: ConnectionTrait>(db: &C, id: UserId) -> Result<bool, StoreError> {
+    Ok(users::Entity::delete_by_id(id.0)
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Filters for the admin user list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Matches the name (case-insensitive) or any spelling of the phone number.
+    pub search: Option<String>,
+    pub role: Option<saring_domain::access::Role>,
+    pub approval: Option<saring_domain::access::ApprovalStatus>,
+    pub is_active: Option<bool>,
+    pub is_blocked: Option<bool>,
+    pub is_unlimited: Option<bool>,
+    pub blok: Option<String>,
+}
+
+/// A page of users (pending approvals first, then newest) and the total count.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &UserFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<User>, u64), StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    use sea_orm::{Condition, PaginatorTrait, QueryOrder, QuerySelect};
+    let mut cond = Condition::all();
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let mut any = Condition::any().add(
+            Expr::expr(Func::lower(Expr::col(users::Column::FullName)))
+                .like(format!("%{}%", search.to_lowercase())),
+        );
+        if let Ok(phone) = Phone::parse(search) {
+            any = any.add(users::Column::PhoneNumber.eq(phone.as_e164()));
+        }
+        let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 3 {
+            let tail = digits.trim_start_matches('0').trim_start_matches("62");
+            any = any.add(users::Column::PhoneNumber.contains(tail));
+        }
+        cond = cond.add(any);
+    }
+    if let Some(role) = filter.role {
+        cond = cond.add(users::Column::Role.eq(crate::entities::enums::UserRole::from(role)));
+    }
+    if let Some(a) = filter.approval {
+        cond = cond
+            .add(users::Column::ApprovalStatus.eq(crate::entities::enums::ApprovalStatus::from(a)));
+    }
+    if let Some(v) = filter.is_active {
+        cond = cond.add(users::Column::IsActive.eq(v));
+    }
+    if let Some(v) = filter.is_blocked {
+        cond = cond.add(users::Column::IsBlocked.eq(v));
+    }
+    if let Some(v) = filter.is_unlimited {
+        cond = cond.add(users::Column::IsUnlimitedUser.eq(v));
+    }
+    if let Some(b) = &filter.blok {
+        cond = cond.add(users::Column::Blok.eq(b.clone()));
+    }
+    let total = users::Entity::find().filter(cond.clone()).count(db).await?;
+    let rows = users::Entity::find()
+        .filter(cond)
+        .order_by_desc(Expr::col(users::Column::ApprovalStatus).eq("PENDING_APPROVAL"))
+        .order_by_desc(users::Column::CreatedAt)
+        .order_by_asc(users::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((
+        rows.into_iter().map(to_domain).collect::<Result<_, _>>()?,
+        total,
+    ))
+}

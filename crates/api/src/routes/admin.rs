@@ -1,0 +1,184 @@
+//! `/api/admin/*`. Every route here sits behind [`require_admin`] (the token's role is checked
+//! before any handler runs) and takes an `AdminUser`/`SuperAdmin` extractor (the role is
+//! checked again against the database).
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+use saring_app::App;
+use saring_app::tokens;
+use saring_domain::api::{ErrorCode, PageRequest};
+use saring_domain::dto::MessageResponse;
+use saring_domain::dto::admin::{
+    AdminUserQuery, AdminUserUpdate, GeneratedPassword, RejectRequest,
+};
+use saring_domain::ids::UserId;
+use serde::Deserialize;
+
+use crate::ApiError;
+use crate::body::Body;
+use crate::session::{AdminUser, Credential, SuperAdmin};
+
+type ApiResult = Result<HttpResponse, ApiError>;
+
+/// Scope guard: only an access token whose role is ADMIN or SUPER_ADMIN gets through.
+pub async fn require_admin(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let verdict = {
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let credential = req.extensions().get::<Credential>().cloned();
+        match (app, credential) {
+            (Some(app), Some(Credential::Bearer(t) | Credential::Cookie(t))) => {
+                match tokens::verify_access(&app, &t) {
+                    Ok(c) if c.rl == "ADMIN" || c.rl == "SUPER_ADMIN" => Ok(()),
+                    Ok(_) => Err(ApiError::new(
+                        ErrorCode::AdminRequired,
+                        "Halaman ini khusus admin.",
+                    )),
+                    Err(p) => Err(ApiError(p.into_error())),
+                }
+            }
+            (_, Some(Credential::Refused(p))) => Err(ApiError(p.into_error())),
+            _ => Err(ApiError::new(
+                ErrorCode::Unauthorized,
+                "Silakan masuk sebagai admin.",
+            )),
+        }
+    };
+    match verdict {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+        Err(e) => Ok(req.error_response(e)),
+    }
+}
+
+fn user_id(raw: &str) -> Result<UserId, ApiError> {
+    UserId::parse(raw)
+        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound, "Pengguna tidak ditemukan."))
+}
+
+pub async fn list_users(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    q: web::Query<AdminUserQuery>,
+) -> ApiResult {
+    Ok(HttpResponse::Ok().json(saring_app::admin_users::list(&app, &q).await?))
+}
+
+pub async fn get_user(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    id: web::Path<String>,
+) -> ApiResult {
+    Ok(HttpResponse::Ok().json(saring_app::admin_users::detail(&app, user_id(&id)?).await?))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn approve(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    id: web::Path<String>,
+) -> ApiResult {
+    let a = saring_app::registration::approve(&app, &admin, user_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "message": "Pengguna disetujui.",
+        "user": saring_app::present::user_me(&app, &a.user),
+        "granted_mb": a.granted_mb,
+        "granted_days": a.granted_days,
+        "router_synced": a.router_synced,
+        "whatsapp_sent": a.whatsapp_sent,
+    })))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn reject(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    id: web::Path<String>,
+    body: Option<Body<RejectRequest>>,
+) -> ApiResult {
+    let reason = body.and_then(|Body(b)| b.reason);
+    let user =
+        saring_app::registration::reject(&app, &admin, user_id(&id)?, reason.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "message": "Pendaftaran ditolak.", "user": saring_app::present::user_me(&app, &user) })))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn update_user(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    id: web::Path<String>,
+    Body(req): Body<AdminUserUpdate>,
+) -> ApiResult {
+    let u = saring_app::admin_users::update(&app, &admin, user_id(&id)?, &req).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "message": "Perubahan disimpan.",
+        "user": saring_app::present::user_me(&app, &u.user),
+        "changes": u.changes,
+        "router_synced": u.router_synced,
+    })))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn generate_admin_password(
+    app: web::Data<App>,
+    SuperAdmin(admin): SuperAdmin,
+    id: web::Path<String>,
+) -> ApiResult {
+    let sent =
+        saring_app::admin_users::generate_admin_password(&app, &admin, user_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(GeneratedPassword {
+        message: "Password baru dibuat dan dikirim lewat WhatsApp.".into(),
+        whatsapp_sent: sent,
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn reset_login(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    id: web::Path<String>,
+) -> ApiResult {
+    let n = saring_app::admin_users::reset_login(&app, &admin, user_id(&id)?).await?;
+    Ok(HttpResponse::Ok().json(MessageResponse::new(format!(
+        "{n} perangkat dilepas; pengguna harus masuk lagi."
+    ))))
+}
+
+#[derive(Deserialize)]
+pub struct LogQuery {
+    #[serde(flatten)]
+    page: PageRequest,
+    action_type: Option<String>,
+    admin_id: Option<String>,
+    target_user_id: Option<String>,
+}
+
+pub async fn action_logs(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    q: web::Query<LogQuery>,
+) -> ApiResult {
+    let parse = |v: &Option<String>| {
+        v.as_deref()
+            .map(|s| {
+                UserId::parse(s)
+                    .ok_or_else(|| ApiError::new(ErrorCode::ValidationFailed, "ID tidak valid."))
+            })
+            .transpose()
+    };
+    let page = saring_app::admin_users::action_logs(
+        &app,
+        q.page,
+        q.action_type.clone(),
+        parse(&q.admin_id)?,
+        parse(&q.target_user_id)?,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

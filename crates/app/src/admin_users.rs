@@ -1,0 +1,487 @@
+//! Administrators managing accounts: the list and detail, and the changes an admin may make
+//! (profile, role, activation, block/unblock), each written to the action log and pushed
+//! to the router.
+//!
+//! Who may change whom (as the reference): an ADMIN manages USER and KOMANDAN accounts; only a
+//! SUPER_ADMIN manages administrators and gives or takes the ADMIN/SUPER_ADMIN roles; nobody
+//! changes their own role, activation or block.
+
+use saring_domain::access::{ApprovalStatus, BlockKind, Role};
+use saring_domain::api::{ErrorCode, Page, PageRequest};
+use saring_domain::dto::admin::{AdminUserDetail, AdminUserItem, AdminUserQuery, AdminUserUpdate};
+use saring_domain::ids::UserId;
+use saring_domain::user::User;
+use saring_store::StoreError;
+use saring_store::db;
+use saring_store::repo::activity;
+use saring_store::repo::devices;
+use saring_store::repo::users::{self, UserFilter, UserPatch};
+
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+use crate::notify::send_template;
+
+/// Refuses when `admin` may not manage `target`.
+pub fn check_may_manage(admin: &User, target: &User) -> AppResult<()> {
+    if !admin.role.is_admin() {
+        return Err(AppError::rejected(
+            ErrorCode::AdminRequired,
+            "Hanya admin yang dapat melakukan ini.",
+        ));
+    }
+    if target.role.is_admin() && admin.role != Role::SuperAdmin && admin.id != target.id {
+        return Err(AppError::rejected(
+            ErrorCode::SuperAdminRequired,
+            "Hanya super admin yang dapat mengubah akun admin.",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn get_user(app: &App, id: UserId) -> AppResult<User> {
+    users::find_by_id(app.db(), id)
+        .await?
+        .ok_or_else(|| AppError::rejected(ErrorCode::UserNotFound, "Pengguna tidak ditemukan."))
+}
+
+fn parse_filter(q: &AdminUserQuery) -> AppResult<UserFilter> {
+    let role = match q.role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(r) => Some(r.parse::<Role>().map_err(|_| {
+            AppError::invalid(
+                "role",
+                "Peran tidak dikenal (USER, KOMANDAN, ADMIN, SUPER_ADMIN).",
+            )
+        })?),
+    };
+    let mut f = UserFilter {
+        search: q.search.clone(),
+        role,
+        blok: q.blok.clone(),
+        ..UserFilter::default()
+    };
+    match q
+        .status
+        .as_deref()
+        .map(|s| s.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("") | Some("all") => {}
+        Some("pending") => f.approval = Some(ApprovalStatus::PendingApproval),
+        Some("approved") => f.approval = Some(ApprovalStatus::Approved),
+        Some("rejected") => f.approval = Some(ApprovalStatus::Rejected),
+        Some("active") => {
+            f.approval = Some(ApprovalStatus::Approved);
+            f.is_active = Some(true);
+            f.is_blocked = Some(false);
+        }
+        Some("inactive") => f.is_active = Some(false),
+        Some("blocked") => f.is_blocked = Some(true),
+        Some("unlimited") => f.is_unlimited = Some(true),
+        Some(other) => {
+            return Err(AppError::invalid(
+                "status",
+                format!("Filter status tidak dikenal: {other}."),
+            ));
+        }
+    }
+    Ok(f)
+}
+
+pub async fn list(app: &App, q: &AdminUserQuery) -> AppResult<Page<AdminUserItem>> {
+    let filter = parse_filter(q)?;
+    let page = PageRequest {
+        page: q.page,
+        per_page: q.per_page,
+    };
+    let (_, per_page) = page.clamped();
+    let (rows, total) = users::list(app.db(), &filter, page.offset(), per_page).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for u in rows {
+        let me = crate::present::user_me(app, &u);
+        items.push(AdminUserItem {
+            id: me.id,
+            phone_number: me.phone_number,
+            full_name: me.full_name,
+            role: me.role,
+            approval_status: me.approval_status,
+            is_active: me.is_active,
+            is_blocked: me.is_blocked,
+            is_unlimited_user: me.is_unlimited_user,
+            blok: me.blok,
+            kamar: me.kamar,
+            total_quota_purchased_mb: me.total_quota_purchased_mb,
+            total_quota_used_mb: me.total_quota_used_mb,
+            remaining_mb: me.remaining_mb,
+            quota_expiry_date: me.quota_expiry_date,
+            status: me.status,
+            device_count: devices::count_for_user(app.db(), u.id).await?,
+            created_at: me.created_at,
+            last_login_at: me.last_login_at,
+        });
+    }
+    Ok(Page::new(items, page, total))
+}
+
+pub async fn detail(app: &App, id: UserId) -> AppResult<AdminUserDetail> {
+    let user = get_user(app, id).await?;
+    let devs = devices::list_for_user(app.db(), user.id).await?;
+    Ok(AdminUserDetail {
+        user: crate::present::user_me(app, &user),
+        auto_debt_offset_mb: user.auto_debt_offset_mb,
+        mikrotik_server_name: user.mikrotik_server_name.clone(),
+        mikrotik_profile_name: user.mikrotik_profile_name.clone(),
+        mikrotik_user_exists: user.mikrotik_user_exists,
+        router_id: user.router_id.map(|r| r.to_string()),
+        devices: devs.iter().map(crate::present::device).collect(),
+    })
+}
+
+/// The outcome of an admin update.
+pub struct Updated {
+    pub user: User,
+    pub router_synced: bool,
+    pub changes: Vec<&'static str>,
+}
+
+/// `PUT /api/admin/users/{id}`: applies the fields present, in one transaction with its
+/// action-log rows, then pushes the user's state to the router.
+pub async fn update(
+    app: &App,
+    admin: &User,
+    id: UserId,
+    req: &AdminUserUpdate,
+) -> AppResult<Updated> {
+    let now = app.now();
+    let txn = db::begin_write(app.db()).await?;
+    let target = users::lock(&txn, id).await?;
+    check_may_manage(admin, &target)?;
+    let self_edit = admin.id == target.id;
+    let mut patch = UserPatch::default();
+    let mut changes: Vec<&'static str> = Vec::new();
+    let mut log: Vec<(&str, serde_json::Value)> = Vec::new();
+
+    if let Some(name) = &req.full_name {
+        patch.full_name = Some(crate::accounts::validate_full_name(name)?);
+        changes.push("full_name");
+    }
+    let address_given = req.blok.is_some()
+        || req.kamar.is_some()
+        || req.is_tamping.is_some()
+        || req.tamping_type.is_some();
+    if address_given && !target.role.is_admin() {
+        {
+            let is_tamping = req.is_tamping.unwrap_or(target.is_tamping);
+            let address = crate::registration::validate_address(
+                app,
+                req.blok.as_deref().or(target.blok.as_deref()),
+                req.kamar.as_deref().or(target.kamar.as_deref()),
+                is_tamping,
+                req.tamping_type
+                    .as_deref()
+                    .or(target.tamping_type.as_deref()),
+            )?;
+            patch.blok = Some(address.blok);
+            patch.kamar = Some(address.kamar);
+            patch.is_tamping = Some(address.is_tamping);
+            patch.tamping_type = Some(address.tamping_type);
+            changes.push("address");
+        }
+    }
+    if !changes.is_empty() {
+        log.push((
+            "UPDATE_USER_PROFILE",
+            serde_json::json!({ "fields": changes.clone() }),
+        ));
+    }
+    let mut promoted_password = None;
+    if let Some(role) = req.role.filter(|r| *r != target.role) {
+        if self_edit {
+            return Err(AppError::rejected(
+                ErrorCode::Forbidden,
+                "Anda tidak dapat mengubah peran akun sendiri.",
+            ));
+        }
+        if (role.is_admin() || target.role.is_admin()) && admin.role != Role::SuperAdmin {
+            return Err(AppError::rejected(
+                ErrorCode::SuperAdminRequired,
+                "Hanya super admin yang dapat memberi atau mencabut peran admin.",
+            ));
+        }
+        patch.role = Some(role);
+        if role.is_admin() && !target.role.is_admin() {
+            patch.previous_blok = Some(target.blok.clone());
+            patch.previous_kamar = Some(target.kamar.clone());
+            let password = crate::accounts::generate_password();
+            patch.password_hash = Some(Some(crate::accounts::hash_password(
+                &secrecy::SecretString::from(password.clone()),
+            )?));
+            promoted_password = Some(password);
+        } else if !role.is_admin() && target.role.is_admin() {
+            patch.password_hash = Some(None);
+        }
+        changes.push("role");
+        log.push((
+            "CHANGE_USER_ROLE",
+            serde_json::json!({ "from": target.role.as_str(), "to": role.as_str() }),
+        ));
+    }
+    if let Some(active) = req.is_active.filter(|a| *a != target.is_active) {
+        if self_edit {
+            return Err(AppError::rejected(
+                ErrorCode::Forbidden,
+                "Anda tidak dapat menonaktifkan akun sendiri.",
+            ));
+        }
+        if active && target.approval_status != ApprovalStatus::Approved {
+            return Err(AppError::rejected(
+                ErrorCode::Conflict,
+                "Setujui pendaftaran dulu sebelum mengaktifkan akun.",
+            ));
+        }
+        patch.is_active = Some(active);
+        changes.push("is_active");
+        log.push((
+            if active {
+                "ACTIVATE_USER"
+            } else {
+                "DEACTIVATE_USER"
+            },
+            serde_json::json!({}),
+        ));
+    }
+    let mut block_change = None;
+    if let Some(blocked) = req.is_blocked.filter(|b| *b != target.is_blocked) {
+        if self_edit {
+            return Err(AppError::rejected(
+                ErrorCode::Forbidden,
+                "Anda tidak dapat memblokir akun sendiri.",
+            ));
+        }
+        if blocked {
+            let reason = req
+                .blocked_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| r.chars().count() >= 3)
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "blocked_reason",
+                        "Tulis alasan pemblokiran (minimal 3 karakter).",
+                    )
+                })?;
+            let reason: String = reason.chars().take(500).collect();
+            patch.is_blocked = Some(true);
+            patch.blocked_reason = Some(Some(reason.clone()));
+            patch.blocked_at = Some(Some(now));
+            patch.blocked_by_id = Some(Some(admin.id.0));
+            log.push(("BLOCK_USER", serde_json::json!({ "reason": reason })));
+            block_change = Some(Some(reason));
+        } else {
+            let kind = BlockKind::of_reason(target.blocked_reason.as_deref());
+            let owes = target.quota_account().auto_debt().0 > 0
+                || (!target.role.is_debt_exempt() && target.manual_debt_mb > 0);
+            if kind.is_debt() && owes {
+                return Err(AppError::rejected(
+                    ErrorCode::Conflict,
+                    "Blokir karena tunggakan tidak bisa dibuka sebelum tunggakan dilunasi.",
+                ));
+            }
+            patch.is_blocked = Some(false);
+            patch.blocked_reason = Some(None);
+            patch.blocked_at = Some(None);
+            patch.blocked_by_id = Some(None);
+            log.push((
+                "UNBLOCK_USER",
+                serde_json::json!({ "previous_reason": target.blocked_reason }),
+            ));
+            block_change = Some(None);
+        }
+        changes.push("is_blocked");
+    }
+    if changes.is_empty() {
+        return Err(AppError::invalid(
+            "body",
+            "Tidak ada perubahan yang dikirim.",
+        ));
+    }
+    let updated = users::update(&txn, target.id, patch).await?;
+    for (action, details) in log {
+        activity::log_action(&txn, Some(admin.id), Some(target.id), action, details).await?;
+    }
+    txn.commit().await.map_err(StoreError::from)?;
+
+    let router_synced = crate::policysync::sync_user_soon(app, &updated, "admin-update").await?;
+    let app_name = app.config().app.name.clone();
+    match block_change {
+        Some(Some(reason)) => {
+            send_template(
+                app,
+                &updated.phone,
+                "user_access_blocked",
+                &[
+                    ("app_name", app_name.clone()),
+                    ("reason_line", format!("\nAlasan: {reason}")),
+                ],
+            )
+            .await;
+        }
+        Some(None) => {
+            send_template(
+                app,
+                &updated.phone,
+                "user_access_unblocked",
+                &[("app_name", app_name.clone())],
+            )
+            .await;
+        }
+        None => {}
+    }
+    if changes.contains(&"role") {
+        send_template(
+            app,
+            &updated.phone,
+            "user_role_changed",
+            &[
+                ("app_name", app_name.clone()),
+                ("role", updated.role.as_str().to_owned()),
+            ],
+        )
+        .await;
+    }
+    if let Some(password) = promoted_password {
+        send_template(
+            app,
+            &updated.phone,
+            "admin_password_generated",
+            &[("app_name", app_name), ("password", password)],
+        )
+        .await;
+    }
+    Ok(Updated {
+        user: updated,
+        router_synced,
+        changes,
+    })
+}
+
+/// Super admin: a new random password for an administrator, sent to them by WhatsApp.
+pub async fn generate_admin_password(app: &App, admin: &User, id: UserId) -> AppResult<bool> {
+    if admin.role != Role::SuperAdmin {
+        return Err(AppError::rejected(
+            ErrorCode::SuperAdminRequired,
+            "Hanya super admin yang dapat membuat password admin.",
+        ));
+    }
+    let target = get_user(app, id).await?;
+    if !target.role.is_admin() {
+        return Err(AppError::rejected(
+            ErrorCode::BadRequest,
+            "Hanya akun admin yang memakai password; pengguna masuk dengan OTP.",
+        ));
+    }
+    let password = crate::accounts::generate_password();
+    let hash = crate::accounts::hash_password(&secrecy::SecretString::from(password.clone()))?;
+    let txn = db::begin_write(app.db()).await?;
+    users::update(
+        &txn,
+        target.id,
+        UserPatch {
+            password_hash: Some(Some(hash)),
+            ..UserPatch::default()
+        },
+    )
+    .await?;
+    saring_store::repo::refresh_tokens::revoke_all_for_user(&txn, target.id, app.now()).await?;
+    activity::log_action(
+        &txn,
+        Some(admin.id),
+        Some(target.id),
+        "GENERATE_ADMIN_PASSWORD",
+        serde_json::json!({}),
+    )
+    .await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(send_template(
+        app,
+        &target.phone,
+        "admin_password_generated",
+        &[
+            ("app_name", app.config().app.name.clone()),
+            ("password", password),
+        ],
+    )
+    .await)
+}
+
+/// Removes every device binding and session of a user, so their next access needs a new
+/// OTP login.
+pub async fn reset_login(app: &App, admin: &User, id: UserId) -> AppResult<usize> {
+    let target = get_user(app, id).await?;
+    check_may_manage(admin, &target)?;
+    let failed = crate::devices::reset_network(app, &target).await?;
+    let txn = db::begin_write(app.db()).await?;
+    let removed = devices::list_for_user(&txn, target.id).await?;
+    for d in &removed {
+        devices::delete(&txn, d.id).await?;
+    }
+    saring_store::repo::refresh_tokens::revoke_all_for_user(&txn, target.id, app.now()).await?;
+    activity::log_action(
+        &txn,
+        Some(admin.id),
+        Some(target.id),
+        "RESET_USER_LOGIN",
+        serde_json::json!({ "devices": removed.len(), "router_failures": failed }),
+    )
+    .await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(removed.len())
+}
+
+/// The action log, newest first, with the names of the people involved.
+pub async fn action_logs(
+    app: &App,
+    page: saring_domain::api::PageRequest,
+    action_type: Option<String>,
+    admin_id: Option<UserId>,
+    target: Option<UserId>,
+) -> AppResult<Page<saring_domain::dto::admin::ActionLogItem>> {
+    let (_, per_page) = page.clamped();
+    let filter = activity::ActionFilter {
+        admin_id: admin_id.map(|u| u.0),
+        target_user_id: target.map(|u| u.0),
+        action_type,
+        ..Default::default()
+    };
+    let (rows, total) = activity::list_actions(app.db(), &filter, page.offset(), per_page).await?;
+    let mut names: std::collections::HashMap<uuid::Uuid, String> = std::collections::HashMap::new();
+    let mut items = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut name_of = async |id: Option<uuid::Uuid>| -> AppResult<Option<String>> {
+            let Some(id) = id else { return Ok(None) };
+            if let Some(n) = names.get(&id) {
+                return Ok(Some(n.clone()));
+            }
+            let n = users::find_by_id(app.db(), UserId(id))
+                .await?
+                .map(|u| u.full_name);
+            if let Some(n) = &n {
+                names.insert(id, n.clone());
+            }
+            Ok(n)
+        };
+        let admin_name = name_of(r.admin_id).await?;
+        let target_user_name = name_of(r.target_user_id).await?;
+        items.push(saring_domain::dto::admin::ActionLogItem {
+            id: r.id.to_string(),
+            admin_id: r.admin_id.map(|u| u.to_string()),
+            admin_name,
+            target_user_id: r.target_user_id.map(|u| u.to_string()),
+            target_user_name,
+            action_type: r.action_type,
+            details: r.details,
+            created_at: r.created_at,
+        });
+    }
+    Ok(Page::new(items, page, total))
+}

@@ -1,0 +1,178 @@
+//! The embedded mode (`saring run`): a RouterOS simulator with live hotspot traffic standing
+//! in for the router (unless `MIKROTIK_HOST` names a real one), and a demo super admin.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use saring_domain::Phone;
+use saring_domain::router::{DEFAULT_ROUTER_NAME, RouterSpec};
+use saring_routeros::sim::{SimHandle, Simulator};
+use saring_store::repo::{routers, users};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::accounts::{CreateAdmin, create_admin, generate_password, hash_password};
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+/// The demo administrator's phone number.
+pub const DEMO_ADMIN_PHONE: &str = "0811-0000-0001";
+
+/// What `saring run` prints at startup.
+pub struct EmbeddedInfo {
+    /// Kept alive for the process (dropping it stops the simulator).
+    pub sim: Option<SimHandle>,
+    pub sim_user: String,
+    pub sim_password: String,
+    pub admin_phone: String,
+    /// `None` when the admin existed already and no password was configured.
+    pub admin_password: Option<String>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Starts the simulator (unless a real router is configured) and makes sure a demo super
+/// admin exists.
+pub async fn prepare(app: &App) -> AppResult<EmbeddedInfo> {
+    let (sim, sim_user, sim_password) = if app.config().router.host.is_none() {
+        start_simulator(app).await?
+    } else {
+        (None, String::new(), String::new())
+    };
+    let (admin_phone, admin_password) = demo_admin(app).await?;
+    Ok(EmbeddedInfo {
+        sim,
+        sim_user,
+        sim_password,
+        admin_phone,
+        admin_password,
+    })
+}
+
+async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, String)> {
+    let c = app.config();
+    let password = env("SARING_SIM_PASSWORD").unwrap_or_else(generate_password);
+    let hosts: usize = env("SARING_SIM_HOSTS")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let listen = env("SARING_SIM_LISTEN").unwrap_or_else(|| "127.0.0.1:0".to_owned());
+    let (network, prefix) = match c
+        .router
+        .hotspot_cidrs
+        .first()
+        .map(|n| (n.network(), n.prefix_len()))
+    {
+        Some((IpAddr::V4(v4), p)) => (v4, p),
+        _ => (Ipv4Addr::new(172, 16, 2, 0), 23),
+    };
+    let p = &c.policy.profiles;
+    let mut builder = Simulator::builder()
+        .user("admin", &password)
+        .hosts(hosts)
+        .seed(
+            env("SARING_SIM_SEED")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(42),
+        )
+        .cidr(network, prefix)
+        .identity("saring-demo")
+        .server(&c.router.server_user)
+        .server(&c.router.server_komandan);
+    let profiles = [
+        &p.active,
+        &p.fup,
+        &p.habis,
+        &p.expired,
+        &p.unlimited,
+        &p.blocked,
+        &p.inactive,
+    ];
+    let mut seen = Vec::new();
+    for name in profiles {
+        if !seen.contains(&name) {
+            let rate = if *name == p.fup {
+                Some("512k/1M")
+            } else {
+                None
+            };
+            builder = builder.profile(name, rate);
+            seen.push(name);
+        }
+    }
+    let handle = builder.build().start(listen.as_str()).await.map_err(|e| {
+        AppError::Internal(format!("starting the RouterOS simulator on {listen}: {e}"))
+    })?;
+    handle.auto_traffic(Duration::from_secs(5));
+    let spec = RouterSpec {
+        name: DEFAULT_ROUTER_NAME.to_owned(),
+        host: handle.addr().ip().to_string(),
+        port: handle.addr().port(),
+        use_tls: false,
+        tls_insecure: false,
+        tls_ca_pem: None,
+        tls_fingerprint_sha256: None,
+        username: "admin".to_owned(),
+        password: password.clone(),
+        hotspot_server_names: vec![
+            c.router.server_user.clone(),
+            c.router.server_komandan.clone(),
+        ],
+        hotspot_client_cidrs: c
+            .router
+            .hotspot_cidrs
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        is_enabled: true,
+    };
+    routers::upsert(app.db(), app.cipher(), &spec, true).await?;
+    Ok((Some(handle), "admin".to_owned(), password))
+}
+
+async fn demo_admin(app: &App) -> AppResult<(String, Option<String>)> {
+    let phone = Phone::parse(
+        &env("SARING_DEMO_ADMIN_PHONE").unwrap_or_else(|| DEMO_ADMIN_PHONE.to_owned()),
+    )
+    .map_err(|e| AppError::Internal(format!("SARING_DEMO_ADMIN_PHONE: {e}")))?;
+    let configured = app
+        .config()
+        .app
+        .demo_admin_password
+        .as_ref()
+        .map(|s| s.expose_secret().to_owned());
+    match users::find_by_phone(app.db(), &phone).await? {
+        Some(existing) => {
+            if let Some(pw) = &configured {
+                let hash = hash_password(&SecretString::from(pw.clone()))?;
+                users::update(
+                    app.db(),
+                    existing.id,
+                    users::UserPatch {
+                        password_hash: Some(Some(hash)),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+            Ok((phone.local(), configured))
+        }
+        None => {
+            let password = configured.unwrap_or_else(generate_password);
+            create_admin(
+                app,
+                CreateAdmin {
+                    phone: phone.clone(),
+                    full_name: "Admin Demo".into(),
+                    password: SecretString::from(password.clone()),
+                    super_admin: true,
+                },
+            )
+            .await?;
+            Ok((phone.local(), Some(password)))
+        }
+    }
+}

@@ -1,0 +1,550 @@
+//! The router side of a user: connections to each router, and the operations that make a
+//! router reflect one user's state (ip-binding per device, status address list per IP,
+//! hotspot user), plus reading which MAC holds an IP.
+//!
+//! Every write is "read, then act by id" and idempotent: running an operation twice leaves
+//! the router exactly as running it once. Comments use the reference's formats
+//! (`authorized|user=08…|uid=…`, `lpsaring|status=…|uid=…`) so its audits and firewall rules
+//! keep working.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ipnet::IpNet;
+use saring_domain::access::{AccessDecision, AccessStatus, BindingType};
+use saring_domain::api::ErrorCode;
+use saring_domain::mac::Mac;
+use saring_domain::user::User;
+use saring_routeros::menus::{AddressListEntry, HotspotHost};
+use saring_routeros::{Api, Pool, PoolConfig};
+use saring_store::repo::routers::{self as router_repo, Router};
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+/// Router connection pools, one per router, created on first use.
+pub struct RouterHub {
+    pools: Mutex<HashMap<Uuid, (u64, Pool)>>,
+    timeout: Duration,
+}
+
+fn fingerprint(router: &Router) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let s = &router.spec;
+    (
+        &s.host,
+        s.port,
+        s.use_tls,
+        s.tls_insecure,
+        &s.tls_ca_pem,
+        &s.tls_fingerprint_sha256,
+        &s.username,
+        &s.password,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+impl RouterHub {
+    pub fn new(config: &Config) -> Self {
+        RouterHub {
+            pools: Mutex::new(HashMap::new()),
+            timeout: Duration::from_secs(config.router.connect_timeout_seconds),
+        }
+    }
+
+    /// The pool for a router (rebuilt when its connection settings changed).
+    pub fn pool(&self, router: &Router) -> AppResult<Pool> {
+        let fp = fingerprint(router);
+        let mut pools = self
+            .pools
+            .lock()
+            .map_err(|_| AppError::Internal("router pool lock poisoned".into()))?;
+        if let Some((f, pool)) = pools.get(&router.id)
+            && *f == fp
+        {
+            return Ok(pool.clone());
+        }
+        let options = crate::routers::connect_options(&router.spec, self.timeout)?;
+        let config = PoolConfig {
+            max_connections: 2,
+            health_interval: None,
+            ..PoolConfig::default()
+        };
+        let pool = Pool::new(options, config);
+        pools.insert(router.id, (fp, pool.clone()));
+        Ok(pool)
+    }
+}
+
+/// A router and its connection pool.
+#[derive(Clone)]
+pub struct RouterHandle {
+    pub router: Router,
+    pub pool: Pool,
+}
+
+impl RouterHandle {
+    pub fn open(app: &App, router: Router) -> AppResult<RouterHandle> {
+        let pool = app.routers().pool(&router)?;
+        Ok(RouterHandle { router, pool })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.router.spec.name
+    }
+}
+
+/// Maps a RouterOS failure onto what the client sees: unreachable or flaky routers are a
+/// 503 (try again); a refused command is a 502 with the router's reason logged.
+pub fn router_error(router: &str, e: saring_routeros::Error) -> AppError {
+    if e.is_transient()
+        || matches!(
+            e,
+            saring_routeros::Error::Login { .. } | saring_routeros::Error::Tls(_)
+        )
+    {
+        tracing::warn!(router, error = %e, "router unavailable");
+        AppError::rejected(
+            ErrorCode::RouterUnavailable,
+            "Router hotspot tidak dapat dihubungi. Coba lagi sebentar lagi.",
+        )
+    } else {
+        tracing::error!(router, error = %e, "router refused a command");
+        AppError::rejected(
+            ErrorCode::GatewayError,
+            "Router menolak perintah. Admin sudah dicatat untuk memeriksanya.",
+        )
+    }
+}
+
+fn cidrs(router: &Router) -> Vec<IpNet> {
+    router
+        .spec
+        .hotspot_client_cidrs
+        .iter()
+        .filter_map(|c| c.parse().ok())
+        .collect()
+}
+
+/// Whether `ip` is one of the router's hotspot client addresses.
+pub fn in_hotspot(router: &Router, ip: IpAddr) -> bool {
+    cidrs(router).iter().any(|n| n.contains(&ip))
+}
+
+/// The enabled router whose hotspot ranges contain `ip`.
+pub async fn router_for_ip(app: &App, ip: IpAddr) -> AppResult<Option<Router>> {
+    let routers = router_repo::list(app.db(), app.cipher()).await?;
+    Ok(routers
+        .into_iter()
+        .find(|r| r.spec.is_enabled && in_hotspot(r, ip)))
+}
+
+/// A router by id.
+pub async fn router_by_id(app: &App, id: Uuid) -> AppResult<Option<Router>> {
+    Ok(router_repo::list(app.db(), app.cipher())
+        .await?
+        .into_iter()
+        .find(|r| r.id == id))
+}
+
+/// The router a user belongs to: theirs, else the default one.
+pub async fn router_for_user(app: &App, user: &User) -> AppResult<Option<Router>> {
+    let routers = router_repo::list(app.db(), app.cipher()).await?;
+    let by_id = user
+        .router_id
+        .and_then(|id| routers.iter().find(|r| r.id == id).cloned());
+    Ok(by_id.or_else(|| {
+        routers
+            .into_iter()
+            .find(|r| r.is_default && r.spec.is_enabled)
+    }))
+}
+
+/// Which MAC holds `ip` according to the router: hotspot host table, then ARP, then DHCP.
+pub async fn mac_for_ip(pool: &Pool, router: &str, ip: IpAddr) -> AppResult<Option<Mac>> {
+    let ip_text = ip.to_string();
+    let hosts: Vec<HotspotHost> = pool
+        .list(&[("address", &ip_text)])
+        .await
+        .map_err(|e| router_error(router, e))?;
+    let translated: Vec<HotspotHost> = if hosts.is_empty() {
+        pool.list(&[("to-address", &ip_text)])
+            .await
+            .map_err(|e| router_error(router, e))?
+    } else {
+        Vec::new()
+    };
+    if let Some(mac) = hosts
+        .iter()
+        .chain(&translated)
+        .find_map(|h| Mac::parse(&h.mac_address).ok())
+    {
+        return Ok(Some(mac));
+    }
+    let arp: Vec<saring_routeros::menus::ArpEntry> = pool
+        .list(&[("address", &ip_text)])
+        .await
+        .map_err(|e| router_error(router, e))?;
+    if let Some(mac) = arp
+        .iter()
+        .find_map(|a| a.mac_address.as_deref().and_then(|m| Mac::parse(m).ok()))
+    {
+        return Ok(Some(mac));
+    }
+    let leases: Vec<saring_routeros::menus::DhcpLease> = pool
+        .list(&[("address", &ip_text)])
+        .await
+        .map_err(|e| router_error(router, e))?;
+    Ok(leases.iter().find_map(|l| Mac::parse(&l.mac_address).ok()))
+}
+
+/// `date=dd-mm-yyyy|time=HH:MM:SS` in the app's time zone.
+fn stamp(app: &App) -> String {
+    let now = app.now();
+    let tz = app.config().app.timezone;
+    format!("date={}|time={}", tz.format_date(now), tz.format_time(now))
+}
+
+fn owner_tokens(user: &User) -> String {
+    format!(
+        "user={}|uid={}|role={}",
+        user.hotspot_username(),
+        user.id,
+        user.role.as_str()
+    )
+}
+
+/// Whether a router comment names this user as its owner (`uid=` token, exact).
+pub fn comment_owned_by(comment: Option<&str>, user: &User) -> bool {
+    let uid = user.id.to_string();
+    comment.is_some_and(|c| {
+        c.split(['|', ' '])
+            .any(|t| t.strip_prefix("uid=") == Some(uid.as_str()))
+    })
+}
+
+/// The hotspot server for this user's bindings: the role's server when the router has it,
+/// else `all`.
+fn server_for(app: &App, router: &Router, user: &User) -> String {
+    let wanted = match user.role {
+        saring_domain::Role::Komandan => &app.config().router.server_komandan,
+        _ => &app.config().router.server_user,
+    };
+    if router.spec.hotspot_server_names.iter().any(|s| s == wanted) {
+        wanted.clone()
+    } else {
+        "all".to_owned()
+    }
+}
+
+/// What applying a device changed on the router (so a failed login can undo it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BindingChange {
+    /// The binding was created (not found before).
+    pub created: bool,
+    /// The binding's type changed (or it was created).
+    pub type_changed: bool,
+    pub binding_type: Option<BindingType>,
+}
+
+/// Makes the router reflect one device of a user: the ip-binding for its MAC with the type
+/// the policy gives, the device's IP in exactly the status list, and (when the binding
+/// changed) the stale host row removed so the device re-enters with its new binding.
+pub async fn apply_device(
+    app: &App,
+    rh: &RouterHandle,
+    user: &User,
+    decision: &AccessDecision,
+    mac: Mac,
+    ip: Option<IpAddr>,
+    source: &str,
+) -> AppResult<BindingChange> {
+    let (pool, router) = (&rh.pool, &rh.router);
+    let name = router.spec.name.as_str();
+    let err = |e| router_error(name, e);
+    let mac_text = mac.to_string();
+    let binding_type = decision.router.binding_type;
+    let prefix = match binding_type {
+        BindingType::Bypassed => "authorized",
+        BindingType::Regular => "managed",
+        BindingType::Blocked => "blocked",
+    };
+    let comment = format!(
+        "{prefix}|{}|source={source}|{}",
+        owner_tokens(user),
+        stamp(app)
+    );
+    let server = server_for(app, router, user);
+    let existing = pool.ip_bindings(Some(&mac_text)).await.map_err(err)?;
+    let mut change = BindingChange {
+        binding_type: Some(binding_type),
+        ..BindingChange::default()
+    };
+    match existing.split_first() {
+        None => {
+            pool.add(
+                "/ip/hotspot/ip-binding",
+                &[
+                    ("mac-address", &mac_text),
+                    ("type", binding_type.as_str()),
+                    ("server", &server),
+                    ("comment", &comment),
+                ],
+            )
+            .await
+            .map_err(err)?;
+            change.created = true;
+            change.type_changed = true;
+        }
+        Some((first, rest)) => {
+            let same = first.kind.as_deref() == Some(binding_type.as_str())
+                && first.server.as_deref().unwrap_or("all") == server
+                && first.address.is_none()
+                && !first.disabled
+                && comment_owned_by(first.comment.as_deref(), user);
+            if !same {
+                change.type_changed = first.kind.as_deref() != Some(binding_type.as_str());
+                if first.address.is_some() {
+                    // A binding pinned to an address would not follow the device: recreate it MAC-only.
+                    pool.remove("/ip/hotspot/ip-binding", &[&first.id])
+                        .await
+                        .map_err(err)?;
+                    pool.add(
+                        "/ip/hotspot/ip-binding",
+                        &[
+                            ("mac-address", &mac_text),
+                            ("type", binding_type.as_str()),
+                            ("server", &server),
+                            ("comment", &comment),
+                        ],
+                    )
+                    .await
+                    .map_err(err)?;
+                } else {
+                    pool.set(
+                        "/ip/hotspot/ip-binding",
+                        &first.id,
+                        &[
+                            ("type", binding_type.as_str()),
+                            ("server", &server),
+                            ("comment", &comment),
+                            ("disabled", "false"),
+                        ],
+                    )
+                    .await
+                    .map_err(err)?;
+                }
+            }
+            let extra: Vec<&str> = rest.iter().map(|b| b.id.as_str()).collect();
+            pool.remove("/ip/hotspot/ip-binding", &extra)
+                .await
+                .map_err(err)?;
+        }
+    }
+    if let Some(ip) = ip.filter(|ip| in_hotspot(router, *ip)) {
+        set_status_list(app, rh, user, decision, ip).await?;
+    }
+    if change.type_changed {
+        remove_host_rows(pool, name, mac).await?;
+    }
+    Ok(change)
+}
+
+/// Puts `ip` in the list for the user's status and takes it out of every other managed list
+/// (and the unauthorized list). An entry already carrying the same owner and status is left
+/// alone, so repeated syncs write nothing.
+pub async fn set_status_list(
+    app: &App,
+    rh: &RouterHandle,
+    user: &User,
+    decision: &AccessDecision,
+    ip: IpAddr,
+) -> AppResult<()> {
+    let pool = &rh.pool;
+    let name = rh.name();
+    let err = |e| router_error(name, e);
+    let lists = &app.config().policy.lists;
+    let target = decision.router.address_list.as_str();
+    let ip_text = ip.to_string();
+    let entries: Vec<AddressListEntry> =
+        pool.address_list(None, Some(&ip_text)).await.map_err(err)?;
+    let status_tag = format!("status={}", decision.detail.as_str());
+    let comment = format!(
+        "lpsaring|{status_tag}|{}|ip={ip_text}|{}",
+        owner_tokens(user),
+        stamp(app)
+    );
+    let mut have_target = false;
+    for e in &entries {
+        let managed = lists.managed().contains(&e.list.as_str()) || e.list == lists.unauthorized;
+        if e.list == target {
+            let current = e.comment.as_deref().unwrap_or("");
+            if have_target {
+                pool.remove("/ip/firewall/address-list", &[&e.id])
+                    .await
+                    .map_err(err)?;
+            } else if !(comment_owned_by(Some(current), user)
+                && current.contains(&format!("|{status_tag}|")))
+            {
+                pool.set("/ip/firewall/address-list", &e.id, &[("comment", &comment)])
+                    .await
+                    .map_err(err)?;
+            }
+            have_target = true;
+        } else if managed {
+            pool.remove("/ip/firewall/address-list", &[&e.id])
+                .await
+                .map_err(err)?;
+        }
+    }
+    if !have_target {
+        match pool
+            .add(
+                "/ip/firewall/address-list",
+                &[
+                    ("list", target),
+                    ("address", &ip_text),
+                    ("comment", &comment),
+                ],
+            )
+            .await
+        {
+            Ok(_) => {}
+            // Added concurrently by another writer: the entry exists, which is what we want.
+            Err(e) if e.is_duplicate() => {}
+            Err(e) => return Err(err(e)),
+        }
+    }
+    Ok(())
+}
+
+/// Removes the hotspot host rows of a MAC (the device reconnects and is re-evaluated).
+pub async fn remove_host_rows(pool: &Pool, router: &str, mac: Mac) -> AppResult<()> {
+    let hosts: Vec<HotspotHost> = pool
+        .list(&[("mac-address", &mac.to_string())])
+        .await
+        .map_err(|e| router_error(router, e))?;
+    let ids: Vec<&str> = hosts.iter().map(|h| h.id.as_str()).collect();
+    match pool.remove("/ip/hotspot/host", &ids).await {
+        Ok(()) => Ok(()),
+        // Gone between print and remove (idle timeout): nothing left to do.
+        Err(e) if e.is_no_such_item() => Ok(()),
+        Err(e) => Err(router_error(router, e)),
+    }
+}
+
+/// Takes a device off the router: its bindings, the status-list entries this user owns for
+/// its IP, and its host rows.
+pub async fn remove_device(
+    app: &App,
+    rh: &RouterHandle,
+    user: &User,
+    mac: Mac,
+    ip: Option<IpAddr>,
+) -> AppResult<()> {
+    let pool = &rh.pool;
+    let name = rh.name();
+    let err = |e| router_error(name, e);
+    let bindings = pool
+        .ip_bindings(Some(&mac.to_string()))
+        .await
+        .map_err(err)?;
+    let ids: Vec<&str> = bindings.iter().map(|b| b.id.as_str()).collect();
+    pool.remove("/ip/hotspot/ip-binding", &ids)
+        .await
+        .map_err(err)?;
+    if let Some(ip) = ip {
+        let lists = &app.config().policy.lists;
+        let entries: Vec<AddressListEntry> = pool
+            .address_list(None, Some(&ip.to_string()))
+            .await
+            .map_err(err)?;
+        let owned: Vec<&str> = entries
+            .iter()
+            .filter(|e| {
+                lists.managed().contains(&e.list.as_str())
+                    && comment_owned_by(e.comment.as_deref(), user)
+            })
+            .map(|e| e.id.as_str())
+            .collect();
+        pool.remove("/ip/firewall/address-list", &owned)
+            .await
+            .map_err(err)?;
+    }
+    remove_host_rows(pool, name, mac).await
+}
+
+/// Creates or updates the user's hotspot user (`name` = local `08…` number): password,
+/// profile for the status, server for the role, and the byte/time limits when enabled.
+/// A profile the router does not have falls back to `default` (logged), so an incomplete
+/// router setup does not block approvals.
+pub async fn upsert_hotspot_user(
+    app: &App,
+    rh: &RouterHandle,
+    user: &User,
+    decision: &AccessDecision,
+    password: &str,
+) -> AppResult<()> {
+    let (pool, router) = (&rh.pool, &rh.router);
+    let name = router.spec.name.as_str();
+    let err = |e| router_error(name, e);
+    let username = user.hotspot_username();
+    let server = server_for(app, router, user);
+    let account = user.quota_account();
+    // 0 = no limit on RouterOS: only for unlimited access. Without quota the limit is one
+    // byte, so a hotspot login cannot give a habis/expired/blocked user data.
+    let limit_bytes = if !app.config().router.send_limit_bytes_total {
+        "0".to_owned()
+    } else {
+        match decision.detail {
+            AccessStatus::Unlimited => "0".to_owned(),
+            AccessStatus::Active | AccessStatus::Fup => {
+                account.effective_quota().0.max(1).to_string()
+            }
+            _ => "1".to_owned(),
+        }
+    };
+    let limit_uptime = match (app.config().router.send_session_timeout, account.expiry) {
+        (true, Some(expiry)) => (expiry - app.now()).num_seconds().max(1).to_string(),
+        _ => "0s".to_owned(),
+    };
+    let comment = format!("saring|{}|{}", owner_tokens(user), stamp(app));
+    let existing = pool.hotspot_users(Some(&username)).await.map_err(err)?;
+    let write = |profile: String| {
+        let attrs: Vec<(&str, String)> = vec![
+            ("password", password.to_owned()),
+            ("profile", profile),
+            ("server", server.clone()),
+            ("limit-bytes-total", limit_bytes.clone()),
+            ("limit-uptime", limit_uptime.clone()),
+            ("comment", comment.clone()),
+        ];
+        let existing_id = existing.first().map(|u| u.id.clone());
+        let username = username.clone();
+        async move {
+            let borrowed: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            match existing_id {
+                Some(id) => pool.set("/ip/hotspot/user", &id, &borrowed).await,
+                None => {
+                    let mut with_name = vec![("name", username.as_str())];
+                    with_name.extend(borrowed);
+                    pool.add("/ip/hotspot/user", &with_name).await.map(drop)
+                }
+            }
+        }
+    };
+    match write(decision.router.profile.clone()).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_trap_containing("of profile") => {
+            tracing::warn!(router = name, profile = %decision.router.profile, "hotspot profile missing on the router, using `default`");
+            write("default".to_owned()).await.map_err(err)
+        }
+        Err(e) => Err(err(e)),
+    }
+}

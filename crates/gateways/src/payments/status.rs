@@ -1,0 +1,141 @@
+//! Midtrans `transaction_status` → our payment status, and which status changes to accept.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Our status of a payment (the `transactions.status` column, upper-cased there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    /// Created locally, Midtrans has nothing yet (a Snap order before the customer picks a
+    /// method), or Midtrans sent a status we do not know.
+    Unknown,
+    /// Waiting for the customer (or for a fraud review: `capture` + `challenge`).
+    Pending,
+    /// Paid: grant the package.
+    Success,
+    /// Denied or failed; also a paid order reversed by the bank (`settlement` → `deny`).
+    Failed,
+    Expired,
+    Cancelled,
+    /// Refunded or charged back (fully or partly).
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Unknown => "unknown",
+            PaymentStatus::Pending => "pending",
+            PaymentStatus::Success => "success",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Expired => "expired",
+            PaymentStatus::Cancelled => "cancelled",
+            PaymentStatus::Refunded => "refunded",
+        }
+    }
+
+    /// No further change is expected from Midtrans (reversals and refunds aside).
+    pub fn is_final(self) -> bool {
+        !matches!(self, PaymentStatus::Unknown | PaymentStatus::Pending)
+    }
+}
+
+impl fmt::Display for PaymentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Maps Midtrans' `transaction_status` (+ `fraud_status`) to our status (integrations.md §5.5).
+///
+/// | Midtrans | ours |
+/// |---|---|
+/// | `settlement` | success |
+/// | `capture` + fraud absent/`accept` | success |
+/// | `capture` + `challenge` | pending (wait for approve/deny) |
+/// | `capture` + `deny` | failed |
+/// | `pending`, `authorize` | pending |
+/// | `deny`, `failure` | failed |
+/// | `expire` | expired |
+/// | `cancel` | cancelled |
+/// | `refund`, `partial_refund`, `chargeback`, `partial_chargeback` | refunded |
+/// | anything else | unknown (keep the current status) |
+///
+/// The reference left `failure` and refunds unmapped (the order stayed as it was).
+pub fn map_status(transaction_status: &str, fraud_status: Option<&str>) -> PaymentStatus {
+    let status = transaction_status.trim().to_ascii_lowercase();
+    let fraud = fraud_status
+        .map(|f| f.trim().to_ascii_lowercase())
+        .filter(|f| !f.is_empty());
+    match status.as_str() {
+        "settlement" => PaymentStatus::Success,
+        "capture" => match fraud.as_deref() {
+            None | Some("accept") => PaymentStatus::Success,
+            Some("deny") => PaymentStatus::Failed,
+            Some(_) => PaymentStatus::Pending,
+        },
+        "pending" | "authorize" => PaymentStatus::Pending,
+        "deny" | "failure" => PaymentStatus::Failed,
+        "expire" => PaymentStatus::Expired,
+        "cancel" => PaymentStatus::Cancelled,
+        "refund" | "partial_refund" | "chargeback" | "partial_chargeback" => {
+            PaymentStatus::Refunded
+        }
+        _ => PaymentStatus::Unknown,
+    }
+}
+
+/// What to do when Midtrans reports `incoming` for an order we hold as `current`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// Same status (a duplicate notification): nothing to do.
+    Unchanged,
+    /// A normal step forward (unknown/pending → anything): store it; on `Success` grant.
+    Advance,
+    /// A paid order is taken back (settlement → deny reversal, refund, chargeback): store it
+    /// and take back what was granted.
+    Reverse,
+    /// Money arrived for an order we had closed locally (our expiry job or a cancel raced the
+    /// payment): store `Success` and grant; the customer paid.
+    LatePayment,
+    /// Stale or out of order (e.g. `pending` after `settlement`): keep the current status.
+    Ignore,
+}
+
+impl Transition {
+    /// Whether the incoming status should be stored.
+    pub fn applies(self) -> bool {
+        matches!(
+            self,
+            Transition::Advance | Transition::Reverse | Transition::LatePayment
+        )
+    }
+}
+
+/// Decides whether a reported status may replace the stored one. Final states never move
+/// backwards; the only changes out of a final state are the documented ones:
+///
+/// * `Success` → `Failed` (Midtrans reverses a settlement for Permata VA, Mandiri bill, …)
+///   or → `Refunded`: [`Transition::Reverse`];
+/// * `Expired`/`Cancelled` → `Success`: [`Transition::LatePayment`]. Midtrans never settles
+///   an order it expired or cancelled itself, so this only happens when *our* expiry or
+///   cancel was premature; refusing it would keep the customer's money without service.
+///
+/// `Failed` and `Refunded` are terminal; an `Unknown` incoming status is ignored.
+pub fn transition(current: PaymentStatus, incoming: PaymentStatus) -> Transition {
+    use PaymentStatus as S;
+    if incoming == S::Unknown {
+        return Transition::Ignore;
+    }
+    if current == incoming {
+        return Transition::Unchanged;
+    }
+    match (current, incoming) {
+        (S::Unknown | S::Pending, _) => Transition::Advance,
+        (S::Success, S::Failed | S::Refunded) => Transition::Reverse,
+        (S::Expired | S::Cancelled, S::Success) => Transition::LatePayment,
+        _ => Transition::Ignore,
+    }
+}
