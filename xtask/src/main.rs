@@ -1,10 +1,12 @@
 //! `cargo xtask <task>`: the developer entry points.
 //!
-//! * `run`   — build and start the embedded demo (`saring run`).
-//! * `build` — release binary at `target/release/saring`.
+//! * `run`   — build the SPA and start the embedded demo (`saring run`).
+//! * `build` — the SPA, then the release binary at `target/release/saring` (SPA embedded).
+//! * `spa`   — build the browser SPA into `frontend/dist/` (see `spa.rs`).
 //! * `test`  — everything CI checks: formatting, clippy, the domain crate on wasm32, all tests
 //!   on SQLite + in-memory KV, then again on PostgreSQL + Redis when `TEST_DATABASE_URL` /
-//!   `TEST_REDIS_URL` are set, and the RouterOS interop tests when Python is available.
+//!   `TEST_REDIS_URL` are set, the RouterOS interop tests when Python is available, and the
+//!   browser tests (SPA + server in headless Chromium) when Chromium is installed.
 //! * `bench` — benchmarks (`routeros`, …) printing their numbers.
 //!
 //! Each task installs what it needs that is missing (e.g. the wasm32 target) and says so.
@@ -15,6 +17,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+
+mod spa;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Saring developer tasks")]
@@ -33,8 +37,14 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Build the release binary `target/release/saring`.
+    /// Build the SPA and the release binary `target/release/saring`.
     Build,
+    /// Build the browser SPA into `frontend/dist/`.
+    Spa {
+        /// Dev profile, no wasm-opt: quicker, much bigger.
+        #[arg(long)]
+        dev: bool,
+    },
     /// Run every check CI runs.
     Test {
         /// Skip fmt and clippy (quicker local iterations).
@@ -53,6 +63,7 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Run { release, args } => run(release, &args),
         Task::Build => build(),
+        Task::Spa { dev } => spa::build(dev),
         Task::Test { no_lint } => test(no_lint),
         Task::Bench { which } => bench(&which),
     };
@@ -110,6 +121,7 @@ fn ensure_wasm_target() -> Result<()> {
 }
 
 fn run(release: bool, args: &[String]) -> Result<()> {
+    spa::build(false)?;
     let mut c = cargo();
     c.args(["run", "-p", "saring"]);
     if release {
@@ -120,6 +132,7 @@ fn run(release: bool, args: &[String]) -> Result<()> {
 }
 
 fn build() -> Result<()> {
+    spa::build(false)?;
     let mut c = cargo();
     c.args(["build", "--release", "-p", "saring"]);
     step("cargo build --release -p saring", c)?;
@@ -188,6 +201,7 @@ fn test(no_lint: bool) -> Result<()> {
     }
 
     interop()?;
+    browser_tests()?;
     println!(
         "\nall checks passed in {:.0}s",
         started.elapsed().as_secs_f64()
@@ -229,14 +243,56 @@ fn interop() -> Result<()> {
     ])
     .arg(root().join("tests/interop/requirements.txt"));
     step("pip install interop requirements", pip)?;
-    let mut build = cargo();
-    build.args(["build", "-p", "saring"]);
-    step("build saring for interop", build)?;
+    // `cargo test --workspace` has just built target/debug/saring (the CLI tests run it);
+    // building it again with `cargo build` would recompile everything for other features.
+    if !root().join("target/debug/saring").exists() {
+        let mut build = cargo();
+        build.args(["build", "-p", "saring"]);
+        step("build saring for interop", build)?;
+    }
     let mut c = Command::new(&venv_python);
     c.arg(&script)
         .arg("--bin")
         .arg(root().join("target/debug/saring"));
     step("RouterOS interop (routeros-api, librouteros)", c)
+}
+
+fn on_path(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The SPA served by `saring run`, driven in headless Chromium (`tests/e2e`).
+fn browser_tests() -> Result<()> {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|t| on_path(t));
+    let (Some(chromium), true) = (chromium, on_path("chromedriver")) else {
+        println!(
+            "\n(Chromium or chromedriver not installed: skipping the browser tests; \
+             apt-get install -y chromium chromium-driver)"
+        );
+        return Ok(());
+    };
+    spa::build(false)?;
+    let mut build = cargo();
+    build.args(["build", "-p", "saring"]);
+    step("build saring for the browser tests", build)?;
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        "saring-e2e",
+        "--",
+        "--ignored",
+        "--test-threads=1",
+    ])
+    .env("SARING_E2E_BIN", spa::target_dir().join("debug/saring"))
+    .env("SARING_E2E_CHROMIUM", chromium)
+    .env("SARING_E2E_CHROMEDRIVER", "chromedriver");
+    step("browser tests (headless Chromium)", c)
 }
 
 fn bench(which: &str) -> Result<()> {

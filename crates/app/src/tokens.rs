@@ -217,9 +217,15 @@ pub async fn rotate_refresh(
                 .as_ref()
                 .map(|ua| ua.chars().take(255).collect());
     match current.revoked_at {
-        Some(revoked) if now - revoked <= grace && same_client => Ok(Refreshed::Grace {
-            user: current.user_id,
-        }),
+        // Only a token replaced by a rotation gets the grace period; one revoked by logout or
+        // by reuse detection never comes back.
+        Some(revoked)
+            if current.replaced_by_id.is_some() && now - revoked <= grace && same_client =>
+        {
+            Ok(Refreshed::Grace {
+                user: current.user_id,
+            })
+        }
         _ => {
             let n = refresh_tokens::revoke_all_for_user(app.db(), current.user_id, now).await?;
             tracing::warn!(user_id = %current.user_id, revoked = n, "refresh token reused after rotation: every session revoked");

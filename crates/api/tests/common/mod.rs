@@ -11,6 +11,8 @@ use saring_domain::Phone;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
+static NEXT_IP: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
 pub const ADMIN_PHONE: &str = "081100000001";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 pub const SUPER_PHONE: &str = "081100000002";
@@ -137,16 +139,20 @@ impl Spawned {
         id
     }
 
-    /// Requests an OTP and returns the code sent by WhatsApp.
+    /// Requests an OTP and returns the code sent by WhatsApp. Each request comes from its
+    /// own (proxied) address, so per-IP rate limits do not trip in tests that log in often.
     pub async fn otp(&self, phone: &str) -> String {
-        let (status, b) = self
-            .post(
-                &new_client(),
-                "/api/auth/request-otp",
-                json!({"phone_number": phone}),
-            )
-            .await;
-        assert_eq!(status, 200, "{b}");
+        let n = NEXT_IP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let forwarded = format!("10.200.{}.{}", n / 250, n % 250 + 1);
+        let res = new_client()
+            .post(self.url("/api/auth/request-otp"))
+            .header("x-forwarded-for", forwarded)
+            .json(&json!({"phone_number": phone}))
+            .send()
+            .await
+            .unwrap();
+        let (status, b) = body(res).await;
+        assert_eq!(status, 200, "otp #{n}: {b}");
         self.app.last_otp(phone).expect("an OTP was sent")
     }
 
