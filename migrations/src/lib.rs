@@ -25,6 +25,7 @@ mod m20261125_000001_core;
 mod m20261125_000002_catalog_payments;
 mod m20261125_000003_quota;
 mod m20261125_000004_ops;
+mod m20261126_000001_worker;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -48,6 +49,12 @@ pub const TABLES: &[&str] = &[
     "notification_recipients",
     "outbox",
     "job_runs",
+    "host_counters",
+    "router_sync_state",
+    "job_run_log",
+    "job_dead_letters",
+    "message_log",
+    "message_templates",
 ];
 
 /// The table in which sea-orm-migration records applied migrations.
@@ -64,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_catalog_payments::Migration),
             Box::new(m20261125_000003_quota::Migration),
             Box::new(m20261125_000004_ops::Migration),
+            Box::new(m20261126_000001_worker::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod bench_api;
 mod spa;
 
 #[derive(Parser)]
@@ -304,8 +305,18 @@ fn bench(which: &str) -> Result<()> {
         step("bench routeros", c)?;
         ran = true;
     }
+    if all || which == "api" {
+        bench_api::run(&root())?;
+        ran = true;
+    }
+    if all || which == "sync" {
+        let mut c = cargo();
+        c.args(["bench", "-p", "saring-app", "--bench", "sync"]);
+        step("bench sync", c)?;
+        ran = true;
+    }
     if !ran {
-        bail!("unknown benchmark {which:?} (known: routeros, all)");
+        bail!("unknown benchmark {which:?} (known: routeros, api, sync, all)");
     }
     Ok(())
 }

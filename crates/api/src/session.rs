@@ -13,7 +13,7 @@ use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponseBuilder, web};
 use futures::future::LocalBoxFuture;
-use saring_app::tokens::{self, ClientInfo, Refreshed, TokenProblem};
+use saring_app::tokens::{self, AccessClaims, ClientInfo, Refreshed, TokenProblem};
 use saring_app::{App, AppError};
 use saring_domain::access::{ApprovalStatus, Role};
 use saring_domain::api::ErrorCode;
@@ -27,8 +27,10 @@ pub const REFRESH_COOKIE: &str = "refresh_token";
 /// How the request authenticated (decided by the session middleware).
 #[derive(Debug, Clone)]
 pub enum Credential {
-    Bearer(String),
-    Cookie(String),
+    /// A valid access token from the `Authorization` header (its verified claims).
+    Bearer(AccessClaims),
+    /// A valid access token from the session cookie.
+    Cookie(AccessClaims),
     /// A broken or expired token, and why.
     Refused(TokenProblem),
 }
@@ -224,15 +226,15 @@ where
                 .filter(|v| !v.is_empty());
             let credential = match (bearer, cookie) {
                 (Some(t), _) => Some(match tokens::verify_access(&app, &t) {
-                    Ok(_) => Credential::Bearer(t),
+                    Ok(claims) => Credential::Bearer(claims),
                     Err(p) => Credential::Refused(p),
                 }),
                 (None, cookie) => {
                     let valid = cookie
                         .as_deref()
-                        .and_then(|t| tokens::verify_access(&app, t).ok().map(|_| t.to_owned()));
+                        .and_then(|t| tokens::verify_access(&app, t).ok());
                     match (valid, cookie) {
-                        (Some(t), _) => Some(Credential::Cookie(t)),
+                        (Some(claims), _) => Some(Credential::Cookie(claims)),
                         (None, had_cookie) => {
                             // Silent refresh: a cookie session whose access token is missing or expired.
                             let refresh = req
@@ -241,7 +243,7 @@ where
                                 .filter(|v| !v.is_empty());
                             match refresh {
                                 Some(r) => match silent_refresh(&app, &req, &r).await {
-                                    Some(token) => Some(Credential::Cookie(token)),
+                                    Some(claims) => Some(Credential::Cookie(claims)),
                                     None => had_cookie
                                         .map(|_| Credential::Refused(TokenProblem::Expired)),
                                 },
@@ -282,7 +284,7 @@ where
 
 /// Rotates the refresh cookie and mints a new access cookie; the new cookies are attached to
 /// the response.
-async fn silent_refresh(app: &App, req: &ServiceRequest, refresh: &str) -> Option<String> {
+async fn silent_refresh(app: &App, req: &ServiceRequest, refresh: &str) -> Option<AccessClaims> {
     let client = client_info(req.request());
     let (user_id, new_refresh) = match tokens::rotate_refresh(app, refresh, &client).await.ok()? {
         Refreshed::Rotated { user, refresh } => (user, Some(refresh)),
@@ -295,7 +297,7 @@ async fn silent_refresh(app: &App, req: &ServiceRequest, refresh: &str) -> Optio
         cookies.push(refresh_cookie(app, &r.token, r.max_age_seconds));
     }
     req.extensions_mut().insert(PendingCookies(cookies));
-    Some(access.token)
+    tokens::verify_access(app, &access.token).ok()
 }
 
 /// The signed-in user (any role, approved and active; blocked users pass so they can still
@@ -305,8 +307,8 @@ pub struct AuthUser(pub User);
 async fn load_user(req: HttpRequest) -> Result<User, ApiError> {
     let app = app_of(&req)?;
     let credential = req.extensions().get::<Credential>().cloned();
-    let token = match credential {
-        Some(Credential::Bearer(t) | Credential::Cookie(t)) => t,
+    let claims = match credential {
+        Some(Credential::Bearer(c) | Credential::Cookie(c)) => c,
         Some(Credential::Refused(p)) => return Err(ApiError(p.into_error())),
         None => {
             return Err(ApiError::new(
@@ -315,11 +317,10 @@ async fn load_user(req: HttpRequest) -> Result<User, ApiError> {
             ));
         }
     };
-    let claims = tokens::verify_access(&app, &token).map_err(|p| ApiError(p.into_error()))?;
     let id = claims
         .user_id()
         .ok_or_else(|| ApiError(TokenProblem::Invalid.into_error()))?;
-    let user = saring_app::accounts::find_user(&app, id)
+    let user = saring_app::accounts::cached_user(&app, id)
         .await?
         .ok_or_else(|| {
             ApiError::new(

@@ -13,6 +13,11 @@ const ID: &str = "6f1b6a9e-1f55-4c3e-8c4f-0f0e0d0c0b0a";
 fn admin_routes() -> Vec<(Method, String)> {
     vec![
         (Method::GET, "/api/admin/users".into()),
+        (Method::POST, "/api/admin/users".into()),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/reset-password"),
+        ),
         (Method::GET, format!("/api/admin/users/{ID}")),
         (Method::PUT, format!("/api/admin/users/{ID}")),
         (Method::PATCH, format!("/api/admin/users/{ID}/approve")),

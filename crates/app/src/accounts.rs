@@ -120,3 +120,26 @@ pub fn generate_password() -> String {
 pub async fn find_user(app: &App, id: saring_domain::ids::UserId) -> AppResult<Option<User>> {
     Ok(users::find_by_id(app.db(), id).await?)
 }
+
+/// How long a user row read for authentication may be reused by this process.
+pub const USER_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A user by id for the authentication path, served from a short in-process cache (at most
+/// [`USER_CACHE_TTL`] old) so that `GET /api/auth/me` and friends do not hit the database on
+/// every request. Changes made through this process drop the entry at once
+/// ([`forget_user`]); other instances see them within the TTL.
+pub async fn cached_user(app: &App, id: saring_domain::ids::UserId) -> AppResult<Option<User>> {
+    if let Some(user) = app.user_cache().get(id) {
+        return Ok(Some(user));
+    }
+    let user = users::find_by_id(app.db(), id).await?;
+    if let Some(u) = &user {
+        app.user_cache().put(u.clone());
+    }
+    Ok(user)
+}
+
+/// Drops a user from the authentication cache (after changing them).
+pub fn forget_user(app: &App, id: saring_domain::ids::UserId) {
+    app.user_cache().remove(id);
+}

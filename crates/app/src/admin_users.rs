@@ -310,6 +310,7 @@ pub async fn update(
         activity::log_action(&txn, Some(admin.id), Some(target.id), action, details).await?;
     }
     txn.commit().await.map_err(StoreError::from)?;
+    crate::accounts::forget_user(app, target.id);
 
     let router_synced = crate::policysync::sync_user_soon(app, &updated, "admin-update").await?;
     let app_name = app.config().app.name.clone();
@@ -402,6 +403,7 @@ pub async fn generate_admin_password(app: &App, admin: &User, id: UserId) -> App
     )
     .await?;
     txn.commit().await.map_err(StoreError::from)?;
+    crate::accounts::forget_user(app, target.id);
     Ok(send_template(
         app,
         &target.phone,
@@ -435,6 +437,7 @@ pub async fn reset_login(app: &App, admin: &User, id: UserId) -> AppResult<usize
     )
     .await?;
     txn.commit().await.map_err(StoreError::from)?;
+    crate::accounts::forget_user(app, target.id);
     Ok(removed.len())
 }
 
@@ -484,4 +487,96 @@ pub async fn action_logs(
         });
     }
     Ok(Page::new(items, page, total))
+}
+
+/// `POST /api/admin/users`: an account created by an administrator, approved at once (with
+/// the initial quota, the hotspot user and the credentials message). Administrator accounts
+/// (SUPER_ADMIN only) get a generated password by WhatsApp instead.
+pub async fn create_user(
+    app: &App,
+    admin: &User,
+    req: &saring_domain::dto::admin::AdminCreateUser,
+) -> AppResult<User> {
+    let role = req.role.unwrap_or(Role::User);
+    if role.is_admin() && admin.role != Role::SuperAdmin {
+        return Err(AppError::rejected(
+            ErrorCode::SuperAdminRequired,
+            "Hanya super admin yang dapat membuat akun admin.",
+        ));
+    }
+    let phone = crate::auth::parse_phone(&req.phone_number)?;
+    if role.is_admin() {
+        let password = crate::accounts::generate_password();
+        let user = crate::accounts::create_admin(
+            app,
+            crate::accounts::CreateAdmin {
+                phone,
+                full_name: req.full_name.clone(),
+                password: secrecy::SecretString::from(password.clone()),
+                super_admin: role == Role::SuperAdmin,
+            },
+        )
+        .await?;
+        activity::log_action(
+            app.db(),
+            Some(admin.id),
+            Some(user.id),
+            "CREATE_USER",
+            serde_json::json!({ "role": role.as_str() }),
+        )
+        .await?;
+        send_template(
+            app,
+            &user.phone,
+            "admin_password_generated",
+            &[
+                ("app_name", app.config().app.name.clone()),
+                ("password", password),
+            ],
+        )
+        .await;
+        return Ok(user);
+    }
+    let full_name = crate::accounts::validate_full_name(&req.full_name)?;
+    let address = crate::registration::validate_address(
+        app,
+        req.blok.as_deref(),
+        req.kamar.as_deref(),
+        req.is_tamping,
+        req.tamping_type.as_deref(),
+    )?;
+    let new = saring_domain::user::NewUser {
+        phone: phone.clone(),
+        full_name,
+        blok: address.blok,
+        kamar: address.kamar,
+        is_tamping: address.is_tamping,
+        tamping_type: address.tamping_type,
+        role,
+        approval_status: ApprovalStatus::PendingApproval,
+        is_active: false,
+        password_hash: None,
+        router_id: None,
+    };
+    let created = match users::insert(app.db(), &new).await {
+        Ok(u) => u,
+        Err(StoreError::Conflict(_)) => {
+            return Err(AppError::rejected(
+                ErrorCode::PhoneAlreadyRegistered,
+                format!("Nomor {} sudah terdaftar.", phone.local()),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    activity::log_action(
+        app.db(),
+        Some(admin.id),
+        Some(created.id),
+        "CREATE_USER",
+        serde_json::json!({ "role": role.as_str() }),
+    )
+    .await?;
+    Ok(crate::registration::approve(app, admin, created.id)
+        .await?
+        .user)
 }

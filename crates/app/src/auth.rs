@@ -151,6 +151,7 @@ pub async fn request_otp(app: &App, phone_text: &str, client: &ClientInfo) -> Ap
     let text = crate::templates::render(
         "auth_send_otp",
         &[
+            ("app_name", app.config().app.name.clone()),
             ("otp_code", code),
             (
                 "otp_expiry_minutes",

@@ -68,6 +68,7 @@ pub struct Config {
     pub grants: GrantConfig,
     pub portal: PortalConfig,
     pub telegram: TelegramConfig,
+    pub worker: WorkerConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +123,34 @@ pub struct TelegramConfig {
     pub bot_username: Option<String>,
     pub webhook_secret: Option<SecretString>,
     pub api_base_url: String,
+}
+
+/// The worker's schedules, notices and limits (`docs/worker.md`).
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// `JOB_MAX_RETRIES`: retries of a job run after a transient (router/network) failure.
+    pub job_max_retries: u32,
+    pub whatsapp_rate_per_target: u64,
+    pub whatsapp_rate_global: u64,
+    pub quota_notify_remaining_mb: Vec<i64>,
+    pub quota_expiry_notify_days: Vec<i64>,
+    pub telegram_admin_chat_ids: Vec<String>,
+    pub router_health_interval_seconds: u64,
+    pub router_down_alert_minutes: i64,
+    pub outbox_interval_seconds: u64,
+    pub debt_eom_block_min_hour: u32,
+    pub overdue_debt_block_enabled: bool,
+    pub overdue_debt_block_hour: u32,
+    pub overdue_debt_block_minute: u32,
+    pub ledger_retention_days: i64,
+    pub job_log_retention_days: i64,
+    pub walled_garden_enabled: bool,
+    pub walled_garden_allowed_hosts: Vec<String>,
+    pub walled_garden_interval_minutes: u64,
+    pub walled_garden_comment_prefix: String,
+    pub unauthorized_sync_enabled: bool,
+    pub unauthorized_sync_interval_seconds: u64,
+    pub unauthorized_timeout: String,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +223,26 @@ pub struct PaymentConfig {
     pub server_key: Option<SecretString>,
     pub client_key: Option<String>,
     pub is_production: bool,
+    /// `MIDTRANS_DEFAULT_EXPIRY_MINUTES`: the payment window of a new order.
+    pub expiry_minutes: u32,
+    /// Core API methods offered (`qris`, `gopay`, `shopeepay`, `va`).
+    pub enabled_methods: Vec<String>,
+    /// Core API VA banks offered (`bca`, `bni`, `bri`, `mandiri`, `permata`, `cimb`).
+    pub enabled_va_banks: Vec<String>,
+    pub order_id_prefix: String,
+    pub debt_order_id_prefix: String,
+    pub admin_bill_order_id_prefix: String,
+    /// How long a public status link (`?t=`) stays valid.
+    pub status_token_max_age_seconds: i64,
+    /// How long the temporary invoice link sent by WhatsApp stays valid.
+    pub invoice_link_max_age_seconds: i64,
+    /// Minutes after its expiry time before an unpaid order is expired locally.
+    pub expire_grace_minutes: i64,
+    pub http_timeout_seconds: u64,
+    /// `X-Override-Notification` on every charge (tunnels, staging).
+    pub notification_url_override: Option<String>,
+    /// Shown when payments are closed (circuit open).
+    pub unavailable_message: String,
 }
 
 #[derive(Debug, Clone)]
@@ -411,6 +460,16 @@ fn parse_cidrs(s: &str) -> Result<Vec<IpNet>, String> {
                 .or_else(|_| c.parse::<std::net::IpAddr>().map(IpNet::from))
                 .map(|n| n.trunc())
                 .map_err(|_| format!("{c:?} is not an IP network like 172.16.2.0/23"))
+        })
+        .collect()
+}
+
+fn parse_int_list(s: &str) -> Result<Vec<i64>, String> {
+    parse_list(s)
+        .iter()
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| format!("{v:?} is not a whole number"))
         })
         .collect()
 }
@@ -667,6 +726,40 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         server_key: r.secret("MIDTRANS_SERVER_KEY", &[]),
         client_key: r.opt_string("MIDTRANS_CLIENT_KEY", &[]),
         is_production: r.bool("MIDTRANS_IS_PRODUCTION", &[], false),
+        expiry_minutes: r.int("MIDTRANS_DEFAULT_EXPIRY_MINUTES", &[], 15, 5, 24 * 60),
+        enabled_methods: r.list(
+            "CORE_API_ENABLED_PAYMENT_METHODS",
+            &["qris", "gopay", "shopeepay", "va"],
+        ),
+        enabled_va_banks: r.list(
+            "CORE_API_ENABLED_VA_BANKS",
+            &["bca", "bni", "bri", "mandiri", "permata", "cimb"],
+        ),
+        order_id_prefix: r.string("MIDTRANS_ORDER_ID_PREFIX", &[], "BD-LPSR"),
+        debt_order_id_prefix: r.string("DEBT_ORDER_ID_PREFIX", &[], "DEBT"),
+        admin_bill_order_id_prefix: r.string("ADMIN_BILL_ORDER_ID_PREFIX", &[], "BD-LPSR"),
+        status_token_max_age_seconds: r.int(
+            "TRANSACTION_STATUS_TOKEN_MAX_AGE_SECONDS",
+            &[],
+            7 * 24 * 3600,
+            300,
+            30 * 24 * 3600,
+        ),
+        invoice_link_max_age_seconds: r.int(
+            "INVOICE_LINK_MAX_AGE_SECONDS",
+            &[],
+            7 * 24 * 3600,
+            300,
+            90 * 24 * 3600,
+        ),
+        expire_grace_minutes: r.int("TRANSACTION_EXPIRE_GRACE_MINUTES", &[], 5, 0, 24 * 60),
+        http_timeout_seconds: r.int("MIDTRANS_HTTP_TIMEOUT_SECONDS", &[], 15, 1, 120),
+        notification_url_override: r.opt_string("MIDTRANS_NOTIFICATION_URL_OVERRIDE", &[]),
+        unavailable_message: r.string(
+            "PAYMENT_GATEWAY_UNAVAILABLE_MESSAGE",
+            &[],
+            "Pembayaran sedang tidak tersedia karena gangguan di penyedia pembayaran. Silakan coba beberapa saat lagi.",
+        ),
     };
     let whatsapp = WhatsAppConfig {
         enabled: r.bool("ENABLE_WHATSAPP_NOTIFICATIONS", &[], true),
@@ -728,7 +821,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         maintenance_message: r.string(
             "MAINTENANCE_MODE_MESSAGE",
             &[],
-            "Aplikasi sedang dalam perbaikan. Kami akan segera kembali.",
+            "Layanan sedang dalam pemeliharaan dan akan kembali sebentar lagi.",
         ),
         csrf_trusted_origins: r.list("CSRF_TRUSTED_ORIGINS", &[]),
         cookie_secure: r.bool("AUTH_COOKIE_SECURE", &[], mode == Mode::Production),
@@ -741,6 +834,55 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         bot_username: r.opt_string("TELEGRAM_BOT_USERNAME", &[]),
         webhook_secret: r.secret("TELEGRAM_WEBHOOK_SECRET", &[]),
         api_base_url: r.string("TELEGRAM_API_BASE_URL", &[], "https://api.telegram.org"),
+    };
+    let int_list = |r: &mut Reader<'_>, var: &'static str, default: &[i64]| {
+        r.parsed(
+            var,
+            &[],
+            default.to_vec(),
+            parse_int_list,
+            |v: &Vec<i64>| show_list(v),
+        )
+    };
+    let worker = WorkerConfig {
+        job_max_retries: r.int("JOB_MAX_RETRIES", &[], 2, 0, 10),
+        whatsapp_rate_per_target: r.int("WHATSAPP_RATE_LIMIT_PER_TARGET", &[], 3, 1, 1000),
+        whatsapp_rate_global: r.int("WHATSAPP_RATE_LIMIT_GLOBAL", &[], 120, 1, 100_000),
+        quota_notify_remaining_mb: int_list(r, "QUOTA_NOTIFY_REMAINING_MB", &[500]),
+        quota_expiry_notify_days: int_list(r, "QUOTA_EXPIRY_NOTIFY_DAYS", &[7, 3, 1]),
+        telegram_admin_chat_ids: r.list("TELEGRAM_ADMIN_CHAT_IDS", &[]),
+        router_health_interval_seconds: r.int("ROUTER_HEALTH_INTERVAL_SECONDS", &[], 60, 10, 3600),
+        router_down_alert_minutes: r.int("ROUTER_DOWN_ALERT_MINUTES", &[], 10, 1, 1440),
+        outbox_interval_seconds: r.int("OUTBOX_INTERVAL_SECONDS", &[], 2, 1, 60),
+        debt_eom_block_min_hour: r.int("DEBT_EOM_BLOCK_MIN_HOUR", &[], 23, 0, 23),
+        overdue_debt_block_enabled: r.bool("ENABLE_OVERDUE_DEBT_BLOCK", &[], true),
+        overdue_debt_block_hour: r.int("OVERDUE_DEBT_BLOCK_CRON_HOUR", &[], 8, 0, 23),
+        overdue_debt_block_minute: r.int("OVERDUE_DEBT_BLOCK_CRON_MINUTE", &[], 0, 0, 59),
+        ledger_retention_days: r.int("QUOTA_MUTATION_LEDGER_RETENTION_DAYS", &[], 90, 30, 90),
+        job_log_retention_days: r.int("JOB_LOG_RETENTION_DAYS", &[], 30, 1, 3650),
+        walled_garden_enabled: r.bool("WALLED_GARDEN_ENABLED", &[], false),
+        walled_garden_allowed_hosts: r.list("WALLED_GARDEN_ALLOWED_HOSTS", &[]),
+        walled_garden_interval_minutes: r.int(
+            "WALLED_GARDEN_SYNC_INTERVAL_MINUTES",
+            &[],
+            30,
+            1,
+            1440,
+        ),
+        walled_garden_comment_prefix: r.string(
+            "WALLED_GARDEN_MANAGED_COMMENT_PREFIX",
+            &[],
+            "lpsaring",
+        ),
+        unauthorized_sync_enabled: r.bool("UNAUTHORIZED_SYNC_ENABLED", &[], true),
+        unauthorized_sync_interval_seconds: r.int(
+            "UNAUTHORIZED_SYNC_INTERVAL_SECONDS",
+            &[],
+            120,
+            30,
+            86_400,
+        ),
+        unauthorized_timeout: r.string("MIKROTIK_ADDRESS_LIST_UNAUTHORIZED_TIMEOUT", &[], "1h"),
     };
     Config {
         listen,
@@ -760,6 +902,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         grants,
         portal,
         telegram,
+        worker,
     }
 }
 

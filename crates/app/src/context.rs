@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use saring_gateways::messenger::{Messenger, Outbox};
+use saring_gateways::payments::PaymentGateway;
 use saring_store::{DatabaseConnection, KvStore, SecretCipher, db};
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -29,7 +30,10 @@ struct Inner {
     clock: Arc<dyn Clock>,
     messenger: Arc<dyn Messenger>,
     outbox: Option<Outbox>,
+    payments: Option<Arc<dyn PaymentGateway>>,
+    payment_runtime: crate::payments::gateway::PaymentRuntime,
     routers: RouterHub,
+    users: crate::cache::UserCache,
     started: Instant,
 }
 
@@ -41,6 +45,8 @@ pub struct AppBuilder {
     kv: KvStore,
     clock: Arc<dyn Clock>,
     messenger: Option<Arc<dyn Messenger>>,
+    payments: Option<Arc<dyn PaymentGateway>>,
+    payment_runtime: crate::payments::gateway::PaymentRuntime,
 }
 
 impl AppBuilder {
@@ -51,6 +57,18 @@ impl AppBuilder {
 
     pub fn messenger(mut self, messenger: Arc<dyn Messenger>) -> Self {
         self.messenger = Some(messenger);
+        self
+    }
+
+    /// The payment gateway (Midtrans, or the simulated one in the demo and tests).
+    pub fn payments(mut self, gateway: Arc<dyn PaymentGateway>) -> Self {
+        self.payments = Some(gateway);
+        self
+    }
+
+    /// The payment gateway's circuit breaker, simulator handle and notification key.
+    pub fn payment_runtime(mut self, runtime: crate::payments::gateway::PaymentRuntime) -> Self {
+        self.payment_runtime = runtime;
         self
     }
 
@@ -72,7 +90,10 @@ impl AppBuilder {
                 clock: self.clock,
                 messenger,
                 outbox,
+                payments: self.payments,
+                payment_runtime: self.payment_runtime,
                 routers,
+                users: crate::cache::UserCache::new(crate::accounts::USER_CACHE_TTL, 10_000),
                 started: Instant::now(),
             }),
         })
@@ -93,7 +114,11 @@ impl App {
             }
             None => KvStore::memory(),
         };
-        let app = App::builder(config, mode, db, kv).build()?;
+        let (gateway, runtime) = crate::payments::gateway::connect(&config, mode).await?;
+        let app = App::builder(config, mode, db, kv)
+            .payments(gateway)
+            .payment_runtime(runtime)
+            .build()?;
         crate::routers::sync_default_router(&app).await?;
         Ok(app)
     }
@@ -106,6 +131,8 @@ impl App {
             kv,
             clock: Arc::new(SystemClock),
             messenger: None,
+            payments: None,
+            payment_runtime: Default::default(),
         }
     }
 
@@ -136,6 +163,26 @@ impl App {
     /// The console messenger's outbox (embedded mode only).
     pub fn outbox(&self) -> Option<&Outbox> {
         self.inner.outbox.as_ref()
+    }
+
+    /// The payment gateway; a 503 `payment_unavailable` when none is configured.
+    pub fn payments(&self) -> AppResult<&Arc<dyn PaymentGateway>> {
+        self.inner.payments.as_ref().ok_or_else(|| {
+            crate::error::AppError::rejected(
+                saring_domain::api::ErrorCode::PaymentUnavailable,
+                "Pembayaran belum dikonfigurasi.",
+            )
+        })
+    }
+
+    /// Users recently read for authentication (see `accounts::cached_user`).
+    pub fn user_cache(&self) -> &crate::cache::UserCache {
+        &self.inner.users
+    }
+
+    /// The breaker, simulator and notification key that came with the gateway.
+    pub fn payment_runtime(&self) -> &crate::payments::gateway::PaymentRuntime {
+        &self.inner.payment_runtime
     }
 
     pub fn routers(&self) -> &RouterHub {

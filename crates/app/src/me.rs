@@ -368,7 +368,9 @@ pub async fn update_profile(app: &App, user: &User, req: &ProfileUpdateRequest) 
             "Tidak ada perubahan yang dikirim.",
         ));
     }
-    Ok(users::update(app.db(), user.id, patch).await?)
+    let updated = users::update(app.db(), user.id, patch).await?;
+    crate::accounts::forget_user(app, user.id);
+    Ok(updated)
 }
 
 /// `POST /api/auth/me/change-password` (administrators).
@@ -430,4 +432,32 @@ pub async fn logout(app: &App, user: &User, refresh_token: Option<&str>) -> AppR
 pub async fn reset_login(app: &App, user: &User) -> AppResult<usize> {
     let failed = crate::devices::reset_network(app, user).await?;
     Ok(failed)
+}
+
+/// `POST /api/users/me/reset-hotspot-password`: a new 6-digit hotspot password, pushed to the
+/// router and sent by WhatsApp.
+pub async fn reset_hotspot_password(app: &App, user: &User) -> AppResult<bool> {
+    crate::auth::check_can_login(app, user)?;
+    let password = crate::registration::hotspot_password();
+    let updated = users::update(
+        app.db(),
+        user.id,
+        UserPatch {
+            mikrotik_password: Some(Some(password.clone())),
+            ..UserPatch::default()
+        },
+    )
+    .await?;
+    crate::accounts::forget_user(app, user.id);
+    crate::policysync::sync_user_soon(app, &updated, "hotspot-password").await?;
+    Ok(crate::notify::send_template(
+        app,
+        &updated.phone,
+        "user_hotspot_password_reset_by_user",
+        &[
+            ("hotspot_password", password),
+            ("hotspot_username", updated.hotspot_username()),
+        ],
+    )
+    .await)
 }

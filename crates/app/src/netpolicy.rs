@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use ipnet::IpNet;
-use saring_domain::access::{AccessDecision, AccessStatus, BindingType};
+use saring_domain::access::{AccessDecision, AccessStatus};
 use saring_domain::api::ErrorCode;
 use saring_domain::mac::Mac;
 use saring_domain::user::User;
@@ -25,6 +25,7 @@ use uuid::Uuid;
 use crate::config::Config;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
+use crate::sync::{apply, plan};
 
 /// Router connection pools, one per router, created on first use.
 pub struct RouterHub {
@@ -205,19 +206,10 @@ pub async fn mac_for_ip(pool: &Pool, router: &str, ip: IpAddr) -> AppResult<Opti
 }
 
 /// `date=dd-mm-yyyy|time=HH:MM:SS` in the app's time zone.
-fn stamp(app: &App) -> String {
+pub fn stamp(app: &App) -> String {
     let now = app.now();
     let tz = app.config().app.timezone;
     format!("date={}|time={}", tz.format_date(now), tz.format_time(now))
-}
-
-fn owner_tokens(user: &User) -> String {
-    format!(
-        "user={}|uid={}|role={}",
-        user.hotspot_username(),
-        user.id,
-        user.role.as_str()
-    )
 }
 
 /// Whether a router comment names this user as its owner (`uid=` token, exact).
@@ -231,7 +223,7 @@ pub fn comment_owned_by(comment: Option<&str>, user: &User) -> bool {
 
 /// The hotspot server for this user's bindings: the role's server when the router has it,
 /// else `all`.
-fn server_for(app: &App, router: &Router, user: &User) -> String {
+pub fn server_for(app: &App, router: &Router, user: &User) -> String {
     let wanted = match user.role {
         saring_domain::Role::Komandan => &app.config().router.server_komandan,
         _ => &app.config().router.server_user,
@@ -243,19 +235,13 @@ fn server_for(app: &App, router: &Router, user: &User) -> String {
     }
 }
 
-/// What applying a device changed on the router (so a failed login can undo it).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BindingChange {
-    /// The binding was created (not found before).
-    pub created: bool,
-    /// The binding's type changed (or it was created).
-    pub type_changed: bool,
-    pub binding_type: Option<BindingType>,
-}
+pub use crate::sync::plan::BindingChange;
 
 /// Makes the router reflect one device of a user: the ip-binding for its MAC with the type
 /// the policy gives, the device's IP in exactly the status list, and (when the binding
-/// changed) the stale host row removed so the device re-enters with its new binding.
+/// changed) the stale host row removed so the device re-enters with its new binding. The
+/// rules are those of the quota sync ([`crate::sync::plan`]), fed with rows printed for
+/// this device.
 pub async fn apply_device(
     app: &App,
     rh: &RouterHandle,
@@ -268,92 +254,56 @@ pub async fn apply_device(
     let (pool, router) = (&rh.pool, &rh.router);
     let name = router.spec.name.as_str();
     let err = |e| router_error(name, e);
-    let mac_text = mac.to_string();
     let binding_type = decision.router.binding_type;
-    let prefix = match binding_type {
-        BindingType::Bypassed => "authorized",
-        BindingType::Regular => "managed",
-        BindingType::Blocked => "blocked",
-    };
-    let comment = format!(
-        "{prefix}|{}|source={source}|{}",
-        owner_tokens(user),
-        stamp(app)
-    );
+    let stamp = stamp(app);
+    let comment = plan::binding_comment(user, binding_type, source, &stamp);
     let server = server_for(app, router, user);
-    let existing = pool.ip_bindings(Some(&mac_text)).await.map_err(err)?;
-    let mut change = BindingChange {
-        binding_type: Some(binding_type),
-        ..BindingChange::default()
-    };
-    match existing.split_first() {
-        None => {
-            pool.add(
-                "/ip/hotspot/ip-binding",
-                &[
-                    ("mac-address", &mac_text),
-                    ("type", binding_type.as_str()),
-                    ("server", &server),
-                    ("comment", &comment),
-                ],
-            )
-            .await
-            .map_err(err)?;
-            change.created = true;
-            change.type_changed = true;
-        }
-        Some((first, rest)) => {
-            let same = first.kind.as_deref() == Some(binding_type.as_str())
-                && first.server.as_deref().unwrap_or("all") == server
-                && first.address.is_none()
-                && !first.disabled
-                && comment_owned_by(first.comment.as_deref(), user);
-            if !same {
-                change.type_changed = first.kind.as_deref() != Some(binding_type.as_str());
-                if first.address.is_some() {
-                    // A binding pinned to an address would not follow the device: recreate it MAC-only.
-                    pool.remove("/ip/hotspot/ip-binding", &[&first.id])
-                        .await
-                        .map_err(err)?;
-                    pool.add(
-                        "/ip/hotspot/ip-binding",
-                        &[
-                            ("mac-address", &mac_text),
-                            ("type", binding_type.as_str()),
-                            ("server", &server),
-                            ("comment", &comment),
-                        ],
-                    )
-                    .await
-                    .map_err(err)?;
-                } else {
-                    pool.set(
-                        "/ip/hotspot/ip-binding",
-                        &first.id,
-                        &[
-                            ("type", binding_type.as_str()),
-                            ("server", &server),
-                            ("comment", &comment),
-                            ("disabled", "false"),
-                        ],
-                    )
-                    .await
-                    .map_err(err)?;
-                }
-            }
-            let extra: Vec<&str> = rest.iter().map(|b| b.id.as_str()).collect();
-            pool.remove("/ip/hotspot/ip-binding", &extra)
-                .await
-                .map_err(err)?;
-        }
-    }
+    let existing = pool
+        .ip_bindings(Some(&mac.to_string()))
+        .await
+        .map_err(err)?;
+    let existing: Vec<&saring_routeros::menus::IpBinding> = existing.iter().collect();
+    let (mut ops, change) = plan::binding(user, binding_type, &server, &comment, mac, &existing);
     if let Some(ip) = ip.filter(|ip| in_hotspot(router, *ip)) {
-        set_status_list(app, rh, user, decision, ip).await?;
+        ops.extend(status_list_ops(app, rh, user, decision, ip, &stamp).await?);
     }
     if change.type_changed {
-        remove_host_rows(pool, name, mac).await?;
+        let hosts: Vec<HotspotHost> = pool
+            .list(&[("mac-address", &mac.to_string())])
+            .await
+            .map_err(err)?;
+        let ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
+        if !ids.is_empty() {
+            ops.push(plan::Op::RemoveHosts(ids));
+        }
     }
+    apply::run_in_order(pool, &ops).await.map_err(err)?;
     Ok(change)
+}
+
+async fn status_list_ops(
+    app: &App,
+    rh: &RouterHandle,
+    user: &User,
+    decision: &AccessDecision,
+    ip: IpAddr,
+    stamp: &str,
+) -> AppResult<Vec<plan::Op>> {
+    let entries: Vec<AddressListEntry> = rh
+        .pool
+        .address_list(None, Some(&ip.to_string()))
+        .await
+        .map_err(|e| router_error(rh.name(), e))?;
+    let entries: Vec<&AddressListEntry> = entries.iter().collect();
+    let comment = plan::status_comment(user, decision, ip, stamp);
+    Ok(plan::status_entry(
+        &app.config().policy.lists,
+        user,
+        decision,
+        ip,
+        &comment,
+        &entries,
+    ))
 }
 
 /// Puts `ip` in the list for the user's status and takes it out of every other managed list
@@ -366,62 +316,10 @@ pub async fn set_status_list(
     decision: &AccessDecision,
     ip: IpAddr,
 ) -> AppResult<()> {
-    let pool = &rh.pool;
-    let name = rh.name();
-    let err = |e| router_error(name, e);
-    let lists = &app.config().policy.lists;
-    let target = decision.router.address_list.as_str();
-    let ip_text = ip.to_string();
-    let entries: Vec<AddressListEntry> =
-        pool.address_list(None, Some(&ip_text)).await.map_err(err)?;
-    let status_tag = format!("status={}", decision.detail.as_str());
-    let comment = format!(
-        "lpsaring|{status_tag}|{}|ip={ip_text}|{}",
-        owner_tokens(user),
-        stamp(app)
-    );
-    let mut have_target = false;
-    for e in &entries {
-        let managed = lists.managed().contains(&e.list.as_str()) || e.list == lists.unauthorized;
-        if e.list == target {
-            let current = e.comment.as_deref().unwrap_or("");
-            if have_target {
-                pool.remove("/ip/firewall/address-list", &[&e.id])
-                    .await
-                    .map_err(err)?;
-            } else if !(comment_owned_by(Some(current), user)
-                && current.contains(&format!("|{status_tag}|")))
-            {
-                pool.set("/ip/firewall/address-list", &e.id, &[("comment", &comment)])
-                    .await
-                    .map_err(err)?;
-            }
-            have_target = true;
-        } else if managed {
-            pool.remove("/ip/firewall/address-list", &[&e.id])
-                .await
-                .map_err(err)?;
-        }
-    }
-    if !have_target {
-        match pool
-            .add(
-                "/ip/firewall/address-list",
-                &[
-                    ("list", target),
-                    ("address", &ip_text),
-                    ("comment", &comment),
-                ],
-            )
-            .await
-        {
-            Ok(_) => {}
-            // Added concurrently by another writer: the entry exists, which is what we want.
-            Err(e) if e.is_duplicate() => {}
-            Err(e) => return Err(err(e)),
-        }
-    }
-    Ok(())
+    let ops = status_list_ops(app, rh, user, decision, ip, &stamp(app)).await?;
+    apply::run_in_order(&rh.pool, &ops)
+        .await
+        .map_err(|e| router_error(rh.name(), e))
 }
 
 /// Removes the hotspot host rows of a MAC (the device reconnects and is re-evaluated).
@@ -480,6 +378,22 @@ pub async fn remove_device(
     remove_host_rows(pool, name, mac).await
 }
 
+/// `limit-bytes-total` for the user's hotspot user. 0 = no limit on RouterOS: only for
+/// unlimited access. Without quota the limit is one byte, so a hotspot login cannot give a
+/// habis/expired/blocked user data.
+pub fn limit_bytes_total(app: &App, user: &User, decision: &AccessDecision) -> String {
+    if !app.config().router.send_limit_bytes_total {
+        return "0".to_owned();
+    }
+    match decision.detail {
+        AccessStatus::Unlimited => "0".to_owned(),
+        AccessStatus::Active | AccessStatus::Fup => {
+            user.quota_account().effective_quota().0.max(1).to_string()
+        }
+        _ => "1".to_owned(),
+    }
+}
+
 /// Creates or updates the user's hotspot user (`name` = local `08…` number): password,
 /// profile for the status, server for the role, and the byte/time limits when enabled.
 /// A profile the router does not have falls back to `default` (logged), so an incomplete
@@ -497,24 +411,12 @@ pub async fn upsert_hotspot_user(
     let username = user.hotspot_username();
     let server = server_for(app, router, user);
     let account = user.quota_account();
-    // 0 = no limit on RouterOS: only for unlimited access. Without quota the limit is one
-    // byte, so a hotspot login cannot give a habis/expired/blocked user data.
-    let limit_bytes = if !app.config().router.send_limit_bytes_total {
-        "0".to_owned()
-    } else {
-        match decision.detail {
-            AccessStatus::Unlimited => "0".to_owned(),
-            AccessStatus::Active | AccessStatus::Fup => {
-                account.effective_quota().0.max(1).to_string()
-            }
-            _ => "1".to_owned(),
-        }
-    };
+    let limit_bytes = limit_bytes_total(app, user, decision);
     let limit_uptime = match (app.config().router.send_session_timeout, account.expiry) {
         (true, Some(expiry)) => (expiry - app.now()).num_seconds().max(1).to_string(),
         _ => "0s".to_owned(),
     };
-    let comment = format!("saring|{}|{}", owner_tokens(user), stamp(app));
+    let comment = format!("saring|{}|{}", plan::owner_tokens(user), stamp(app));
     let existing = pool.hotspot_users(Some(&username)).await.map_err(err)?;
     let write = |profile: String| {
         let attrs: Vec<(&str, String)> = vec![

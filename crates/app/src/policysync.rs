@@ -146,6 +146,9 @@ pub async fn run_outbox(app: &App, limit: u64) -> AppResult<usize> {
                     "policy_sync_user without a user_id".into(),
                 )),
             },
+            crate::jobs::messaging::SEND_KIND => {
+                crate::jobs::messaging::deliver(app, &item.payload).await
+            }
             other => Err(AppError::Internal(format!("unknown outbox kind {other}"))),
         };
         match result {
@@ -155,6 +158,15 @@ pub async fn run_outbox(app: &App, limit: u64) -> AppResult<usize> {
                     (item.attempts < MAX_ATTEMPTS).then(|| app.now() + backoff(item.attempts));
                 if retry.is_none() {
                     tracing::error!(kind = %item.kind, error = %e, "outbox item given up after {MAX_ATTEMPTS} attempts");
+                    saring_store::repo::jobs::add_dead_letter(
+                        app.db(),
+                        &format!("outbox:{}", item.kind),
+                        "global",
+                        &e.to_string(),
+                        item.attempts,
+                        Some(item.payload.clone()),
+                    )
+                    .await?;
                 }
                 outbox::fail(app.db(), item.id, &e.to_string(), retry, app.now()).await?;
             }

@@ -308,6 +308,7 @@ pub async fn approve(
     )
     .await?;
     txn.commit().await.map_err(StoreError::from)?;
+    crate::accounts::forget_user(app, user.id);
 
     let router_synced = crate::policysync::sync_user_soon(app, &updated, "approve").await?;
     let user = users::find_by_id(app.db(), updated.id)
@@ -384,6 +385,7 @@ pub async fn reject(
     )
     .await?;
     txn.commit().await.map_err(StoreError::from)?;
+    crate::accounts::forget_user(app, user.id);
     let reason_line = reason.map(|r| format!("\nAlasan: {r}")).unwrap_or_default();
     send_template(
         app,

@@ -28,6 +28,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The simulated router (see [`TestApp::with_router`]).
     pub sim: Option<SimHandle>,
+    /// The simulated Midtrans (see [`TestApp::with_payments`]).
+    pub pay_sim: Option<saring_gateways::payments::SimHandle>,
 }
 
 /// The simulator's API password in tests.
@@ -68,7 +70,39 @@ impl TestApp {
             messenger,
             clock,
             sim: None,
+            pay_sim: None,
         }
+    }
+
+    /// Attaches a simulated Midtrans (random port, the demo key) as the app's payment
+    /// gateway, behind a fresh circuit breaker. Point its notifications at a running API with
+    /// `pay_sim().set_notification_url(..)`.
+    pub async fn with_payments(mut self) -> Self {
+        let key =
+            secrecy::SecretString::from(saring_gateways::payments::DEMO_SERVER_KEY.to_owned());
+        let (gateway, runtime) = crate::payments::gateway::start_simulated("127.0.0.1:0", key)
+            .await
+            .expect("payment simulator starts");
+        self.pay_sim = runtime.simulator.clone();
+        self.app = App::builder(
+            self.app.config().clone(),
+            Mode::Embedded,
+            self.db.conn().clone(),
+            self.kv.store().clone(),
+        )
+        .messenger(self.messenger.clone())
+        .clock(self.clock.clone())
+        .payments(gateway)
+        .payment_runtime(runtime)
+        .build()
+        .expect("test app with payments");
+        self
+    }
+
+    pub fn pay_sim(&self) -> &saring_gateways::payments::SimHandle {
+        self.pay_sim
+            .as_ref()
+            .expect("TestApp::with_payments was not called")
     }
 
     /// Adds a RouterOS simulator with `hosts` client devices (no random traffic), with the

@@ -40,7 +40,8 @@ async fn serve_until_stopped(
     listener: TcpListener,
     with_worker: bool,
 ) -> anyhow::Result<()> {
-    let server = saring_api::serve(app.clone(), listener, 2)?;
+    let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let server = saring_api::serve(app.clone(), listener, workers)?;
     let handle = server.handle();
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = with_worker.then(|| tokio::spawn(saring_worker::run(app.clone(), stop_rx)));
@@ -67,6 +68,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let embedded = saring_app::embedded::prepare(&app)
         .await
         .context("preparing the embedded mode")?;
+    saring_app::payments::gateway::point_simulator_at(&app, &format!("http://{addr}"));
+    saring_app::payments::catalog::seed_demo(&app)
+        .await
+        .context("seeding the demo packages")?;
     println!(
         "Saring (embedded mode) is running — started in {} ms.",
         started.elapsed().as_millis()
@@ -94,6 +99,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         ),
     }
     println!("  WhatsApp (OTP):  printed below and at http://{addr}/api/dev/outbox");
+    if let Some(pay) = &app.payment_runtime().simulator {
+        println!(
+            "  Payments:        simulated Midtrans at {} (pay page {}/pay/<order id>)",
+            pay.base_url(),
+            pay.base_url()
+        );
+    }
     println!("  Database:        {}", app.config().database_url);
     println!("Press Ctrl-C to stop.");
     let result = serve_until_stopped(app, listener, true).await;
@@ -104,7 +116,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = start(Mode::Production).await?;
     let listener = bind(&app, &args)?;
-    tracing::info!(addr = %listener.local_addr()?, "serving the API");
+    let addr = listener.local_addr()?;
+    saring_app::payments::gateway::point_simulator_at(&app, &format!("http://{addr}"));
+    tracing::info!(%addr, "serving the API");
     serve_until_stopped(app, listener, false).await
 }
 

@@ -6,8 +6,11 @@
 
 mod cmd_admin;
 mod cmd_config;
+mod cmd_job;
 mod cmd_migrate;
 mod cmd_policy;
+mod cmd_quota;
+mod cmd_router;
 mod cmd_run;
 mod routeros_cmd;
 
@@ -45,6 +48,15 @@ enum Command {
     /// Explain the access policy.
     #[command(subcommand)]
     Policy(cmd_policy::PolicyCommand),
+    /// Scheduled jobs: list them, run one now.
+    #[command(subcommand)]
+    Job(cmd_job::JobCommand),
+    /// Push the database's policy to routers.
+    #[command(subcommand)]
+    Router(cmd_router::RouterCommand),
+    /// Quota resets.
+    #[command(subcommand)]
+    Quota(cmd_quota::QuotaCommand),
     /// Talk to a router (real or simulated), or run the RouterOS simulator.
     Routeros(Box<routeros_cmd::RouterosArgs>),
 }
@@ -93,6 +105,9 @@ fn main() -> ExitCode {
             Command::Config(c) => cmd_config::run(c),
             Command::Admin(c) => cmd_admin::run(c).await,
             Command::Policy(c) => cmd_policy::run(c),
+            Command::Job(c) => cmd_job::run(c).await,
+            Command::Router(c) => cmd_router::run(c).await,
+            Command::Quota(c) => cmd_quota::run(c).await,
             Command::Routeros(args) => routeros_cmd::run(*args, resolve_router).await,
         }
     });

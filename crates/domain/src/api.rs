@@ -145,6 +145,16 @@ error_codes! {
     GatewayError = "gateway_error", 502;
     SignatureInvalid = "signature_invalid", 403;
     Internal = "internal", 500;
+    PackageInactive = "package_inactive", 400;
+    PackageTooSmall = "package_too_small", 400;
+    PaymentMethodUnavailable = "payment_method_unavailable", 422;
+    TransactionNotFound = "transaction_not_found", 404;
+    TransactionNotCancellable = "transaction_not_cancellable", 409;
+    AmountMismatch = "amount_mismatch", 400;
+    NoDebt = "no_debt", 400;
+    DebtAlreadyPaid = "debt_already_paid", 400;
+    InvoiceUnavailable = "invoice_unavailable", 404;
+    StatusTokenInvalid = "status_token_invalid", 403;
 }
 
 impl fmt::Display for ErrorCode {

@@ -39,6 +39,9 @@ pub struct User {
     pub quota_expiry_date: Option<DateTime<Utc>>,
     pub approved_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
+    pub telegram_chat_id: Option<String>,
+    pub telegram_username: Option<String>,
+    pub telegram_linked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -368,7 +368,7 @@ fn vars(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, String> {
     pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect()
 }
 
-const OTP_TEMPLATE: &str = "{Kode OTP Anda|OTP login Anda|Kode verifikasi Anda}: *{otp_code}*. {Jangan berikan kode ini kepada siapa pun.|Rahasiakan kode ini dan jangan dibagikan.} {Kode berlaku selama|Masa berlaku kode ini} {otp_expiry_minutes} menit.";
+const OTP_TEMPLATE: &str = "{Kode masuk|Kode login|Kode verifikasi} Anda: *{otp_code}*. {Jangan teruskan kode ini.|Kode ini rahasia.} Berlaku {otp_expiry_minutes} menit.";
 
 #[test]
 fn renderer_resolves_spintax_then_placeholders() {

@@ -7,7 +7,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use saring_app::App;
-use saring_app::tokens;
 use saring_domain::api::{ErrorCode, PageRequest};
 use saring_domain::dto::MessageResponse;
 use saring_domain::dto::admin::{
@@ -27,26 +26,22 @@ pub async fn require_admin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let verdict = {
-        let app = req.app_data::<web::Data<App>>().cloned();
-        let credential = req.extensions().get::<Credential>().cloned();
-        match (app, credential) {
-            (Some(app), Some(Credential::Bearer(t) | Credential::Cookie(t))) => {
-                match tokens::verify_access(&app, &t) {
-                    Ok(c) if c.rl == "ADMIN" || c.rl == "SUPER_ADMIN" => Ok(()),
-                    Ok(_) => Err(ApiError::new(
-                        ErrorCode::AdminRequired,
-                        "Halaman ini khusus admin.",
-                    )),
-                    Err(p) => Err(ApiError(p.into_error())),
-                }
-            }
-            (_, Some(Credential::Refused(p))) => Err(ApiError(p.into_error())),
-            _ => Err(ApiError::new(
-                ErrorCode::Unauthorized,
-                "Silakan masuk sebagai admin.",
-            )),
+    let credential = req.extensions().get::<Credential>().cloned();
+    let verdict = match credential {
+        Some(Credential::Bearer(c) | Credential::Cookie(c))
+            if c.rl == "ADMIN" || c.rl == "SUPER_ADMIN" =>
+        {
+            Ok(())
         }
+        Some(Credential::Bearer(_) | Credential::Cookie(_)) => Err(ApiError::new(
+            ErrorCode::AdminRequired,
+            "Halaman ini khusus admin.",
+        )),
+        Some(Credential::Refused(p)) => Err(ApiError(p.into_error())),
+        None => Err(ApiError::new(
+            ErrorCode::Unauthorized,
+            "Silakan masuk sebagai admin.",
+        )),
     };
     match verdict {
         Ok(()) => next
@@ -181,4 +176,14 @@ pub async fn action_logs(
     )
     .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create_user(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    Body(req): Body<saring_domain::dto::admin::AdminCreateUser>,
+) -> ApiResult {
+    let user = saring_app::admin_users::create_user(&app, &admin, &req).await?;
+    Ok(HttpResponse::Created().json(saring_app::present::user_me(&app, &user)))
 }

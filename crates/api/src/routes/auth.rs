@@ -280,3 +280,30 @@ pub async fn hotspot_session_status(
     Ok(HttpResponse::Ok()
         .json(saring_app::me::hotspot_session_status(&app, &user, resolved.as_ref()).await?))
 }
+
+pub async fn telegram_status(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {
+    Ok(HttpResponse::Ok().json(saring_app::telegram::status(&app, &user)))
+}
+
+pub async fn telegram_link_token(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {
+    Ok(HttpResponse::Ok().json(saring_app::telegram::link_token(&app, &user).await?))
+}
+
+pub async fn telegram_unlink(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {
+    saring_app::telegram::unlink(&app, &user).await?;
+    Ok(HttpResponse::Ok().json(MessageResponse::new("Telegram dilepas dari akun Anda.")))
+}
+
+/// `POST /api/telegram/webhook` (Telegram's servers, authenticated by the secret header).
+pub async fn telegram_webhook(
+    app: web::Data<App>,
+    http: HttpRequest,
+    update: web::Json<serde_json::Value>,
+) -> ApiResult {
+    let secret = http
+        .headers()
+        .get("x-telegram-bot-api-secret-token")
+        .and_then(|v| v.to_str().ok());
+    let linked = saring_app::telegram::webhook(&app, secret, &update).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "ok": true, "linked": linked })))
+}

@@ -116,3 +116,11 @@ pub async fn bind_current(
     )
     .await?)
 }
+
+#[tracing::instrument(skip_all)]
+pub async fn reset_hotspot_password(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {
+    let sent = saring_app::me::reset_hotspot_password(&app, &user).await?;
+    ok(
+        &serde_json::json!({ "message": "Password hotspot baru dikirim lewat WhatsApp.", "whatsapp_sent": sent }),
+    )
+}

@@ -1,9 +1,11 @@
 //! Routes, grouped by resource.
 
 pub mod admin;
+pub mod admin_jobs;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod payments;
 pub mod portal;
 
 use actix_web::middleware::from_fn;
@@ -13,6 +15,7 @@ use saring_domain::api::ErrorCode;
 use crate::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(payments::configure);
     cfg.route("/health", web::get().to(health::get))
         .route("/ready", web::get().to(health::ready))
         .route("/api/health", web::get().to(health::get))
@@ -22,6 +25,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/captive", web::get().to(portal::captive))
         .route("/api/dev/outbox", web::get().to(portal::dev_outbox))
+        .route(
+            "/api/telegram/webhook",
+            web::post().to(auth::telegram_webhook),
+        )
         .route(
             "/api/users/validate-whatsapp",
             web::post().to(portal::validate_whatsapp),
@@ -44,6 +51,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/me", web::get().to(auth::me))
                 .route("/me/profile", web::put().to(auth::update_profile))
                 .route("/me/change-password", web::post().to(auth::change_password))
+                .route("/me/telegram/status", web::get().to(auth::telegram_status))
+                .route(
+                    "/me/telegram/link-token",
+                    web::post().to(auth::telegram_link_token),
+                )
+                .route("/me/telegram/unlink", web::post().to(auth::telegram_unlink))
                 .route(
                     "/hotspot-session-status",
                     web::get().to(auth::hotspot_session_status),
@@ -61,6 +74,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/quota-history", web::get().to(me::quota_history))
                 .route("/login-history", web::get().to(me::login_history))
                 .route("/devices", web::get().to(me::devices))
+                .route(
+                    "/reset-hotspot-password",
+                    web::post().to(me::reset_hotspot_password),
+                )
                 .route("/devices/bind-current", web::post().to(me::bind_current))
                 .route("/devices/{id}", web::delete().to(me::remove_device))
                 .route("/devices/{id}/label", web::put().to(me::set_device_label)),
@@ -69,6 +86,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/admin")
                 .wrap(from_fn(admin::require_admin))
                 .route("/users", web::get().to(admin::list_users))
+                .route("/users", web::post().to(admin::create_user))
                 .route("/users/{id}", web::get().to(admin::get_user))
                 .route("/users/{id}", web::put().to(admin::update_user))
                 .route("/users/{id}/approve", web::patch().to(admin::approve))
@@ -82,7 +100,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/users/{id}/reset-login",
                     web::post().to(admin::reset_login),
                 )
+                .route(
+                    "/users/{id}/reset-password",
+                    web::post().to(admin::generate_admin_password),
+                )
                 .route("/action-logs", web::get().to(admin::action_logs))
+                .configure(payments::admin_routes)
+                .configure(admin_jobs::configure)
                 .default_service(web::to(not_found)),
         );
 }

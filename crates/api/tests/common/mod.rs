@@ -174,3 +174,90 @@ impl Spawned {
         (client, b)
     }
 }
+
+/// The API with a RouterOS simulator and a simulated Midtrans whose notifications reach
+/// this server.
+pub async fn spawn_with_payments(vars: &[(&str, &str)], hosts: usize) -> Spawned {
+    let app = TestApp::with_env(vars)
+        .await
+        .with_payments()
+        .await
+        .with_router(hosts)
+        .await;
+    with_notifications(spawn(app))
+}
+
+/// The API and a simulated Midtrans, without a router.
+pub async fn spawn_payments_only() -> Spawned {
+    with_notifications(spawn(TestApp::new().await.with_payments().await))
+}
+
+fn with_notifications(s: Spawned) -> Spawned {
+    s.app
+        .pay_sim()
+        .set_notification_url(Some(s.url("/api/transactions/notification")));
+    s
+}
+
+impl Spawned {
+    /// A profile and a package created through the admin API; returns the package id.
+    pub async fn admin_package(
+        &self,
+        admin: &Client,
+        name: &str,
+        price: i64,
+        quota_gb: f64,
+        days: i64,
+    ) -> String {
+        let (_, profiles) = body(
+            admin
+                .get(self.url("/api/admin/profiles"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let profile_id = match profiles
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["profile_name"] == "profile-aktif"))
+        {
+            Some(p) => p["id"].as_str().unwrap().to_owned(),
+            None => {
+                let (status, p) = self
+                    .post(
+                        admin,
+                        "/api/admin/profiles",
+                        json!({"profile_name": "profile-aktif", "description": "Paket kuota"}),
+                    )
+                    .await;
+                assert_eq!(status, 201, "{p}");
+                p["id"].as_str().unwrap().to_owned()
+            }
+        };
+        let (status, p) = self
+            .post(
+                admin,
+                "/api/admin/packages",
+                json!({"name": name, "price": price, "data_quota_gb": quota_gb, "duration_days": days, "profile_id": profile_id, "is_active": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "{p}");
+        p["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Polls the owner's view of an order until its status is `want` (or 5 s pass).
+    pub async fn wait_status(&self, client: &Client, order_id: &str, want: &str) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..100 {
+            let (_, b) = self
+                .get(client, &format!("/api/transactions/by-order-id/{order_id}"))
+                .await;
+            if b["status"] == want {
+                return b;
+            }
+            last = b;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("order {order_id} never reached {want}: {last}");
+    }
+}

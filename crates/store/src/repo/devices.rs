@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::entities::user_devices;
 use crate::error::StoreError;
 
-fn to_domain(m: user_devices::Model) -> Result<Device, StoreError> {
+pub(crate) fn to_domain(m: user_devices::Model) -> Result<Device, StoreError> {
     let mac = Mac::parse(&m.mac_address)
         .map_err(|e| StoreError::Corrupt(format!("user_devices.mac_address of {}: {e}", m.id)))?;
     Ok(Device {

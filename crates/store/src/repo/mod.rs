@@ -3,13 +3,19 @@
 //! so callers compose several calls into one database transaction.
 
 pub mod activity;
+pub mod debts;
 pub mod devices;
+pub mod jobs;
+pub mod messages;
 pub mod outbox;
+pub mod packages;
+pub mod payments;
 pub mod promos;
 pub mod recipients;
 pub mod refresh_tokens;
 pub mod routers;
 pub mod settings;
+pub mod sync;
 pub mod transactions;
 pub mod usage;
 pub mod users;

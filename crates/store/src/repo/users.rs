@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::entities::users;
 use crate::error::StoreError;
 
-fn to_domain(m: users::Model) -> Result<User, StoreError> {
+pub(crate) fn to_domain(m: users::Model) -> Result<User, StoreError> {
     let phone = Phone::parse(&m.phone_number)
         .map_err(|e| StoreError::Corrupt(format!("users.phone_number of {}: {e}", m.id)))?;
     Ok(User {
@@ -43,6 +43,9 @@ fn to_domain(m: users::Model) -> Result<User, StoreError> {
         quota_expiry_date: m.quota_expiry_date,
         approved_at: m.approved_at,
         last_login_at: m.last_login_at,
+        telegram_chat_id: m.telegram_chat_id,
+        telegram_username: m.telegram_username,
+        telegram_linked_at: m.telegram_linked_at,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })

@@ -218,6 +218,12 @@ async fn entities_match_the_migrated_schema() {
         assert_entity_matches(db, notification_recipients::Entity).await,
         assert_entity_matches(db, outbox::Entity).await,
         assert_entity_matches(db, job_runs::Entity).await,
+        assert_entity_matches(db, host_counters::Entity).await,
+        assert_entity_matches(db, router_sync_state::Entity).await,
+        assert_entity_matches(db, job_run_log::Entity).await,
+        assert_entity_matches(db, job_dead_letters::Entity).await,
+        assert_entity_matches(db, message_log::Entity).await,
+        assert_entity_matches(db, message_templates::Entity).await,
     ];
     // Every migrated table has an entity.
     checked.sort();

@@ -1,0 +1,27 @@
+//! `GET /api/admin/jobs`: every job × scope with its schedule, last run (start, finish,
+//! duration, ok/error, counts) and next run; `GET /api/admin/jobs/dead-letters`: runs given
+//! up after their retries.
+
+use actix_web::{HttpResponse, web};
+use saring_app::App;
+
+use crate::ApiError;
+use crate::session::AdminUser;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/jobs", web::get().to(list))
+        .route("/jobs/dead-letters", web::get().to(dead_letters));
+}
+
+pub async fn list(app: web::Data<App>, AdminUser(_): AdminUser) -> Result<HttpResponse, ApiError> {
+    let jobs = saring_app::jobs::status(&app).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": jobs, "total": jobs.len() })))
+}
+
+pub async fn dead_letters(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+) -> Result<HttpResponse, ApiError> {
+    let items = saring_app::jobs::dead_letters(&app, 100).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+}

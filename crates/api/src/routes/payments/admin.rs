@@ -1,0 +1,64 @@
+//! `/api/admin/transactions/*` and `/api/admin/midtrans/selftest`.
+
+use actix_web::{HttpResponse, web};
+use saring_app::App;
+use saring_app::payments as pay;
+use saring_domain::dto::payments::{AdminBillRequest, AdminTransactionQuery};
+
+use super::pdf_response;
+use crate::ApiError;
+use crate::body::Body;
+use crate::session::AdminUser;
+
+type ApiResult = Result<HttpResponse, ApiError>;
+
+pub async fn list(
+    app: web::Data<App>,
+    _: AdminUser,
+    q: web::Query<AdminTransactionQuery>,
+) -> ApiResult {
+    Ok(HttpResponse::Ok().json(pay::admin::list(&app, &q).await?))
+}
+
+pub async fn detail(app: web::Data<App>, _: AdminUser, order_id: web::Path<String>) -> ApiResult {
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(pay::admin::detail(&app, &order_id).await?))
+}
+
+/// A per-transaction PDF (any status).
+pub async fn report_pdf(
+    app: web::Data<App>,
+    _: AdminUser,
+    order_id: web::Path<String>,
+) -> ApiResult {
+    let tx = pay::status::find_order(&app, &order_id).await?;
+    let data = pay::invoice::data(&app, &tx, false).await?;
+    Ok(pdf_response(
+        pay::invoice::pdf(&data),
+        &format!("transaksi-{}.pdf", data.order_id),
+    ))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn reconcile(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    order_id: web::Path<String>,
+) -> ApiResult {
+    Ok(HttpResponse::Ok().json(pay::reconcile::reconcile_order(&app, &admin, &order_id).await?))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn bill(
+    app: web::Data<App>,
+    AdminUser(admin): AdminUser,
+    Body(req): Body<AdminBillRequest>,
+) -> ApiResult {
+    Ok(HttpResponse::Created().json(pay::initiate::admin_bill(&app, &admin, &req).await?))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn self_test(app: web::Data<App>, _: AdminUser) -> ApiResult {
+    Ok(HttpResponse::Ok().json(pay::admin::self_test(&app).await?))
+}

@@ -1,0 +1,418 @@
+//! Every scheduled job: its name, scope (global or per router), schedule (in `APP_TIMEZONE`),
+//! timeout, and the use case it runs; running a job with retries for transient failures,
+//! recording each run (`job_runs`, `job_run_log`) and giving up into the dead-letter list with
+//! an admin alert. The worker (apalis) only decides *when*; the CLI (`saring job run`) and the
+//! admin page use the same [`run_recorded`].
+
+pub mod messaging;
+pub mod notices;
+pub mod retention;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use saring_domain::api::ErrorCode;
+use saring_store::entities::enums::NotificationType;
+use saring_store::repo::jobs as jobs_repo;
+use saring_store::repo::routers::{self as router_repo, Router};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::context::App;
+use crate::error::{AppError, AppResult};
+
+/// Whether a job runs once per install or once per router.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Global,
+    PerRouter,
+}
+
+/// When a job runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum When {
+    /// Every so many seconds.
+    Every { seconds: u64 },
+    /// A cron expression (`sec min hour day month weekday`) in `APP_TIMEZONE`.
+    Cron { expr: String },
+}
+
+/// A job as the registry knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub scope: Scope,
+    /// `None`: switched off by configuration.
+    pub when: Option<When>,
+    pub timeout_seconds: u64,
+}
+
+/// Every job, with its schedule from the configuration.
+pub fn registry(c: &Config) -> Vec<JobSpec> {
+    let w = &c.worker;
+    let every = |seconds: u64| Some(When::Every { seconds });
+    let cron = |expr: String| Some(When::Cron { expr });
+    vec![
+        JobSpec {
+            name: "quota-sync",
+            description: "Usage from hotspot counters, status lists, bindings and profiles",
+            scope: Scope::PerRouter,
+            when: every(c.quota.sync_interval_seconds.max(60)),
+            timeout_seconds: 240,
+        },
+        JobSpec {
+            name: "outbox",
+            description: "Router syncs after logins/purchases/admin changes, and messages",
+            scope: Scope::Global,
+            when: every(w.outbox_interval_seconds),
+            timeout_seconds: 60,
+        },
+        JobSpec {
+            name: "router-health",
+            description: "Online/offline, RouterOS version, down alert, re-push after reboot",
+            scope: Scope::PerRouter,
+            when: every(w.router_health_interval_seconds),
+            timeout_seconds: 30,
+        },
+        JobSpec {
+            name: "expire-stale-transactions",
+            description: "Unpaid orders past their window become EXPIRED",
+            scope: Scope::Global,
+            when: every(300),
+            timeout_seconds: 60,
+        },
+        JobSpec {
+            name: "reconcile-payments",
+            description: "Ask the payment gateway about stale orders",
+            scope: Scope::Global,
+            when: every(900),
+            timeout_seconds: 120,
+        },
+        JobSpec {
+            name: "retention",
+            description: "Expired refresh tokens, old ledger rows, job and message logs",
+            scope: Scope::Global,
+            when: cron("0 30 4 * * *".into()),
+            timeout_seconds: 300,
+        },
+        JobSpec {
+            name: "dead-letter-monitor",
+            description: "Alert admins about jobs and outbox items given up",
+            scope: Scope::Global,
+            when: every(900),
+            timeout_seconds: 60,
+        },
+    ]
+}
+
+pub fn spec(c: &Config, name: &str) -> Option<JobSpec> {
+    registry(c).into_iter().find(|j| j.name == name)
+}
+
+/// The scope name of a run: a router's name, or `global`.
+pub fn scope_name(router: Option<&Router>) -> String {
+    router.map_or_else(|| "global".to_owned(), |r| r.spec.name.clone())
+}
+
+/// Whether a failure is worth retrying soon: the router or the network, the KV store.
+pub fn is_transient(e: &AppError) -> bool {
+    match e {
+        AppError::Rejected(body) => body.code == ErrorCode::RouterUnavailable,
+        AppError::Kv(_) => true,
+        _ => false,
+    }
+}
+
+/// Runs the job's use case once (no retries, no record).
+pub async fn run_once(
+    app: &App,
+    name: &str,
+    router: Option<&Router>,
+    progress: Option<crate::sync::quota::Progress<'_>>,
+) -> AppResult<Value> {
+    let json = |v: &dyn erased::Ser| v.to_value();
+    match (name, router) {
+        ("quota-sync", Some(r)) => json(&crate::sync::quota::sync_router(app, r, progress).await?),
+        ("router-health", Some(r)) => json(&crate::sync::health::check(app, r).await?),
+        ("outbox", None) => Ok(serde_json::json!({
+            "processed": crate::policysync::run_outbox(app, 100).await?
+        })),
+        ("expire-stale-transactions", None) => Ok(serde_json::json!({
+            "expired": crate::payments::expire_stale(app).await?
+        })),
+        ("reconcile-payments", None) => match crate::payments::reconcile_stale(app, 20).await {
+            Ok(r) => Ok(serde_json::json!({ "report": format!("{r:?}") })),
+            // No gateway configured: nothing to reconcile.
+            Err(AppError::Rejected(b)) if b.code == ErrorCode::PaymentUnavailable => {
+                Ok(serde_json::json!({ "skipped": "no payment gateway" }))
+            }
+            Err(e) => Err(e),
+        },
+        ("retention", None) => json(&retention::run(app).await?),
+        ("dead-letter-monitor", None) => json(&retention::dead_letter_monitor(app).await?),
+        (other, _) => Err(AppError::Internal(format!(
+            "job {other} does not run in this scope"
+        ))),
+    }
+}
+
+/// Tiny helper so `run_once` can serialise any report.
+mod erased {
+    pub trait Ser {
+        fn to_value(&self) -> crate::error::AppResult<serde_json::Value>;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_value(&self) -> crate::error::AppResult<serde_json::Value> {
+            serde_json::to_value(self)
+                .map_err(|e| crate::error::AppError::Internal(format!("job report: {e}")))
+        }
+    }
+}
+
+/// How a recorded run ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunOutcome {
+    pub job: String,
+    pub scope: String,
+    pub ok: bool,
+    pub attempts: u32,
+    pub duration_ms: i64,
+    pub error: Option<String>,
+    pub summary: Option<Value>,
+}
+
+/// Delay before retry `n` (1-based): 2 s, 4 s, 8 s … capped at 60 s.
+pub fn retry_delay(n: u32) -> Duration {
+    Duration::from_secs((1u64 << n.min(6)).min(60))
+}
+
+/// Runs a job in a scope with its timeout, retrying transient failures
+/// (`JOB_MAX_RETRIES`), recording the run, and on giving up adding a dead letter and alerting
+/// the admins.
+pub async fn run_recorded(
+    app: &App,
+    job: &JobSpec,
+    router: Option<&Router>,
+    progress: Option<crate::sync::quota::Progress<'_>>,
+) -> RunOutcome {
+    let scope = scope_name(router);
+    let started: DateTime<Utc> = app.now();
+    let clock = std::time::Instant::now();
+    if let Err(e) = jobs_repo::started(app.db(), job.name, &scope, started).await {
+        tracing::warn!(job = job.name, error = %e, "cannot record job start");
+    }
+    let max = app.config().worker.job_max_retries;
+    let mut attempts = 0;
+    let result = loop {
+        attempts += 1;
+        let run = tokio::time::timeout(
+            Duration::from_secs(job.timeout_seconds),
+            run_once(app, job.name, router, progress),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(AppError::rejected(
+                ErrorCode::RouterUnavailable,
+                format!("timed out after {} s", job.timeout_seconds),
+            ))
+        });
+        match run {
+            Err(e) if is_transient(&e) && attempts <= max => {
+                tracing::warn!(job = job.name, scope, attempt = attempts, error = %e, "job failed; retrying");
+                tokio::time::sleep(retry_delay(attempts)).await;
+            }
+            other => break other,
+        }
+    };
+    let finished = app.now();
+    let elapsed = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let (ok, error, summary) = match result {
+        Ok(v) => (true, None, Some(v)),
+        Err(e) => (false, Some(e.to_string()), None),
+    };
+    metrics::counter!("saring_job_runs_total", "job" => job.name, "ok" => ok.to_string())
+        .increment(1);
+    metrics::histogram!("saring_job_duration_seconds", "job" => job.name)
+        .record(elapsed as f64 / 1000.0);
+    let record = jobs_repo::Finished {
+        started_at: started,
+        finished_at: finished.max(started + chrono::Duration::milliseconds(elapsed)),
+        ok,
+        error: error.clone(),
+        summary: summary.clone(),
+    };
+    if let Err(e) = jobs_repo::finished(app.db(), job.name, &scope, &record).await {
+        tracing::warn!(job = job.name, error = %e, "cannot record job end");
+    }
+    if let Some(err) = &error {
+        tracing::error!(job = job.name, scope, attempts, error = %err, "job failed");
+        if let Err(e) = jobs_repo::add_dead_letter(
+            app.db(),
+            job.name,
+            &scope,
+            err,
+            i32::try_from(attempts).unwrap_or(i32::MAX),
+            None,
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "cannot record dead letter");
+        }
+    }
+    let _ = NotificationType::QuotaDebtLimitExceeded;
+    RunOutcome {
+        job: job.name.to_owned(),
+        scope,
+        ok,
+        attempts,
+        duration_ms: elapsed,
+        error,
+        summary,
+    }
+}
+
+/// Runs a job now in every scope it has (each router for per-router jobs), concurrently.
+pub async fn run_all_scopes(app: &App, job: &JobSpec) -> AppResult<Vec<RunOutcome>> {
+    match job.scope {
+        Scope::Global => Ok(vec![run_recorded(app, job, None, None).await]),
+        Scope::PerRouter => {
+            let routers: Vec<Router> = router_repo::list(app.db(), app.cipher())
+                .await?
+                .into_iter()
+                .filter(|r| r.spec.is_enabled)
+                .collect();
+            Ok(futures::future::join_all(
+                routers
+                    .iter()
+                    .map(|r| run_recorded(app, job, Some(r), None)),
+            )
+            .await)
+        }
+    }
+}
+
+/// `GET /api/admin/jobs`: one row per job × scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobStatus {
+    pub job: String,
+    pub description: String,
+    pub scope: String,
+    pub schedule: Option<When>,
+    pub timezone: String,
+    pub last_started_at: Option<DateTime<Utc>>,
+    pub last_finished_at: Option<DateTime<Utc>>,
+    pub last_duration_ms: Option<i64>,
+    pub last_ok: Option<bool>,
+    pub last_error: Option<String>,
+    pub run_count: i64,
+    pub failure_count: i64,
+    pub last_summary: Option<Value>,
+    pub next_run_at: Option<DateTime<Utc>>,
+}
+
+/// The next time a schedule fires after `after`.
+pub fn next_run(c: &Config, when: &When, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match when {
+        When::Every { seconds } => {
+            let s = i64::try_from(*seconds).ok()?.max(1);
+            let next = (after.timestamp() / s + 1) * s;
+            DateTime::from_timestamp(next, 0)
+        }
+        When::Cron { expr } => {
+            let schedule: cron::Schedule = expr.parse().ok()?;
+            let tz: chrono_tz::Tz = c.app.timezone.name().parse().ok()?;
+            schedule
+                .after(&after.with_timezone(&tz))
+                .next()
+                .map(|t| t.with_timezone(&Utc))
+        }
+    }
+}
+
+/// Every job × scope with its last run and next run.
+pub async fn status(app: &App) -> AppResult<Vec<JobStatus>> {
+    let runs = jobs_repo::runs(app.db()).await?;
+    let routers = router_repo::list(app.db(), app.cipher()).await?;
+    let now = app.now();
+    let mut out = Vec::new();
+    for job in registry(app.config()) {
+        let scopes: Vec<String> = match job.scope {
+            Scope::Global => vec!["global".into()],
+            Scope::PerRouter => routers.iter().map(|r| r.spec.name.clone()).collect(),
+        };
+        for scope in scopes {
+            let run = runs
+                .iter()
+                .find(|r| r.job_name == job.name && r.scope == scope);
+            let summary = jobs_repo::last_summary(app.db(), job.name, &scope).await?;
+            out.push(JobStatus {
+                job: job.name.to_owned(),
+                description: job.description.to_owned(),
+                scope: scope.clone(),
+                schedule: job.when.clone(),
+                timezone: app.config().app.timezone.name().to_owned(),
+                last_started_at: run.and_then(|r| r.last_started_at),
+                last_finished_at: run.and_then(|r| r.last_finished_at),
+                last_duration_ms: run.and_then(|r| r.last_duration_ms),
+                last_ok: run.and_then(|r| r.last_ok),
+                last_error: run.and_then(|r| r.last_error.clone()),
+                run_count: run.map_or(0, |r| r.run_count),
+                failure_count: run.map_or(0, |r| r.failure_count),
+                last_summary: summary,
+                next_run_at: job
+                    .when
+                    .as_ref()
+                    .and_then(|w| next_run(app.config(), w, now)),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Alerts admins about dead letters (throttled by the caller's schedule).
+pub async fn alert_dead_letters(app: &App, count: u64) -> usize {
+    messaging::alert_admins(
+        app,
+        NotificationType::QuotaDebtLimitExceeded,
+        "admin_jobs_dead_letter",
+        vec![
+            ("count", count.to_string()),
+            ("app_name", app.config().app.name.clone()),
+        ],
+        Some(format!("dead-letters:{}", app.now().format("%Y%m%d%H"))),
+    )
+    .await
+}
+
+/// A job run (or outbox item) given up after its retries.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadLetterView {
+    pub id: uuid::Uuid,
+    pub job: String,
+    pub scope: String,
+    pub error: String,
+    pub attempts: i32,
+    pub payload: Option<Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The dead-letter list, newest first (unresolved ones).
+pub async fn dead_letters(app: &App, limit: u64) -> AppResult<Vec<DeadLetterView>> {
+    Ok(jobs_repo::dead_letters(app.db(), true, limit)
+        .await?
+        .into_iter()
+        .map(|d| DeadLetterView {
+            id: d.id,
+            job: d.job_name,
+            scope: d.scope,
+            error: d.error,
+            attempts: d.attempts,
+            payload: d.payload,
+            created_at: d.created_at,
+        })
+        .collect())
+}

@@ -1,0 +1,255 @@
+//! What a paid order does to its user, inside the caller's database transaction (which has
+//! already claimed the order's effect with `payments::claim_effect`).
+
+use chrono::{DateTime, Utc};
+use saring_domain::access::BlockKind;
+use saring_domain::money::Rupiah;
+use saring_domain::quota::{Grant, GrantOutcome, apply_grant};
+use saring_domain::user::User;
+use saring_store::repo::activity::{self, LedgerEntry};
+use saring_store::repo::debts;
+use saring_store::repo::packages::{self, Package};
+use saring_store::repo::payments::{self, Transaction, TransactionPurpose};
+use saring_store::repo::users::{self, UserPatch};
+use sea_orm::ConnectionTrait;
+
+use super::debt::{self, DebtScope, SettlementPlan};
+use crate::context::App;
+use crate::error::AppResult;
+
+/// What applying an order did (used after the commit for messages and the router).
+#[derive(Debug, Clone)]
+pub enum Applied {
+    Purchase {
+        user: User,
+        package: Package,
+        outcome: GrantOutcome,
+    },
+    Debt {
+        user: User,
+        plan: SettlementPlan,
+        unblocked: bool,
+        /// Auto + manual MB still owed afterwards.
+        remaining_debt_mb: i64,
+    },
+}
+
+impl Applied {
+    pub fn user(&self) -> &User {
+        match self {
+            Applied::Purchase { user, .. } | Applied::Debt { user, .. } => user,
+        }
+    }
+}
+
+/// The ledger's idempotency key of an order's effect.
+pub fn ledger_key(tx: &Transaction) -> String {
+    match tx.purpose {
+        TransactionPurpose::Purchase => format!("purchase:{}", tx.order_id),
+        TransactionPurpose::Debt => format!("debt:{}", tx.order_id),
+    }
+}
+
+/// Applies the order to its user. `Ok(None)` when there is nothing to apply to (the user
+/// or package was deleted) or the ledger shows it was applied before.
+pub async fn apply<C: ConnectionTrait>(
+    txn: &C,
+    app: &App,
+    tx: &Transaction,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Applied>> {
+    let Some(user_id) = tx.user_id else {
+        return Ok(None);
+    };
+    let user = match users::lock(txn, user_id).await {
+        Ok(u) => u,
+        Err(saring_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    match tx.purpose {
+        TransactionPurpose::Purchase => apply_purchase(txn, app, tx, user, now).await,
+        TransactionPurpose::Debt => apply_debt(txn, tx, user, now).await,
+    }
+}
+
+async fn append_ledger<C: ConnectionTrait>(
+    txn: &C,
+    tx: &Transaction,
+    user: &User,
+    source: &str,
+    after: &saring_domain::quota::QuotaAccount,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    Ok(activity::append_ledger(
+        txn,
+        &LedgerEntry {
+            id: uuid::Uuid::new_v4(),
+            user_id: user.id,
+            actor_user_id: tx.created_by_admin_id,
+            source: source.to_owned(),
+            idempotency_key: ledger_key(tx),
+            before_state: serde_json::to_value(user.quota_account()).ok(),
+            after_state: serde_json::to_value(after).ok(),
+            event_details: Some(details),
+            created_at: now,
+        },
+    )
+    .await?)
+}
+
+async fn apply_purchase<C: ConnectionTrait>(
+    txn: &C,
+    app: &App,
+    tx: &Transaction,
+    user: User,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Applied>> {
+    let Some(package) = (match tx.package_id {
+        Some(id) => packages::find(txn, id).await?,
+        None => None,
+    }) else {
+        tracing::error!(order_id = %tx.order_id, "paid order without its package: nothing applied");
+        return Ok(None);
+    };
+    let days = i64::from(package.duration_days);
+    let grant = if package.is_unlimited() {
+        Grant::unlimited(days)
+    } else {
+        Grant::quota(package.quota_mb, days)
+    };
+    let open: Vec<_> = debts::open_for_user(txn, user.id)
+        .await?
+        .iter()
+        .map(debts::DebtItem::as_manual_debt)
+        .collect();
+    let outcome = apply_grant(
+        &user.quota_account(),
+        grant,
+        &open,
+        now,
+        app.config().quota.expiry_strategy,
+    );
+    let fresh = append_ledger(
+        txn,
+        tx,
+        &user,
+        "purchase_package",
+        &outcome.account,
+        serde_json::json!({
+            "order_id": tx.order_id,
+            "transaction_id": tx.id,
+            "package_id": package.id,
+            "package_name": package.name,
+            "quota_mb": package.quota_mb,
+            "unlimited": package.is_unlimited(),
+            "days": days,
+            "absorbed_mb": outcome.absorbed_mb,
+            "paid_auto_mb": outcome.paid_auto_mb,
+            "paid_manual_mb": outcome.paid_manual_mb(),
+            "added_purchased_mb": outcome.added_purchased_mb,
+        }),
+        now,
+    )
+    .await?;
+    if !fresh {
+        tracing::error!(order_id = %tx.order_id, "ledger already holds this purchase: not applied twice");
+        return Ok(None);
+    }
+    for (id, mb) in &outcome.manual_payments {
+        debts::record_payment(txn, *id, *mb, "purchase_package", now).await?;
+    }
+    if !outcome.manual_payments.is_empty() {
+        debts::refresh_cached_total(txn, user.id, now).await?;
+    }
+    let password = user
+        .mikrotik_password
+        .clone()
+        .unwrap_or_else(crate::registration::hotspot_password);
+    let updated = users::update(
+        txn,
+        user.id,
+        UserPatch {
+            quota: Some(outcome.account.clone()),
+            mikrotik_password: Some(Some(password.clone())),
+            ..UserPatch::default()
+        },
+    )
+    .await?;
+    payments::set_hotspot_password(txn, tx.id, &password).await?;
+    crate::policysync::enqueue(txn, user.id, now, "purchase").await?;
+    Ok(Some(Applied::Purchase {
+        user: updated,
+        package,
+        outcome,
+    }))
+}
+
+async fn apply_debt<C: ConnectionTrait>(
+    txn: &C,
+    tx: &Transaction,
+    user: User,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Applied>> {
+    let scope = match tx.manual_debt_id {
+        Some(id) => DebtScope::Item(id),
+        None => DebtScope::Total,
+    };
+    let quote = debt::quote(txn, &user, scope).await?;
+    let plan = debt::plan(&quote, Rupiah(tx.amount), tx.debt_mb.unwrap_or(0));
+    let mut account = user.quota_account();
+    account.auto_debt_offset_mb = account
+        .auto_debt_offset_mb
+        .saturating_add(plan.paid_auto_mb);
+    account.purchased_mb = account.purchased_mb.saturating_add(plan.credit_mb);
+    let fresh = append_ledger(
+        txn,
+        tx,
+        &user,
+        "transactions.debt_settlement_success",
+        &account,
+        serde_json::json!({
+            "order_id": tx.order_id,
+            "transaction_id": tx.id,
+            "paid_auto_mb": plan.paid_auto_mb,
+            "paid_manual_mb": plan.paid_manual_mb(),
+            "credit_mb": plan.credit_mb,
+            "debt_item_id": tx.manual_debt_id,
+            "amount_rp": tx.amount,
+            "due_rp": plan.shortfall.map(|(due, _)| due.0),
+        }),
+        now,
+    )
+    .await?;
+    if !fresh {
+        tracing::error!(order_id = %tx.order_id, "ledger already holds this debt payment: not applied twice");
+        return Ok(None);
+    }
+    for (id, mb) in &plan.manual_payments {
+        debts::record_payment(txn, *id, *mb, "user_debt_settlement_payment", now).await?;
+    }
+    let manual_left = debts::refresh_cached_total(txn, user.id, now).await?;
+    let auto_left = account.auto_debt().ceil_mb();
+    let owes_nothing = manual_left == 0 && auto_left == 0;
+    let debt_block =
+        user.is_blocked && BlockKind::of_reason(user.blocked_reason.as_deref()).is_debt();
+    let unblocked = debt_block && owes_nothing;
+    let mut patch = UserPatch {
+        quota: Some(account),
+        ..UserPatch::default()
+    };
+    if unblocked {
+        patch.is_blocked = Some(false);
+        patch.blocked_reason = Some(None);
+        patch.blocked_at = Some(None);
+        patch.blocked_by_id = Some(None);
+    }
+    let updated = users::update(txn, user.id, patch).await?;
+    crate::policysync::enqueue(txn, user.id, now, "debt-payment").await?;
+    Ok(Some(Applied::Debt {
+        user: updated,
+        plan,
+        unblocked,
+        remaining_debt_mb: manual_left + auto_left,
+    }))
+}

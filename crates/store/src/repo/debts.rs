@@ -1,0 +1,188 @@
+//! Manual quota debts (`user_quota_debts`) as payments see them: the open items of a user,
+//! recording payments on them, and the cached open total on `users.manual_debt_mb`.
+//! Callers hold the user's row lock (`users::lock`) so payments on one user's items are
+//! serialised.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use saring_domain::ids::UserId;
+use saring_domain::quota::ManualDebt;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::entities::{user_quota_debts, users};
+use crate::error::StoreError;
+
+/// A manual debt item with what payments need to price it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebtItem {
+    pub id: Uuid,
+    pub user_id: UserId,
+    pub debt_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub amount_mb: i64,
+    pub paid_mb: i64,
+    pub is_unlimited: bool,
+    pub price_rp: Option<i64>,
+    pub is_paid: bool,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl DebtItem {
+    pub fn remaining_mb(&self) -> i64 {
+        (self.amount_mb - self.paid_mb).max(0)
+    }
+
+    /// The domain's view, for `apply_grant` and the settlement arithmetic.
+    pub fn as_manual_debt(&self) -> ManualDebt {
+        ManualDebt {
+            id: self.id,
+            debt_date: self.debt_date,
+            created_at: self.created_at,
+            amount_mb: self.amount_mb,
+            paid_mb: self.paid_mb,
+        }
+    }
+}
+
+fn to_item(m: user_quota_debts::Model) -> DebtItem {
+    DebtItem {
+        id: m.id,
+        user_id: UserId(m.user_id),
+        debt_date: m.debt_date,
+        due_date: m.due_date,
+        amount_mb: m.amount_mb,
+        paid_mb: m.paid_mb,
+        is_unlimited: m.is_unlimited,
+        price_rp: m.price_rp,
+        is_paid: m.is_paid,
+        note: m.note,
+        created_at: m.created_at,
+    }
+}
+
+/// The user's unpaid items, oldest first (debt date, then creation).
+pub async fn open_for_user<C: ConnectionTrait>(
+    db: &C,
+    user: UserId,
+) -> Result<Vec<DebtItem>, StoreError> {
+    Ok(user_quota_debts::Entity::find()
+        .filter(user_quota_debts::Column::UserId.eq(user.0))
+        .filter(user_quota_debts::Column::IsPaid.eq(false))
+        .order_by_asc(user_quota_debts::Column::DebtDate)
+        .order_by_asc(user_quota_debts::Column::CreatedAt)
+        .order_by_asc(user_quota_debts::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_item)
+        .filter(|d| d.remaining_mb() > 0)
+        .collect())
+}
+
+/// One item of the user (`None` if it belongs to someone else).
+pub async fn find_for_user<C: ConnectionTrait>(
+    db: &C,
+    user: UserId,
+    id: Uuid,
+) -> Result<Option<DebtItem>, StoreError> {
+    Ok(user_quota_debts::Entity::find_by_id(id)
+        .filter(user_quota_debts::Column::UserId.eq(user.0))
+        .one(db)
+        .await?
+        .map(to_item))
+}
+
+/// Records `mb` paid on an item (capped at what is open); marks it paid when nothing is
+/// left. Returns the MB actually recorded.
+pub async fn record_payment<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    mb: i64,
+    source: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let model = user_quota_debts::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let open = (model.amount_mb - model.paid_mb).max(0);
+    let pay = mb.clamp(0, open);
+    if pay == 0 {
+        return Ok(0);
+    }
+    let paid = model.paid_mb + pay;
+    let done = paid >= model.amount_mb;
+    let mut row = model.into_active_model();
+    row.paid_mb = Set(paid);
+    row.is_paid = Set(done);
+    if done {
+        row.paid_at = Set(Some(now));
+    }
+    row.last_paid_source = Set(Some(source.chars().take(50).collect()));
+    row.update(db).await?;
+    Ok(pay)
+}
+
+/// Recomputes `users.manual_debt_mb` (the open total) from the items; returns it.
+pub async fn refresh_cached_total<C: ConnectionTrait>(
+    db: &C,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let total: i64 = open_for_user(db, user)
+        .await?
+        .iter()
+        .map(DebtItem::remaining_mb)
+        .sum();
+    users::Entity::update_many()
+        .col_expr(users::Column::ManualDebtMb, Expr::value(total))
+        .col_expr(users::Column::ManualDebtUpdatedAt, Expr::value(Some(now)))
+        .filter(users::Column::Id.eq(user.0))
+        .exec(db)
+        .await?;
+    Ok(total)
+}
+
+/// A manual debt to record (admin tools, tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDebt {
+    pub user_id: UserId,
+    pub amount_mb: i64,
+    pub price_rp: Option<i64>,
+    pub debt_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub is_unlimited: bool,
+    pub note: Option<String>,
+    pub created_by: Option<UserId>,
+}
+
+/// Inserts an open item and refreshes the user's cached total.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    new: &NewDebt,
+    now: DateTime<Utc>,
+) -> Result<DebtItem, StoreError> {
+    let row = user_quota_debts::ActiveModel {
+        user_id: Set(new.user_id.0),
+        created_by_id: Set(new.created_by.map(|u| u.0)),
+        debt_date: Set(new.debt_date),
+        due_date: Set(new.due_date),
+        amount_mb: Set(new.amount_mb),
+        paid_mb: Set(0),
+        is_unlimited: Set(new.is_unlimited),
+        price_rp: Set(new.price_rp),
+        is_paid: Set(false),
+        note: Set(new.note.clone()),
+        created_at: Set(now),
+        ..<user_quota_debts::ActiveModel as sea_orm::ActiveModelBehavior>::new()
+    }
+    .insert(db)
+    .await?;
+    refresh_cached_total(db, new.user_id, now).await?;
+    Ok(to_item(row))
+}

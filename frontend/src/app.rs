@@ -1,0 +1,97 @@
+//! The root component: contexts, the route guard and the route table.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::path;
+
+use crate::components::common::use_redirect;
+use crate::contexts::{I18n, Session, Settings, use_i18n};
+use crate::guards;
+use crate::pages::admin::{AdminLoginPage, AdminLogsPage, AdminUserDetailPage, AdminUsersPage};
+use crate::pages::auth::{LoginPage, SessionConsumePage};
+use crate::pages::captive::{CaptivePage, ConnectedPage};
+use crate::pages::misc::{MaintenancePage, NotFoundPage};
+use crate::pages::policy::PolicyPage;
+use crate::pages::user::{AccountPage, DashboardPage};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(I18n::new());
+    provide_context(Settings::load());
+    provide_context(Session::start());
+    view! {
+        <Router>
+            <RouteGuard/>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=Loading/>
+                <Route path=path!("/captive") view=CaptivePage/>
+                <Route path=path!("/captive/terhubung") view=ConnectedPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/session/consume") view=SessionConsumePage/>
+                <Route path=path!("/dashboard") view=guarded(DashboardPage)/>
+                <Route path=path!("/akun") view=guarded(AccountPage)/>
+                <Route path=path!("/policy/:status") view=PolicyPage/>
+                <Route path=path!("/maintenance") view=MaintenancePage/>
+                <Route path=path!("/admin") view=AdminLoginPage/>
+                <Route path=path!("/admin/users") view=guarded(AdminUsersPage)/>
+                <Route path=path!("/admin/users/:id") view=guarded(AdminUserDetailPage)/>
+                <Route path=path!("/admin/logs") view=guarded(AdminLogsPage)/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Applies [`guards::decide`] whenever the path, the session or the settings change.
+#[component]
+fn RouteGuard() -> impl IntoView {
+    let location = use_location();
+    let query = use_query_map();
+    let session = crate::contexts::use_session();
+    let settings = crate::contexts::use_settings();
+    let redirect = use_redirect();
+    Effect::new(move |_| {
+        if !settings.loaded.get() {
+            return;
+        }
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let search = if search.is_empty() || search.starts_with('?') {
+            search
+        } else {
+            format!("?{search}")
+        };
+        let wanted = query.with(|q| q.get("redirect"));
+        if let Some(target) = guards::decide(
+            &path,
+            &search,
+            wanted.as_deref(),
+            session.visitor(),
+            settings.maintenance(),
+        ) {
+            redirect.run(target);
+        }
+    });
+}
+
+/// Protected pages wait for the session before rendering (no flash of a page the guard is
+/// about to leave, no calls that would answer 401).
+fn guarded<V: IntoView + 'static>(
+    page: fn() -> V,
+) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || {
+        let session = crate::contexts::use_session();
+        view! {
+            <Show when=move || session.user().is_some() fallback=Loading>
+                {page()}
+            </Show>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <main class="center"><p class="muted" aria-live="polite">{move || i18n.tr("common-loading")}</p></main> }
+}

@@ -1,0 +1,61 @@
+//! Small wrappers over browser APIs; every call tolerates a missing `window` (host builds,
+//! locked-down browsers) by doing nothing.
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn local_get(key: &str) -> Option<String> {
+    window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+pub fn local_set(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+pub fn session_get(key: &str) -> Option<String> {
+    window()?.session_storage().ok()??.get_item(key).ok()?
+}
+
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Sets the tab title: "<page> · <app>".
+pub fn set_title(page: &str, app: &str) {
+    if let Some(doc) = window().and_then(|w| w.document()) {
+        if page.is_empty() {
+            doc.set_title(app);
+        } else {
+            doc.set_title(&format!("{page} · {app}"));
+        }
+    }
+}
+
+/// `<html lang="…">`, so screen readers pronounce the texts right.
+pub fn set_lang(lang: &str) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", lang);
+    }
+}
+
+/// Leaves the SPA (external links such as the router's login page).
+pub fn go_external(url: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().set_href(url);
+    }
+}
+
+/// Tries to close the tab (works for windows the captive assistant opened).
+pub fn close_window() {
+    if let Some(w) = window() {
+        let _ = w.close();
+    }
+}

@@ -1,0 +1,115 @@
+//! Page frames: a centred card (captive, login, policy pages: light, 360 px friendly), the
+//! user portal shell and the admin shell (top bar with navigation, language toggle, logout).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::nav::use_redirect;
+use crate::api;
+use crate::contexts::{use_i18n, use_session, use_settings};
+
+/// The "ID | EN" switch.
+#[component]
+pub fn LangToggle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="lang" data-testid="lang-toggle"
+            aria-label=move || i18n.tr("common-language")
+            on:click=move |_| i18n.toggle()>
+            {move || i18n.tr("common-language-other")}
+        </button>
+    }
+}
+
+/// A centred card with the app name on top.
+#[component]
+pub fn CardPage(#[prop(optional)] wide: bool, children: Children) -> impl IntoView {
+    let settings = use_settings();
+    let class = if wide { "card card-wide" } else { "card" };
+    view! {
+        <main class="center">
+            <div class=class>
+                <header class="card-head">
+                    <span class="brand">{move || settings.app_name()}</span>
+                    <LangToggle/>
+                </header>
+                {children()}
+            </div>
+        </main>
+    }
+}
+
+fn logout_button() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let redirect = use_redirect();
+    let out = move |_| {
+        let admin = session.role().is_some_and(|r| r.is_admin());
+        leptos::task::spawn_local(async move {
+            let _ = api::auth::logout().await;
+            session.clear();
+            redirect.run(if admin {
+                "/admin".to_owned()
+            } else {
+                "/login".to_owned()
+            });
+        });
+    };
+    view! {
+        <button type="button" class="btn btn-ghost" data-testid="logout" on:click=out>
+            {move || i18n.tr("nav-logout")}
+        </button>
+    }
+}
+
+/// The top bar with navigation, language toggle and logout, and the page below it.
+fn frame(admin: bool, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let settings = use_settings();
+    let links: &[(&str, &str)] = if admin {
+        &[
+            ("/admin/users", "nav-users"),
+            ("/admin/logs", "nav-logs"),
+            ("/akun", "nav-account"),
+        ]
+    } else {
+        &[("/dashboard", "nav-dashboard"), ("/akun", "nav-account")]
+    };
+    view! {
+        <header class=if admin { "topbar topbar-admin" } else { "topbar" }>
+            <span class="brand">{move || settings.app_name()}{admin.then_some(" · Admin")}</span>
+            <nav class="nav">
+                {links.iter().map(|(href, key)| view! { <A href=*href>{move || i18n.tr(key)}</A> }).collect_view()}
+            </nav>
+            <LangToggle/>
+            {logout_button()}
+        </header>
+        <main class=if admin { "content content-wide" } else { "content" }>{children()}</main>
+    }
+}
+
+/// The signed-in user's frame.
+#[component]
+pub fn PortalShell(children: Children) -> impl IntoView {
+    frame(false, children)
+}
+
+/// The admin frame.
+#[component]
+pub fn AdminShell(children: Children) -> impl IntoView {
+    frame(true, children)
+}
+
+/// The admin frame for admins, the portal frame for everyone else (`/akun` serves both).
+#[component]
+pub fn Shell(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    move || {
+        let children = children.clone();
+        if session.role().is_some_and(|r| r.is_admin()) {
+            view! { <AdminShell>{children()}</AdminShell> }.into_any()
+        } else {
+            view! { <PortalShell>{children()}</PortalShell> }.into_any()
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of UI, grouped by area.
+
+pub mod auth;
+pub mod common;
+pub mod devices;
