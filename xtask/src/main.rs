@@ -278,14 +278,21 @@ fn browser_tests() -> Result<()> {
         return Ok(());
     };
     spa::build(false)?;
-    let mut build = cargo();
-    build.args(["build", "-p", "saring"]);
-    step("build saring for the browser tests", build)?;
+    // Debug builds serve `frontend/dist/` from disk, so the `saring` that `cargo test
+    // --workspace` has just built serves the fresh SPA; `-p saring` would rebuild it with
+    // other features.
+    if !spa::target_dir().join("debug/saring").exists() {
+        let mut build = cargo();
+        build.args(["build", "--workspace", "--bin", "saring"]);
+        step("build saring for the browser tests", build)?;
+    }
+    // `--workspace` keeps the feature set of the test run above: nothing is rebuilt.
     let mut c = cargo();
     c.args([
         "test",
-        "-p",
-        "saring-e2e",
+        "--workspace",
+        "--test",
+        "journey",
         "--",
         "--ignored",
         "--test-threads=1",

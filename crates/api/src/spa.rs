@@ -42,7 +42,13 @@ struct File {
 
 impl SpaAssets {
     pub fn embedded() -> Self {
-        SpaAssets::Embedded
+        // Debug builds read the folder themselves: rust-embed's debug mode cannot find files
+        // in a folder that did not exist when the binary was compiled.
+        if cfg!(debug_assertions) {
+            SpaAssets::Dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist"))
+        } else {
+            SpaAssets::Embedded
+        }
     }
 
     fn get(&self, path: &str) -> Option<File> {

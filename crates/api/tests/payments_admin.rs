@@ -389,7 +389,7 @@ async fn an_underpaid_debt_settles_the_paid_fraction() {
         .unwrap()
         .unwrap()
         .quota_account();
-    account.used = account.used + saring_domain::Bytes::from_mb(1024);
+    account.used += saring_domain::Bytes::from_mb(1024);
     users::update(
         db,
         user.id,

@@ -134,6 +134,9 @@ impl Server {
             _proc: Proc(child),
             _dir: dir,
         };
+        // The workspace builds reqwest with `rustls-no-provider` (one provider, ring, for
+        // every crate): install it before the first client.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {

@@ -320,7 +320,7 @@ async fn run(
     report.bytes_credited = credited.values().sum();
     for u in &mut users {
         if let Some(d) = credited.get(&u.id.0) {
-            u.total_quota_used = u.total_quota_used + Bytes(*d);
+            u.total_quota_used += Bytes(*d);
         }
     }
 
