@@ -155,7 +155,7 @@ async fn buy_pay_and_get_the_quota_exactly_once() {
     let sent = s.app.messenger.sent_to(&Phone::parse(USER_PHONE).unwrap());
     let msg = sent
         .iter()
-        .find(|m| m.text.contains("Pembayaran Berhasil"))
+        .find(|m| m.text.contains("Kuitansi PDF"))
         .expect("purchase message");
     assert!(msg.text.contains(&order_id));
     assert!(msg.text.contains("Rp 10.000"));

@@ -41,6 +41,62 @@ async fn portal_data_profile_devices_and_telegram() {
             .unwrap()
             .contains("disetujui")
     );
+
+    // Manual debts: listed with what paying each costs now, and summed in the quota summary.
+    let uid = saring_domain::ids::UserId(id.parse().unwrap());
+    for (mb, price, note) in [
+        (2048, Some(20_000), "Pinjaman kuota"),
+        (300, None, "Tanpa harga"),
+    ] {
+        let new = saring_store::repo::debts::NewDebt {
+            user_id: uid,
+            amount_mb: mb,
+            price_rp: price,
+            debt_date: None,
+            due_date: None,
+            is_unlimited: false,
+            note: Some(note.into()),
+            created_by: None,
+        };
+        saring_store::repo::debts::insert(s.app.db(), &new, s.app.now())
+            .await
+            .unwrap();
+    }
+    saring_app::accounts::forget_user(&s.app, uid);
+    let (st, debts) = s.get(&c, "/api/users/me/quota-debts").await;
+    assert_eq!(st, 200, "{debts}");
+    assert_eq!(
+        (debts["open_count"].as_u64(), debts["open_mb"].as_i64()),
+        (Some(2), Some(2348))
+    );
+    let priced = debts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["note"] == "Pinjaman kuota")
+        .unwrap();
+    assert_eq!(
+        (
+            priced["remaining_mb"].as_i64(),
+            priced["price_due"].as_i64()
+        ),
+        (Some(2048), Some(20_000))
+    );
+    let (st, _) = s.get(&c, "/api/users/me/quota-debts?status=nonsense").await;
+    assert_eq!(st, 422);
+    let (_, quota) = s.get(&c, "/api/users/me/quota").await;
+    assert_eq!(
+        quota["quota_debt_manual_mb"].as_f64(),
+        Some(2348.0),
+        "{quota}"
+    );
+    // No package prices the item without a price: only the priced one is counted.
+    assert_eq!(
+        quota["quota_debt_total_estimated_rp"].as_i64(),
+        Some(20_000),
+        "{quota}"
+    );
+
     let (_, logins) = s.get(&c, "/api/users/me/login-history").await;
     assert_eq!(logins[0]["method"], "otp");
     assert_eq!(logins[0]["mac_address"], mac.as_str());

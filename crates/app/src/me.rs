@@ -6,21 +6,22 @@ use saring_domain::api::{ErrorCode, Page, PageRequest};
 use saring_domain::dto::auth::{HotspotSessionStatus, ProfileUpdateRequest};
 use saring_domain::dto::users::{
     BindResult, DailySpending, DailyUsage, DevicesResponse, LoginHistoryItem, MonthlyUsage,
-    MonthlyUsageResponse, QuotaHistoryItem, QuotaSummary, TransactionItem, WeeklySpending,
-    WeeklyUsage,
+    MonthlyUsageResponse, QuotaDebtItem, QuotaDebtList, QuotaHistoryItem, QuotaSummary,
+    TransactionItem, WeeklySpending, WeeklyUsage,
 };
 use saring_domain::money::Rupiah;
 use saring_domain::quota::QuotaAccount;
 use saring_domain::units::{Bytes, Megabytes};
 use saring_domain::user::User;
 use saring_store::repo::users::UserPatch;
-use saring_store::repo::{activity, devices, transactions, usage, users};
+use saring_store::repo::{activity, debts, devices, transactions, usage, users};
 use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::context::App;
 use crate::devices::{BindOutcome, ResolvedDevice};
 use crate::error::{AppError, AppResult};
+use crate::payments::debt::DebtScope;
 use crate::present::{self, PRIVATE_ADDRESS_HINT};
 
 pub async fn quota(app: &App, user: &User) -> AppResult<QuotaSummary> {
@@ -38,6 +39,13 @@ pub async fn quota(app: &App, user: &User) -> AppResult<QuotaSummary> {
         .iter()
         .filter_map(|d| d.last_bytes_updated_at)
         .max();
+    // Unlimited users and admins owe nothing; everyone else sees what their debt costs now.
+    let debt = crate::payments::debt::quote(app.db(), user, DebtScope::Total).await?;
+    let quota_debt_total_estimated_rp = if debt.total_mb() > 0 && debt.total_rp() == Rupiah::ZERO {
+        None // no package with a quota and a price to estimate from
+    } else {
+        Some(debt.total_rp())
+    };
     Ok(QuotaSummary {
         total_quota_purchased_mb: me.total_quota_purchased_mb,
         total_quota_used_mb: me.total_quota_used_mb,
@@ -48,11 +56,50 @@ pub async fn quota(app: &App, user: &User) -> AppResult<QuotaSummary> {
         quota_debt_auto_mb: me.quota_debt_auto_mb,
         quota_debt_manual_mb: me.quota_debt_manual_mb,
         quota_debt_total_mb: me.quota_debt_total_mb,
-        quota_debt_total_estimated_rp: None,
+        quota_debt_total_estimated_rp,
         status: me.status,
         access_status: me.access_status,
         hotspot_username: me.hotspot_username,
         last_sync_time,
+    })
+}
+
+/// `GET /api/users/me/quota-debts[?status=open|all]`: the user's manual debt items, newest
+/// first, each open one with what paying it costs now.
+pub async fn quota_debts(app: &App, user: &User, open_only: bool) -> AppResult<QuotaDebtList> {
+    let rows = debts::list_for_user(app.db(), user.id, open_only).await?;
+    let priced = crate::payments::debt::quote(app.db(), user, DebtScope::Total).await?;
+    let price_of = |id: Uuid| {
+        priced
+            .items
+            .iter()
+            .find(|(d, _)| d.id == id)
+            .map(|(_, rp)| *rp)
+    };
+    let open: Vec<_> = rows
+        .iter()
+        .filter(|d| !d.is_paid && d.remaining_mb() > 0)
+        .collect();
+    Ok(QuotaDebtList {
+        open_count: open.len(),
+        open_mb: open.iter().map(|d| d.remaining_mb()).sum(),
+        items: rows
+            .iter()
+            .map(|d| QuotaDebtItem {
+                id: d.id.to_string(),
+                debt_date: d.debt_date,
+                due_date: d.due_date,
+                amount_mb: d.amount_mb,
+                paid_mb: d.paid_mb,
+                remaining_mb: d.remaining_mb(),
+                is_unlimited: d.is_unlimited,
+                is_paid: d.is_paid,
+                paid_at: d.paid_at,
+                price_due: price_of(d.id),
+                note: d.note.clone(),
+                created_at: d.created_at,
+            })
+            .collect(),
     })
 }
 

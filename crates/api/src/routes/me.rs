@@ -62,6 +62,29 @@ pub async fn quota_history(
     ok(&saring_app::me::quota_history(&app, &user, *q).await?)
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct DebtQuery {
+    /// `open` (default) or `all`.
+    status: Option<String>,
+}
+
+pub async fn quota_debts(
+    app: web::Data<App>,
+    AuthUser(user): AuthUser,
+    q: web::Query<DebtQuery>,
+) -> ApiResult {
+    let open_only = match q.status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("" | "open") => true,
+        Some("all") => false,
+        Some(_) => {
+            return Err(
+                saring_app::AppError::invalid("status", "status harus open atau all.").into(),
+            );
+        }
+    };
+    ok(&saring_app::me::quota_debts(&app, &user, open_only).await?)
+}
+
 pub async fn login_history(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {
     ok(&saring_app::me::login_history(&app, &user).await?)
 }

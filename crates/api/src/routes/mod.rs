@@ -72,6 +72,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/weekly-spending", web::get().to(me::weekly_spending))
                 .route("/transactions", web::get().to(me::transactions))
                 .route("/quota-history", web::get().to(me::quota_history))
+                .route("/quota-debts", web::get().to(me::quota_debts))
                 .route("/login-history", web::get().to(me::login_history))
                 .route("/devices", web::get().to(me::devices))
                 .route(

@@ -197,6 +197,7 @@ mod tests {
             is_unlimited: false,
             price_rp: price,
             is_paid: false,
+            paid_at: None,
             note: None,
             created_at: Utc::now(),
         }

@@ -165,3 +165,29 @@ pub struct TelegramLinkToken {
     pub expires_in_seconds: i64,
     pub bot_username: String,
 }
+
+/// One manual debt item (`GET /api/users/me/quota-debts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaDebtItem {
+    pub id: String,
+    pub debt_date: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub amount_mb: i64,
+    pub paid_mb: i64,
+    pub remaining_mb: i64,
+    pub is_unlimited: bool,
+    pub is_paid: bool,
+    pub paid_at: Option<DateTime<Utc>>,
+    /// What paying the rest costs now (`None` when paid, or no package prices it).
+    pub price_due: Option<Rupiah>,
+    pub note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/users/me/quota-debts`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaDebtList {
+    pub items: Vec<QuotaDebtItem>,
+    pub open_count: usize,
+    pub open_mb: i64,
+}

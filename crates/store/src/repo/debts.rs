@@ -28,6 +28,7 @@ pub struct DebtItem {
     pub is_unlimited: bool,
     pub price_rp: Option<i64>,
     pub is_paid: bool,
+    pub paid_at: Option<DateTime<Utc>>,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -60,6 +61,7 @@ fn to_item(m: user_quota_debts::Model) -> DebtItem {
         is_unlimited: m.is_unlimited,
         price_rp: m.price_rp,
         is_paid: m.is_paid,
+        paid_at: m.paid_at,
         note: m.note,
         created_at: m.created_at,
     }
@@ -81,6 +83,28 @@ pub async fn open_for_user<C: ConnectionTrait>(
         .into_iter()
         .map(to_item)
         .filter(|d| d.remaining_mb() > 0)
+        .collect())
+}
+
+/// Every item of the user (`open_only`: the unpaid ones), newest debt first.
+pub async fn list_for_user<C: ConnectionTrait>(
+    db: &C,
+    user: UserId,
+    open_only: bool,
+) -> Result<Vec<DebtItem>, StoreError> {
+    let mut q =
+        user_quota_debts::Entity::find().filter(user_quota_debts::Column::UserId.eq(user.0));
+    if open_only {
+        q = q.filter(user_quota_debts::Column::IsPaid.eq(false));
+    }
+    Ok(q.order_by_desc(user_quota_debts::Column::DebtDate)
+        .order_by_desc(user_quota_debts::Column::CreatedAt)
+        .order_by_desc(user_quota_debts::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_item)
+        .filter(|d| !open_only || d.remaining_mb() > 0)
         .collect())
 }
 
