@@ -545,19 +545,7 @@ pub async fn create_user(
         req.is_tamping,
         req.tamping_type.as_deref(),
     )?;
-    let new = saring_domain::user::NewUser {
-        phone: phone.clone(),
-        full_name,
-        blok: address.blok,
-        kamar: address.kamar,
-        is_tamping: address.is_tamping,
-        tamping_type: address.tamping_type,
-        role,
-        approval_status: ApprovalStatus::PendingApproval,
-        is_active: false,
-        password_hash: None,
-        router_id: None,
-    };
+    let new = crate::registration::pending_user(phone.clone(), full_name, address, role);
     let created = match users::insert(app.db(), &new).await {
         Ok(u) => u,
         Err(StoreError::Conflict(_)) => {

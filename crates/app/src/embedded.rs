@@ -107,28 +107,7 @@ async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, Str
         AppError::Internal(format!("starting the RouterOS simulator on {listen}: {e}"))
     })?;
     handle.auto_traffic(Duration::from_secs(5));
-    let spec = RouterSpec {
-        name: DEFAULT_ROUTER_NAME.to_owned(),
-        host: handle.addr().ip().to_string(),
-        port: handle.addr().port(),
-        use_tls: false,
-        tls_insecure: false,
-        tls_ca_pem: None,
-        tls_fingerprint_sha256: None,
-        username: "admin".to_owned(),
-        password: password.clone(),
-        hotspot_server_names: vec![
-            c.router.server_user.clone(),
-            c.router.server_komandan.clone(),
-        ],
-        hotspot_client_cidrs: c
-            .router
-            .hotspot_cidrs
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        is_enabled: true,
-    };
+    let spec = simulator_router(c, handle.addr(), password.clone());
     routers::upsert(app.db(), app.cipher(), &spec, true).await?;
     Ok((Some(handle), "admin".to_owned(), password))
 }
@@ -174,5 +153,36 @@ async fn demo_admin(app: &App) -> AppResult<(String, Option<String>)> {
             .await?;
             Ok((phone.local(), Some(password)))
         }
+    }
+}
+
+/// The router row for a RouterOS simulator at `addr` (user `admin`), with the configured
+/// hotspot servers and client ranges.
+pub fn simulator_router(
+    c: &crate::Config,
+    addr: std::net::SocketAddr,
+    password: String,
+) -> RouterSpec {
+    RouterSpec {
+        name: DEFAULT_ROUTER_NAME.to_owned(),
+        host: addr.ip().to_string(),
+        port: addr.port(),
+        use_tls: false,
+        tls_insecure: false,
+        tls_ca_pem: None,
+        tls_fingerprint_sha256: None,
+        username: "admin".to_owned(),
+        password,
+        hotspot_server_names: vec![
+            c.router.server_user.clone(),
+            c.router.server_komandan.clone(),
+        ],
+        hotspot_client_cidrs: c
+            .router
+            .hotspot_cidrs
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        is_enabled: true,
     }
 }

@@ -49,6 +49,29 @@ pub struct Address {
 }
 
 /// Blok and kamar are required unless the person is a *tamping* (then the tamping type is).
+/// A new account waiting for approval (self-registered, or created by an admin and approved
+/// right after).
+pub(crate) fn pending_user(
+    phone: Phone,
+    full_name: String,
+    address: Address,
+    role: Role,
+) -> NewUser {
+    NewUser {
+        phone,
+        full_name,
+        blok: address.blok,
+        kamar: address.kamar,
+        is_tamping: address.is_tamping,
+        tamping_type: address.tamping_type,
+        role,
+        approval_status: ApprovalStatus::PendingApproval,
+        is_active: false,
+        password_hash: None,
+        router_id: None,
+    }
+}
+
 pub fn validate_address(
     app: &App,
     blok: Option<&str>,
@@ -133,19 +156,7 @@ pub async fn register(app: &App, req: &RegisterRequest, client: &ClientInfo) -> 
     } else {
         Role::User
     };
-    let new = NewUser {
-        phone: phone.clone(),
-        full_name,
-        blok: address.blok,
-        kamar: address.kamar,
-        is_tamping: address.is_tamping,
-        tamping_type: address.tamping_type,
-        role,
-        approval_status: ApprovalStatus::PendingApproval,
-        is_active: false,
-        password_hash: None,
-        router_id: None,
-    };
+    let new = pending_user(phone.clone(), full_name, address, role);
     let user = match users::insert(app.db(), &new).await {
         Ok(u) => u,
         Err(StoreError::Conflict(_)) => return Err(already_registered(&phone)),

@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use saring_domain::Phone;
-use saring_domain::router::{DEFAULT_ROUTER_NAME, RouterSpec};
 use saring_gateways::messenger::RecordingMessenger;
 use saring_routeros::sim::{SimHandle, Simulator};
 use saring_store::testing::{TestDb, TestKv};
@@ -135,28 +134,7 @@ impl TestApp {
             .start("127.0.0.1:0")
             .await
             .expect("simulator starts");
-        let spec = RouterSpec {
-            name: DEFAULT_ROUTER_NAME.into(),
-            host: "127.0.0.1".into(),
-            port: sim.addr().port(),
-            use_tls: false,
-            tls_insecure: false,
-            tls_ca_pem: None,
-            tls_fingerprint_sha256: None,
-            username: "admin".into(),
-            password: SIM_PASSWORD.into(),
-            hotspot_server_names: vec![
-                c.router.server_user.clone(),
-                c.router.server_komandan.clone(),
-            ],
-            hotspot_client_cidrs: c
-                .router
-                .hotspot_cidrs
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
-            is_enabled: true,
-        };
+        let spec = crate::embedded::simulator_router(&c, sim.addr(), SIM_PASSWORD.into());
         saring_store::repo::routers::upsert(self.app.db(), self.app.cipher(), &spec, true)
             .await
             .expect("router registered");
