@@ -125,6 +125,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "⛔ Blokir otomatis karena utang kuota\n\n{full_name} ({phone_number}) melewati batas utang kuota: *{debt_gb}*, perkiraan *Rp {estimated_rp}* (acuan paket {base_package_name}).\n\nTinjau pengguna ini di panel admin.",
     ),
     (
+        "user_manual_debt_reminder_3days",
+        "📌 {full_name}, utang kuota Anda sebesar *{debt_amount}* ({debt_price}) jatuh tempo pada *{due_date}*, {tiga hari lagi|3 hari dari sekarang}.\n\nLunasi lewat {link_user_app} agar akses internet tetap berjalan.",
+    ),
+    (
+        "user_manual_debt_reminder_1day",
+        "📌 {full_name}, utang kuota *{debt_amount}* ({debt_price}) jatuh tempo *besok*, {due_date}.\n\n{Segera lunasi|Mohon dilunasi} lewat {link_user_app} agar akses tidak diblokir.",
+    ),
+    (
+        "user_manual_debt_reminder_3hours",
+        "⏰ {full_name}, {tinggal beberapa jam lagi|hanya tersisa beberapa jam}: utang kuota *{debt_amount}* ({debt_price}) jatuh tempo hari ini, {due_date}.\n\nLunasi sekarang lewat {link_user_app}.",
+    ),
+    (
         "admin_jobs_dead_letter",
         "⚠️ *{app_name}: tugas latar gagal*\n\n{count} tugas dihentikan setelah semua percobaan ulang. Periksa halaman Tugas di Panel Admin.",
     ),

@@ -4,6 +4,7 @@
 //! an admin alert. The worker (apalis) only decides *when*; the CLI (`saring job run`) and the
 //! admin page use the same [`run_recorded`].
 
+pub mod debts;
 pub mod messaging;
 pub mod notices;
 pub mod retention;
@@ -93,6 +94,13 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 120,
         },
         JobSpec {
+            name: "debt-reminders",
+            description: "WhatsApp reminders 3 days, 1 day and 3 hours before a debt is due",
+            scope: Scope::Global,
+            when: every(1800),
+            timeout_seconds: 120,
+        },
+        JobSpec {
             name: "retention",
             description: "Expired refresh tokens, old ledger rows, job and message logs",
             scope: Scope::Global,
@@ -152,6 +160,7 @@ pub async fn run_once(
             }
             Err(e) => Err(e),
         },
+        ("debt-reminders", None) => json(&debts::send_reminders(app).await?),
         ("retention", None) => json(&retention::run(app).await?),
         ("dead-letter-monitor", None) => json(&retention::dead_letter_monitor(app).await?),
         (other, _) => Err(AppError::Internal(format!(
@@ -263,7 +272,6 @@ pub async fn run_recorded(
             tracing::warn!(error = %e, "cannot record dead letter");
         }
     }
-    let _ = NotificationType::QuotaDebtLimitExceeded;
     RunOutcome {
         job: job.name.to_owned(),
         scope,

@@ -12,7 +12,7 @@ use crate::context::App;
 use crate::error::AppResult;
 use crate::sync::quota::mb_text;
 
-fn link_user_app(app: &App) -> String {
+pub(crate) fn link_user_app(app: &App) -> String {
     app.config()
         .app
         .frontend_url

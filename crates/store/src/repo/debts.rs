@@ -108,6 +108,24 @@ pub async fn list_for_user<C: ConnectionTrait>(
         .collect())
 }
 
+/// Every unpaid item with a due date on or before `until` (the reminder job's input).
+pub async fn open_due_by<C: ConnectionTrait>(
+    db: &C,
+    until: NaiveDate,
+) -> Result<Vec<DebtItem>, StoreError> {
+    Ok(user_quota_debts::Entity::find()
+        .filter(user_quota_debts::Column::IsPaid.eq(false))
+        .filter(user_quota_debts::Column::DueDate.lte(until))
+        .order_by_asc(user_quota_debts::Column::DueDate)
+        .order_by_asc(user_quota_debts::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_item)
+        .filter(|d| d.remaining_mb() > 0)
+        .collect())
+}
+
 /// One item of the user (`None` if it belongs to someone else).
 pub async fn find_for_user<C: ConnectionTrait>(
     db: &C,

@@ -1,0 +1,109 @@
+//! Manual debt reminders: each stage once per item, only inside its window, only for
+//! approved and active accounts, and never for a paid item (SQLite and PostgreSQL).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use saring_app::jobs::{self, debts::send_reminders};
+use saring_app::testing::TestApp;
+use saring_domain::access::ApprovalStatus;
+use saring_domain::user::{NewUser, User};
+use saring_domain::{Phone, Role};
+use saring_store::repo::debts::{self, NewDebt};
+use saring_store::repo::users;
+
+async fn user(t: &TestApp, phone: &str, approval_status: ApprovalStatus) -> User {
+    users::insert(
+        t.db(),
+        &NewUser {
+            phone: Phone::parse(phone).unwrap(),
+            full_name: "Budi Santoso".into(),
+            blok: None,
+            kamar: None,
+            is_tamping: false,
+            tamping_type: None,
+            role: Role::User,
+            approval_status,
+            is_active: approval_status == ApprovalStatus::Approved,
+            password_hash: None,
+            router_id: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn debt(t: &TestApp, user: &User, due: NaiveDate) -> uuid::Uuid {
+    let new = NewDebt {
+        user_id: user.id,
+        amount_mb: 1536,
+        price_rp: Some(15_000),
+        debt_date: None,
+        due_date: Some(due),
+        is_unlimited: false,
+        note: None,
+        created_by: None,
+    };
+    debts::insert(t.db(), &new, t.now()).await.unwrap().id
+}
+
+/// Delivers the queued messages and returns the texts sent to `phone` so far.
+async fn delivered(t: &TestApp, phone: &str) -> Vec<String> {
+    saring_app::policysync::run_outbox(t, 100).await.unwrap();
+    t.messenger
+        .sent_to(&Phone::parse(phone).unwrap())
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+#[tokio::test]
+async fn reminders_go_out_once_per_stage_in_their_window() {
+    let t = TestApp::new().await;
+    let tz = t.config().app.timezone;
+    let due = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    // 72 hours before the end of the due day (local).
+    t.set_now(tz.end_of_day(due) - Duration::hours(72));
+    let budi = user(&t, "081233300001", ApprovalStatus::Approved).await;
+    let pending = user(&t, "081233300002", ApprovalStatus::PendingApproval).await;
+    let item = debt(&t, &budi, due).await;
+    debt(&t, &pending, due).await;
+    // A debt due much later is not reminded yet.
+    debt(&t, &budi, due + Duration::days(20)).await;
+
+    let r = send_reminders(&t).await.unwrap();
+    assert_eq!((r.checked, r.queued), (2, 1), "{r:?}");
+    let sent = delivered(&t, "081233300001").await;
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("1.50 GB"), "{}", sent[0]);
+    assert!(sent[0].contains("Rp 15.000"), "{}", sent[0]);
+    assert!(sent[0].contains("10-12-2026"), "{}", sent[0]);
+    assert!(delivered(&t, "081233300002").await.is_empty(), "unapproved: no reminder");
+
+    // Running again in the same window (the job runs every 30 minutes) sends nothing new.
+    t.set_now(tz.end_of_day(due) - Duration::hours(71));
+    assert_eq!(send_reminders(&t).await.unwrap().queued, 0);
+    // Between windows: nothing.
+    t.set_now(tz.end_of_day(due) - Duration::hours(40));
+    assert_eq!(send_reminders(&t).await.unwrap().queued, 0);
+    // One day before, then three hours before: one each.
+    t.set_now(tz.end_of_day(due) - Duration::hours(24));
+    assert_eq!(send_reminders(&t).await.unwrap().queued, 1);
+    assert!(delivered(&t, "081233300001").await[1].contains("besok"));
+    t.set_now(tz.at(due, NaiveTime::from_hms_opt(21, 0, 0).unwrap()));
+    assert_eq!(send_reminders(&t).await.unwrap().queued, 1);
+    assert_eq!(delivered(&t, "081233300001").await.len(), 3);
+
+    // Paid items are never reminded, through the registered job as the worker runs it.
+    debts::record_payment(t.db(), item, 1536, "test", t.now())
+        .await
+        .unwrap();
+    let other = debt(&t, &budi, due).await;
+    debts::record_payment(t.db(), other, 1536, "test", t.now())
+        .await
+        .unwrap();
+    let job = jobs::spec(t.config(), "debt-reminders").expect("registered");
+    let outcome = jobs::run_recorded(&t, &job, None, None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(outcome.summary.unwrap()["queued"], 0);
+    assert_eq!(delivered(&t, "081233300001").await.len(), 3);
+}
