@@ -137,6 +137,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "⏰ {full_name}, {tinggal beberapa jam lagi|hanya tersisa beberapa jam}: utang kuota *{debt_amount}* ({debt_price}) jatuh tempo hari ini, {due_date}.\n\nLunasi sekarang lewat {link_user_app}.",
     ),
     (
+        "user_debt_overdue_blocked",
+        "⛔ {full_name}, utang kuota Anda sebesar *{debt_amount}* {sudah lewat jatuh tempo|telah melewati tanggal jatuh tempo} ({due_date}), sehingga akses internet kami hentikan sementara.\n\nSetelah dilunasi lewat {link_user_app}, akses langsung dibuka kembali.",
+    ),
+    (
+        "user_debt_end_of_month_blocked",
+        "⛔ {full_name}, sampai akhir bulan ({due_date}) masih ada utang kuota *{debt_amount}* yang belum dilunasi, sehingga akses internet kami hentikan sementara.\n\nLunasi lewat {link_user_app} dan akses langsung dibuka kembali.",
+    ),
+    (
+        "admin_debt_blocked",
+        "⛔ Blokir otomatis karena utang kuota: {full_name} ({phone_number}), utang *{debt_amount}*, acuan tanggal {due_date}.\n\nDetail ada di panel admin.",
+    ),
+    (
         "admin_jobs_dead_letter",
         "⚠️ *{app_name}: tugas latar gagal*\n\n{count} tugas dihentikan setelah semua percobaan ulang. Periksa halaman Tugas di Panel Admin.",
     ),

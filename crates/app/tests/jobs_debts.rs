@@ -77,7 +77,10 @@ async fn reminders_go_out_once_per_stage_in_their_window() {
     assert!(sent[0].contains("1.50 GB"), "{}", sent[0]);
     assert!(sent[0].contains("Rp 15.000"), "{}", sent[0]);
     assert!(sent[0].contains("10-12-2026"), "{}", sent[0]);
-    assert!(delivered(&t, "081233300002").await.is_empty(), "unapproved: no reminder");
+    assert!(
+        delivered(&t, "081233300002").await.is_empty(),
+        "unapproved: no reminder"
+    );
 
     // Running again in the same window (the job runs every 30 minutes) sends nothing new.
     t.set_now(tz.end_of_day(due) - Duration::hours(71));
@@ -106,4 +109,73 @@ async fn reminders_go_out_once_per_stage_in_their_window() {
     assert!(outcome.ok, "{outcome:?}");
     assert_eq!(outcome.summary.unwrap()["queued"], 0);
     assert_eq!(delivered(&t, "081233300001").await.len(), 3);
+}
+
+#[tokio::test]
+async fn overdue_and_end_of_month_blocks() {
+    let t = TestApp::new().await;
+    let tz = t.config().app.timezone;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 15).unwrap();
+    t.set_now(tz.at(today, NaiveTime::from_hms_opt(8, 0, 0).unwrap()));
+    let late = user(&t, "081233300011", ApprovalStatus::Approved).await;
+    let on_time = user(&t, "081233300012", ApprovalStatus::Approved).await;
+    debt(&t, &late, today - Duration::days(3)).await;
+    debt(&t, &late, today - Duration::days(1)).await;
+    debt(&t, &on_time, today).await;
+
+    let r = jobs::debts::block_overdue(&t).await.unwrap();
+    assert_eq!((r.active, r.candidates, r.blocked), (true, 1, 1), "{r:?}");
+    let blocked = users::find_by_id(t.db(), late.id).await.unwrap().unwrap();
+    assert!(blocked.is_blocked);
+    assert_eq!(
+        blocked.blocked_reason.as_deref(),
+        Some("tunggakan_overdue|debt_mb=3072|due=2026-12-12|days_overdue=3")
+    );
+    assert!(
+        !users::find_by_id(t.db(), on_time.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_blocked,
+        "due today is not overdue"
+    );
+    let sent = delivered(&t, "081233300011").await;
+    assert!(
+        sent.iter()
+            .any(|m| m.contains("3.00 GB") && m.contains("12-12-2026")),
+        "{sent:?}"
+    );
+    // Idempotent: a second run (or a second worker) changes nothing.
+    let again = jobs::debts::block_overdue(&t).await.unwrap();
+    assert_eq!(again.blocked, 0);
+    assert_eq!(delivered(&t, "081233300011").await.len(), sent.len());
+
+    // End of month: nothing before the last day's DEBT_EOM_BLOCK_MIN_HOUR (23:00)…
+    let last = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    t.set_now(tz.at(last, NaiveTime::from_hms_opt(22, 59, 0).unwrap()));
+    let r = jobs::debts::block_end_of_month(&t).await.unwrap();
+    assert!(!r.active);
+    assert!(
+        !users::find_by_id(t.db(), on_time.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_blocked
+    );
+    // …then everyone still owing manual debt (the already blocked user stays as is).
+    t.set_now(tz.at(last, NaiveTime::from_hms_opt(23, 5, 0).unwrap()));
+    let r = jobs::debts::block_end_of_month(&t).await.unwrap();
+    assert_eq!((r.active, r.candidates, r.blocked), (true, 2, 1), "{r:?}");
+    let eom = users::find_by_id(t.db(), on_time.id).await.unwrap().unwrap();
+    assert!(eom.is_blocked);
+    assert!(
+        eom.blocked_reason
+            .as_deref()
+            .unwrap()
+            .starts_with("quota_manual_debt_end_of_month|debt_mb=1536|manual_debt_mb=1536|")
+    );
+    assert_eq!(
+        saring_domain::access::BlockKind::of_reason(eom.blocked_reason.as_deref()),
+        saring_domain::access::BlockKind::of_reason(Some("quota_manual_debt_end_of_month|x"))
+    );
 }

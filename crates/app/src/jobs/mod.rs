@@ -101,6 +101,27 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 120,
         },
         JobSpec {
+            name: "debt-overdue-block",
+            description: "Block users whose manual debt is past its due day",
+            scope: Scope::Global,
+            when: if w.overdue_debt_block_enabled {
+                cron(format!(
+                    "0 {} {} * * *",
+                    w.overdue_debt_block_minute, w.overdue_debt_block_hour
+                ))
+            } else {
+                None
+            },
+            timeout_seconds: 300,
+        },
+        JobSpec {
+            name: "debt-end-of-month-block",
+            description: "On the month's last day, block users who still owe manual debt",
+            scope: Scope::Global,
+            when: every(3600),
+            timeout_seconds: 300,
+        },
+        JobSpec {
             name: "retention",
             description: "Expired refresh tokens, old ledger rows, job and message logs",
             scope: Scope::Global,
@@ -161,6 +182,8 @@ pub async fn run_once(
             Err(e) => Err(e),
         },
         ("debt-reminders", None) => json(&debts::send_reminders(app).await?),
+        ("debt-overdue-block", None) => json(&debts::block_overdue(app).await?),
+        ("debt-end-of-month-block", None) => json(&debts::block_end_of_month(app).await?),
         ("retention", None) => json(&retention::run(app).await?),
         ("dead-letter-monitor", None) => json(&retention::dead_letter_monitor(app).await?),
         (other, _) => Err(AppError::Internal(format!(

@@ -30,10 +30,8 @@ use saring_domain::user::User;
 use saring_routeros::Api;
 use saring_routeros::menus::HotspotUser;
 use saring_store::db;
-use saring_store::repo::activity::{self, LedgerEntry};
 use saring_store::repo::routers::Router;
 use saring_store::repo::sync::{self as sync_repo, Counter, UsageCredit};
-use saring_store::repo::users;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -463,21 +461,6 @@ async fn auto_debt(app: &App, user: &User) -> AppResult<Option<(User, bool)>> {
     } else {
         return Ok(None);
     };
-    let now = app.now();
-    let txn = db::begin_write(app.db()).await?;
-    let current = users::lock(&txn, user.id).await?;
-    let updated = users::update(
-        &txn,
-        user.id,
-        users::UserPatch {
-            is_blocked: Some(block),
-            blocked_reason: Some(reason.clone()),
-            blocked_at: Some(block.then_some(now)),
-            blocked_by_id: Some(None),
-            ..Default::default()
-        },
-    )
-    .await?;
     let action = if block {
         "block_auto_debt_limit"
     } else if limit_mb == 0 {
@@ -487,22 +470,18 @@ async fn auto_debt(app: &App, user: &User) -> AppResult<Option<(User, bool)>> {
     } else {
         "unblock_auto_debt_below_limit"
     };
-    activity::append_ledger(
-        &txn,
-        &LedgerEntry {
-            id: Uuid::new_v4(),
-            user_id: user.id,
-            actor_user_id: None,
-            source: "policy.block_transition:quota_sync".into(),
-            idempotency_key: format!("{action}:{}:{}", user.id, now.timestamp()),
-            before_state: Some(serde_json::json!({"is_blocked": current.is_blocked, "blocked_reason": current.blocked_reason})),
-            after_state: Some(serde_json::json!({"is_blocked": block, "blocked_reason": reason})),
-            event_details: Some(serde_json::json!({"action": action, "debt_bytes": debt.0, "limit_mb": limit_mb})),
-            created_at: now,
+    let updated = crate::blocks::apply(
+        app,
+        user.id,
+        crate::blocks::BlockChange {
+            block,
+            reason,
+            source: "policy.block_transition:quota_sync",
+            action,
+            details: serde_json::json!({"action": action, "debt_bytes": debt.0, "limit_mb": limit_mb}),
         },
     )
     .await?;
-    txn.commit().await.map_err(saring_store::StoreError::from)?;
     Ok(Some((updated, block)))
 }
 

@@ -108,6 +108,21 @@ pub async fn list_for_user<C: ConnectionTrait>(
         .collect())
 }
 
+/// The users with at least one unpaid item.
+pub async fn users_with_open_items<C: ConnectionTrait>(db: &C) -> Result<Vec<UserId>, StoreError> {
+    let mut ids: Vec<Uuid> = user_quota_debts::Entity::find()
+        .filter(user_quota_debts::Column::IsPaid.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|m| m.amount_mb > m.paid_mb)
+        .map(|m| m.user_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
 /// Every unpaid item with a due date on or before `until` (the reminder job's input).
 pub async fn open_due_by<C: ConnectionTrait>(
     db: &C,
