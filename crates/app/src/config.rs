@@ -139,6 +139,9 @@ pub struct WorkerConfig {
     pub router_down_alert_minutes: i64,
     pub outbox_interval_seconds: u64,
     pub debt_eom_block_min_hour: u32,
+    /// `UNAPPROVED_AUTO_DELETE_DAYS`: pending or rejected registrations older than this are
+    /// deleted (0: never).
+    pub unapproved_delete_days: i64,
     pub overdue_debt_block_enabled: bool,
     pub overdue_debt_block_hour: u32,
     pub overdue_debt_block_minute: u32,
@@ -855,6 +858,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         router_down_alert_minutes: r.int("ROUTER_DOWN_ALERT_MINUTES", &[], 10, 1, 1440),
         outbox_interval_seconds: r.int("OUTBOX_INTERVAL_SECONDS", &[], 2, 1, 60),
         debt_eom_block_min_hour: r.int("DEBT_EOM_BLOCK_MIN_HOUR", &[], 23, 0, 23),
+        unapproved_delete_days: r.int("UNAPPROVED_AUTO_DELETE_DAYS", &[], 30, 0, 3650),
         overdue_debt_block_enabled: r.bool("ENABLE_OVERDUE_DEBT_BLOCK", &[], true),
         overdue_debt_block_hour: r.int("OVERDUE_DEBT_BLOCK_CRON_HOUR", &[], 8, 0, 23),
         overdue_debt_block_minute: r.int("OVERDUE_DEBT_BLOCK_CRON_MINUTE", &[], 0, 0, 59),

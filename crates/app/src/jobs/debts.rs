@@ -229,7 +229,7 @@ pub async fn block_overdue(app: &App) -> AppResult<BlockReport> {
 pub async fn block_end_of_month(app: &App) -> AppResult<BlockReport> {
     let local = app.config().app.timezone.local(app.now());
     let today = local.date_naive();
-    let min_hour = u32::try_from(app.config().worker.debt_eom_block_min_hour).unwrap_or(23);
+    let min_hour = app.config().worker.debt_eom_block_min_hour;
     if today != last_day_of_month(today) || local.hour() < min_hour {
         return Ok(BlockReport::default());
     }

@@ -4,6 +4,7 @@
 //! an admin alert. The worker (apalis) only decides *when*; the CLI (`saring job run`) and the
 //! admin page use the same [`run_recorded`].
 
+pub mod accounts;
 pub mod debts;
 pub mod messaging;
 pub mod notices;
@@ -122,6 +123,15 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 300,
         },
         JobSpec {
+            name: "purge-unapproved",
+            description: "Delete registrations left pending or rejected for too long",
+            scope: Scope::Global,
+            when: (c.worker.unapproved_delete_days > 0).then(|| When::Cron {
+                expr: "0 0 3 * * *".into(),
+            }),
+            timeout_seconds: 300,
+        },
+        JobSpec {
             name: "retention",
             description: "Expired refresh tokens, old ledger rows, job and message logs",
             scope: Scope::Global,
@@ -184,6 +194,7 @@ pub async fn run_once(
         ("debt-reminders", None) => json(&debts::send_reminders(app).await?),
         ("debt-overdue-block", None) => json(&debts::block_overdue(app).await?),
         ("debt-end-of-month-block", None) => json(&debts::block_end_of_month(app).await?),
+        ("purge-unapproved", None) => json(&accounts::purge_unapproved(app).await?),
         ("retention", None) => json(&retention::run(app).await?),
         ("dead-letter-monitor", None) => json(&retention::dead_letter_monitor(app).await?),
         (other, _) => Err(AppError::Internal(format!(

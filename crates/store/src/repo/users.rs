@@ -220,6 +220,26 @@ pub async fn delete<C: ConnectionTrait>(db: &C, id: UserId) -> Result<bool, Stor
         == 1)
 }
 
+/// Registrations still pending or rejected that were made before `cutoff`, oldest first.
+pub async fn unapproved_before<C: ConnectionTrait>(
+    db: &C,
+    cutoff: chrono::DateTime<chrono::Utc>,
+    limit: u64,
+) -> Result<Vec<User>, StoreError> {
+    use crate::entities::enums::ApprovalStatus as A;
+    use sea_orm::{QueryOrder, QuerySelect};
+    users::Entity::find()
+        .filter(users::Column::ApprovalStatus.is_in([A::PendingApproval, A::Rejected]))
+        .filter(users::Column::CreatedAt.lt(cutoff))
+        .order_by_asc(users::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
 /// Filters for the admin user list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserFilter {

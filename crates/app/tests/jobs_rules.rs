@@ -1,5 +1,7 @@
-//! Manual debt reminders: each stage once per item, only inside its window, only for
-//! approved and active accounts, and never for a paid item (SQLite and PostgreSQL).
+//! The rules the worker runs on accounts (SQLite and PostgreSQL): manual debt reminders (each
+//! stage once per item, only inside its window, only for approved and active accounts, never
+//! for a paid item), overdue and end-of-month debt blocks, and the purge of registrations
+//! nobody approved.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{Duration, NaiveDate, NaiveTime};
@@ -166,7 +168,10 @@ async fn overdue_and_end_of_month_blocks() {
     t.set_now(tz.at(last, NaiveTime::from_hms_opt(23, 5, 0).unwrap()));
     let r = jobs::debts::block_end_of_month(&t).await.unwrap();
     assert_eq!((r.active, r.candidates, r.blocked), (true, 2, 1), "{r:?}");
-    let eom = users::find_by_id(t.db(), on_time.id).await.unwrap().unwrap();
+    let eom = users::find_by_id(t.db(), on_time.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(eom.is_blocked);
     assert!(
         eom.blocked_reason
@@ -178,4 +183,45 @@ async fn overdue_and_end_of_month_blocks() {
         saring_domain::access::BlockKind::of_reason(eom.blocked_reason.as_deref()),
         saring_domain::access::BlockKind::of_reason(Some("quota_manual_debt_end_of_month|x"))
     );
+}
+
+#[tokio::test]
+async fn stale_registrations_are_purged_with_a_log_row() {
+    let t = TestApp::new().await;
+    let pending = user(&t, "081233300021", ApprovalStatus::PendingApproval).await;
+    let rejected = user(&t, "081233300022", ApprovalStatus::Rejected).await;
+    let approved = user(&t, "081233300023", ApprovalStatus::Approved).await;
+    // 29 days later: too early.
+    t.set_now(chrono::Utc::now() + Duration::days(29));
+    let job = jobs::spec(t.config(), "purge-unapproved").expect("registered");
+    let outcome = jobs::run_recorded(&t, &job, None, None).await;
+    assert_eq!(outcome.summary.unwrap()["deleted"], 0);
+    // 31 days later: the two unapproved registrations go, the approved account stays.
+    t.set_now(chrono::Utc::now() + Duration::days(31));
+    let outcome = jobs::run_recorded(&t, &job, None, None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(outcome.summary.unwrap()["deleted"], 2);
+    for (u, gone) in [(&pending, true), (&rejected, true), (&approved, false)] {
+        let found = users::find_by_id(t.db(), u.id).await.unwrap();
+        assert_eq!(found.is_none(), gone, "{}", u.full_name);
+    }
+    let (logs, total) = saring_store::repo::activity::list_actions(
+        t.db(),
+        &saring_store::repo::activity::ActionFilter {
+            action_type: Some("AUTO_DELETE_UNAPPROVED".into()),
+            ..Default::default()
+        },
+        0,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 2);
+    assert!(
+        logs.iter()
+            .any(|l| l.details.as_ref().unwrap()["phone_number"] == "+6281233300021")
+    );
+    // Running again deletes nothing more.
+    let outcome = jobs::run_recorded(&t, &job, None, None).await;
+    assert_eq!(outcome.summary.unwrap()["deleted"], 0);
 }
