@@ -225,3 +225,72 @@ async fn stale_registrations_are_purged_with_a_log_row() {
     let outcome = jobs::run_recorded(&t, &job, None, None).await;
     assert_eq!(outcome.summary.unwrap()["deleted"], 0);
 }
+
+#[tokio::test]
+async fn walled_garden_keeps_managed_entries_only() {
+    use saring_routeros::Api;
+    use saring_routeros::menus::WalledGarden;
+    let t = TestApp::with_env(&[
+        ("WALLED_GARDEN_ENABLED", "true"),
+        ("WALLED_GARDEN_ALLOWED_HOSTS", "Bank.Example.co.id, ,"),
+        ("APP_PUBLIC_BASE_URL", "https://wifi.example.id/portal"),
+    ])
+    .await
+    .with_router(0)
+    .await;
+    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap();
+    let rh = saring_app::netpolicy::RouterHandle::open(&t, router.clone()).unwrap();
+    let menu = "/ip/hotspot/walled-garden";
+    // An operator's own entry (never touched, and not added twice) and a stale managed one.
+    for (host, comment) in [
+        ("api.fonnte.com", "dibuat operator"),
+        ("old.example.com", "lpsaring|walled-garden"),
+    ] {
+        rh.pool
+            .add(menu, &[("dst-host", host), ("comment", comment)])
+            .await
+            .unwrap();
+    }
+    let job = jobs::spec(t.config(), "walled-garden").expect("enabled");
+    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    let rows: Vec<WalledGarden> = rh.pool.list(&[]).await.unwrap();
+    let mut hosts: Vec<(String, bool)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.dst_host.clone().unwrap(),
+                r.comment.as_deref().unwrap().starts_with("lpsaring"),
+            )
+        })
+        .collect();
+    hosts.sort();
+    let expect = [
+        ("api.fonnte.com", false),
+        ("api.sandbox.midtrans.com", true),
+        ("api.telegram.org", true),
+        ("app.sandbox.midtrans.com", true),
+        ("bank.example.co.id", true),
+        ("wifi.example.id", true),
+    ];
+    assert_eq!(
+        hosts,
+        expect.map(|(h, m)| (h.to_owned(), m)).to_vec(),
+        "{:?}",
+        outcome.summary
+    );
+    // In line: the next run writes nothing.
+    let again = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    let summary = again.summary.unwrap();
+    assert_eq!(
+        (
+            summary["added"].as_array().unwrap().len(),
+            summary["removed"].as_array().unwrap().len()
+        ),
+        (0, 0),
+        "{summary}"
+    );
+}

@@ -81,6 +81,17 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 30,
         },
         JobSpec {
+            name: "walled-garden",
+            description: "Portal, payment and messaging hosts in the hotspot walled garden",
+            scope: Scope::PerRouter,
+            when: if w.walled_garden_enabled {
+                every(w.walled_garden_interval_minutes.saturating_mul(60))
+            } else {
+                None
+            },
+            timeout_seconds: 60,
+        },
+        JobSpec {
             name: "expire-stale-transactions",
             description: "Unpaid orders past their window become EXPIRED",
             scope: Scope::Global,
@@ -177,6 +188,7 @@ pub async fn run_once(
     match (name, router) {
         ("quota-sync", Some(r)) => json(&crate::sync::quota::sync_router(app, r, progress).await?),
         ("router-health", Some(r)) => json(&crate::sync::health::check(app, r).await?),
+        ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
             "processed": crate::policysync::run_outbox(app, 100).await?
         })),

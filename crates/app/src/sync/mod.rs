@@ -1,7 +1,8 @@
 //! The worker's router-side use cases: the quota sync ([`quota`]) with its exact counter
 //! arithmetic ([`counters`]), the shared per-user router plan ([`plan`]) and its execution
 //! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
-//! ([`health`]) and full re-push / quota resets ([`push`]). See `docs/worker.md`.
+//! ([`health`]), full re-push / quota resets ([`push`]) and the walled garden
+//! ([`walled_garden`]). See `docs/worker.md`.
 
 pub mod apply;
 pub mod counters;
@@ -11,3 +12,4 @@ pub mod plan;
 pub mod push;
 pub mod quota;
 pub mod quota_lock;
+pub mod walled_garden;
