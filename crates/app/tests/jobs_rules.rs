@@ -294,3 +294,74 @@ async fn walled_garden_keeps_managed_entries_only() {
         "{summary}"
     );
 }
+
+#[tokio::test]
+async fn unauthorized_list_follows_the_hotspot_hosts() {
+    use saring_store::repo::devices::{self, DeviceSeen};
+    let t = TestApp::new().await.with_router(3).await;
+    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap();
+    let list = t.config().policy.lists.unauthorized.clone();
+    let listed = |t: &TestApp| {
+        let mut ips: Vec<String> = t
+            .sim()
+            .address_list()
+            .into_iter()
+            .filter(|e| e.list == list)
+            .map(|e| e.address)
+            .collect();
+        ips.sort();
+        ips
+    };
+    // Something stale in the list: it goes.
+    t.sim()
+        .exec(
+            "/ip/firewall/address-list/add",
+            &[("list", list.as_str()), ("address", "10.99.0.1")],
+        )
+        .unwrap();
+    let hosts = t.sim().hosts();
+    let mut all: Vec<String> = hosts.iter().filter_map(|h| h.address.clone()).collect();
+    all.sort();
+    assert_eq!(all.len(), 3);
+
+    let job = jobs::spec(t.config(), "unauthorized-hosts").expect("enabled by default");
+    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(listed(&t), all, "{:?}", outcome.summary);
+
+    // One device is now authorised for an approved user: its address leaves the list.
+    let budi = user(&t, "081233300031", ApprovalStatus::Approved).await;
+    let first = &hosts[0];
+    devices::upsert_seen(
+        t.db(),
+        &DeviceSeen {
+            user_id: budi.id,
+            router_id: Some(router.id),
+            mac: saring_domain::Mac::parse(&first.mac_address).unwrap(),
+            ip_address: first.address.clone(),
+            user_agent: None,
+            authorized: true,
+        },
+        t.now(),
+    )
+    .await
+    .unwrap();
+    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    let rest: Vec<String> = all
+        .iter()
+        .filter(|ip| Some(*ip) != first.address.as_ref())
+        .cloned()
+        .collect();
+    assert_eq!(listed(&t), rest);
+    // In line: nothing more to write.
+    let summary = jobs::run_recorded(&t, &job, Some(&router), None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(summary["added"].as_array().unwrap().len(), 0, "{summary}");
+    assert_eq!(summary["removed"].as_array().unwrap().len(), 0, "{summary}");
+}

@@ -81,6 +81,17 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 30,
         },
         JobSpec {
+            name: "unauthorized-hosts",
+            description: "Hotspot devices of no authorised user in the unauthorized list",
+            scope: Scope::PerRouter,
+            when: if w.unauthorized_sync_enabled {
+                every(w.unauthorized_sync_interval_seconds.max(30))
+            } else {
+                None
+            },
+            timeout_seconds: 120,
+        },
+        JobSpec {
             name: "walled-garden",
             description: "Portal, payment and messaging hosts in the hotspot walled garden",
             scope: Scope::PerRouter,
@@ -188,6 +199,7 @@ pub async fn run_once(
     match (name, router) {
         ("quota-sync", Some(r)) => json(&crate::sync::quota::sync_router(app, r, progress).await?),
         ("router-health", Some(r)) => json(&crate::sync::health::check(app, r).await?),
+        ("unauthorized-hosts", Some(r)) => json(&crate::sync::unauthorized::sync(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
             "processed": crate::policysync::run_outbox(app, 100).await?

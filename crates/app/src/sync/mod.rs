@@ -1,8 +1,8 @@
 //! The worker's router-side use cases: the quota sync ([`quota`]) with its exact counter
 //! arithmetic ([`counters`]), the shared per-user router plan ([`plan`]) and its execution
 //! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
-//! ([`health`]), full re-push / quota resets ([`push`]) and the walled garden
-//! ([`walled_garden`]). See `docs/worker.md`.
+//! ([`health`]), full re-push / quota resets ([`push`]), the walled garden
+//! ([`walled_garden`]) and the unauthorized-hosts list ([`unauthorized`]). See `docs/worker.md`.
 
 pub mod apply;
 pub mod counters;
@@ -12,4 +12,5 @@ pub mod plan;
 pub mod push;
 pub mod quota;
 pub mod quota_lock;
+pub mod unauthorized;
 pub mod walled_garden;
