@@ -90,6 +90,8 @@ pub struct DeviceConfig {
     pub change_cooldown_minutes: i64,
     /// Hosts the hotspot's `link_login_only` may point at.
     pub trusted_login_hosts: Vec<String>,
+    /// `DEVICE_STALE_DAYS`: devices unseen this long are removed (0: never).
+    pub stale_days: i64,
 }
 
 /// Quota and days granted when an account is approved.
@@ -781,6 +783,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
     let devices = DeviceConfig {
         max_per_user: r.int("MAX_DEVICES_PER_USER", &[], 3, 1, 50),
         change_cooldown_minutes: r.int("DEVICE_CHANGE_COOLDOWN_MINUTES", &[], 0, 0, 7 * 24 * 60),
+        stale_days: r.int("DEVICE_STALE_DAYS", &[], 30, 0, 3650),
         trusted_login_hosts: r.parsed(
             "HOTSPOT_TRUSTED_LOGIN_HOSTS",
             &[],

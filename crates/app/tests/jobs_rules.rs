@@ -365,3 +365,67 @@ async fn unauthorized_list_follows_the_hotspot_hosts() {
     assert_eq!(summary["added"].as_array().unwrap().len(), 0, "{summary}");
     assert_eq!(summary["removed"].as_array().unwrap().len(), 0, "{summary}");
 }
+
+#[tokio::test]
+async fn stale_devices_leave_the_router_and_the_database() {
+    use saring_store::repo::devices::{self, DeviceSeen};
+    let t = TestApp::new().await.with_router(1).await;
+    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap();
+    let budi = user(&t, "081233300041", ApprovalStatus::Approved).await;
+    let online = t.sim().hosts()[0].mac_address.clone();
+    let gone = "02:11:22:33:44:55".to_owned();
+    t.sim()
+        .exec(
+            "/ip/hotspot/ip-binding/add",
+            &[("mac-address", gone.as_str()), ("type", "bypassed")],
+        )
+        .unwrap();
+    for mac in [&online, &gone] {
+        devices::upsert_seen(
+            t.db(),
+            &DeviceSeen {
+                user_id: budi.id,
+                router_id: Some(router.id),
+                mac: saring_domain::Mac::parse(mac).unwrap(),
+                ip_address: None,
+                user_agent: None,
+                authorized: true,
+            },
+            t.now(),
+        )
+        .await
+        .unwrap();
+    }
+    let job = jobs::spec(t.config(), "stale-devices").expect("on by default");
+    // 29 days later: nothing is stale yet.
+    t.set_now(t.now() + Duration::days(29));
+    let s = jobs::run_recorded(&t, &job, Some(&router), None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["removed"].as_array().unwrap().len(), 0, "{s}");
+    // 31 days: the device that is not on the hotspot goes; the one online stays.
+    t.set_now(t.now() + Duration::days(2));
+    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(
+        outcome.summary.unwrap()["removed"],
+        serde_json::json!([gone])
+    );
+    let left: Vec<String> = devices::list_for_user(t.db(), budi.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.mac.to_string())
+        .collect();
+    assert_eq!(left, vec![online]);
+    assert!(
+        t.sim()
+            .ip_bindings()
+            .iter()
+            .all(|b| b.mac_address.as_deref() != Some(gone.as_str()))
+    );
+}

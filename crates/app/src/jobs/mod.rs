@@ -92,6 +92,13 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 120,
         },
         JobSpec {
+            name: "stale-devices",
+            description: "Devices unseen for DEVICE_STALE_DAYS leave the router and the database",
+            scope: Scope::PerRouter,
+            when: (c.devices.stale_days > 0).then_some(When::Every { seconds: 3600 }),
+            timeout_seconds: 300,
+        },
+        JobSpec {
             name: "walled-garden",
             description: "Portal, payment and messaging hosts in the hotspot walled garden",
             scope: Scope::PerRouter,
@@ -200,6 +207,7 @@ pub async fn run_once(
         ("quota-sync", Some(r)) => json(&crate::sync::quota::sync_router(app, r, progress).await?),
         ("router-health", Some(r)) => json(&crate::sync::health::check(app, r).await?),
         ("unauthorized-hosts", Some(r)) => json(&crate::sync::unauthorized::sync(app, r).await?),
+        ("stale-devices", Some(r)) => json(&crate::sync::stale_devices::cleanup(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
             "processed": crate::policysync::run_outbox(app, 100).await?

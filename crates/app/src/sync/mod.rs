@@ -2,7 +2,8 @@
 //! arithmetic ([`counters`]), the shared per-user router plan ([`plan`]) and its execution
 //! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
 //! ([`health`]), full re-push / quota resets ([`push`]), the walled garden
-//! ([`walled_garden`]) and the unauthorized-hosts list ([`unauthorized`]). See `docs/worker.md`.
+//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]) and stale devices
+//! ([`stale_devices`]). See `docs/worker.md`.
 
 pub mod apply;
 pub mod counters;
@@ -12,5 +13,6 @@ pub mod plan;
 pub mod push;
 pub mod quota;
 pub mod quota_lock;
+pub mod stale_devices;
 pub mod unauthorized;
 pub mod walled_garden;
