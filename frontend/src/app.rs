@@ -8,12 +8,15 @@ use leptos_router::path;
 use crate::components::common::use_redirect;
 use crate::contexts::{I18n, Session, Settings, use_i18n};
 use crate::guards;
-use crate::pages::admin::{AdminLoginPage, AdminLogsPage, AdminUserDetailPage, AdminUsersPage};
+use crate::pages::admin::{
+    AdminJobsPage, AdminLoginPage, AdminLogsPage, AdminPackagesPage, AdminPromosPage,
+    AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+};
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
 use crate::pages::misc::{MaintenancePage, NotFoundPage};
 use crate::pages::policy::PolicyPage;
-use crate::pages::user::{AccountPage, DashboardPage};
+use crate::pages::user::{AccountPage, BuyPage, DashboardPage, HistoryPage, PaymentStatusPage};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -31,12 +34,21 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/session/consume") view=SessionConsumePage/>
                 <Route path=path!("/dashboard") view=guarded(DashboardPage)/>
                 <Route path=path!("/akun") view=guarded(AccountPage)/>
+                <Route path=path!("/beli") view=guarded(BuyPage)/>
+                <Route path=path!("/riwayat") view=guarded(HistoryPage)/>
+                <Route path=path!("/payment/status") view=PaymentStatusPage/>
+                <Route path=path!("/payment/finish") view=PaymentStatusPage/>
                 <Route path=path!("/policy/:status") view=PolicyPage/>
                 <Route path=path!("/maintenance") view=MaintenancePage/>
                 <Route path=path!("/admin") view=AdminLoginPage/>
                 <Route path=path!("/admin/users") view=guarded(AdminUsersPage)/>
                 <Route path=path!("/admin/users/:id") view=guarded(AdminUserDetailPage)/>
                 <Route path=path!("/admin/logs") view=guarded(AdminLogsPage)/>
+                <Route path=path!("/admin/packages") view=guarded(AdminPackagesPage)/>
+                <Route path=path!("/admin/promos") view=guarded(AdminPromosPage)/>
+                <Route path=path!("/admin/transactions") view=guarded(AdminTransactionsPage)/>
+                <Route path=path!("/admin/transactions/:order_id") view=guarded(AdminTransactionDetailPage)/>
+                <Route path=path!("/admin/jobs") view=guarded(AdminJobsPage)/>
             </Routes>
         </Router>
     }

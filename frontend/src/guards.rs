@@ -66,8 +66,14 @@ fn route_of(path: &str) -> Route {
         "/dashboard" | "/beli" | "/riwayat" | "/requests" => Route::UserPage,
         "/captive" | "/captive/terhubung" | "/session/consume" => Route::Public,
         p if p.starts_with("/policy/") => Route::Public,
-        "/admin/users" | "/admin/logs" => Route::Admin,
+        "/admin/users"
+        | "/admin/logs"
+        | "/admin/packages"
+        | "/admin/promos"
+        | "/admin/transactions"
+        | "/admin/jobs" => Route::Admin,
         p if p.starts_with("/admin/users/") && p.matches('/').count() == 3 => Route::Admin,
+        p if p.starts_with("/admin/transactions/") && p.matches('/').count() == 3 => Route::Admin,
         _ => Route::Unknown,
     }
 }
@@ -315,6 +321,21 @@ mod tests {
         assert_eq!(go("/dashboard", ADMIN).as_deref(), Some("/admin/users"));
         assert_eq!(go("/akun", ADMIN), None);
         assert_eq!(go("/admin/logs", ADMIN), None);
+        for page in [
+            "/admin/packages",
+            "/admin/promos",
+            "/admin/transactions",
+            "/admin/transactions/BD-LPSR-1",
+            "/admin/jobs",
+        ] {
+            assert_eq!(go(page, ADMIN), None, "{page}");
+            assert_eq!(go(page, USER_OK).as_deref(), Some("/dashboard"), "{page}");
+            assert_eq!(
+                go(page, Visitor::Guest),
+                Some(format!("/admin?redirect={page}")),
+                "{page}"
+            );
+        }
         assert_eq!(
             decide("/admin", "", Some("/admin/logs"), ADMIN, false).as_deref(),
             Some("/admin/logs")

@@ -1,9 +1,16 @@
-//! `/api/admin/*`
+//! `/api/admin/*`: users, action log, catalog (packages, profiles, promos), transactions,
+//! the Midtrans self-test and the jobs table.
 
+use chrono::{DateTime, Utc};
 use saring_domain::api::Page;
 use saring_domain::dto::admin::{
     ActionLogItem, AdminUserDetail, AdminUserItem, AdminUserQuery, AdminUserUpdate, RejectRequest,
 };
+use saring_domain::dto::payments::{
+    AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, PackageDto, PackageUpsert,
+    ProfileDto, PromoDto, PromoUpsert, ReconcileResponse, SelfTestResponse,
+};
+use serde::Deserialize;
 
 use super::{ApiError, encode_component, get, patch, post, put, query_string};
 
@@ -44,4 +51,211 @@ pub async fn update(id: &str, body: &AdminUserUpdate) -> Result<serde_json::Valu
 pub async fn action_logs(page: u64) -> Result<Page<ActionLogItem>, ApiError> {
     let qs = query_string(&[("page", (page > 1).then(|| page.to_string()))]);
     get(&format!("/api/admin/action-logs{qs}")).await
+}
+
+// ---- Catalog, promos, transactions, Midtrans self-test, jobs -------------------------------
+
+pub async fn packages() -> Result<Vec<PackageDto>, ApiError> {
+    get("/api/admin/packages").await
+}
+
+pub async fn profiles() -> Result<Vec<ProfileDto>, ApiError> {
+    get("/api/admin/profiles").await
+}
+
+/// Creates (`id` `None`) or updates a package.
+pub async fn save_package(id: Option<&str>, body: &PackageUpsert) -> Result<PackageDto, ApiError> {
+    match id {
+        Some(id) => {
+            put(
+                &format!("/api/admin/packages/{}", encode_component(id)),
+                body,
+            )
+            .await
+        }
+        None => post("/api/admin/packages", body).await,
+    }
+}
+
+/// What deleting a package did: deleted, or deactivated because history refers to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct PackageRemoval {
+    #[serde(default)]
+    pub deleted: bool,
+    #[serde(default)]
+    pub deactivated: bool,
+}
+
+pub async fn delete_package(id: &str) -> Result<PackageRemoval, ApiError> {
+    super::delete(&format!("/api/admin/packages/{}", encode_component(id))).await
+}
+
+pub async fn promos() -> Result<Vec<PromoDto>, ApiError> {
+    get("/api/admin/promos").await
+}
+
+/// Creates (`id` `None`) or updates a promo (super admin).
+pub async fn save_promo(id: Option<&str>, body: &PromoUpsert) -> Result<PromoDto, ApiError> {
+    match id {
+        Some(id) => put(&format!("/api/admin/promos/{}", encode_component(id)), body).await,
+        None => post("/api/admin/promos", body).await,
+    }
+}
+
+pub async fn delete_promo(id: &str) -> Result<serde_json::Value, ApiError> {
+    super::delete(&format!("/api/admin/promos/{}", encode_component(id))).await
+}
+
+pub async fn transactions(
+    q: &AdminTransactionQuery,
+) -> Result<Page<AdminTransactionItem>, ApiError> {
+    let qs = query_string(&[
+        ("page", q.page.map(|p| p.to_string())),
+        ("per_page", q.per_page.map(|p| p.to_string())),
+        ("status", q.status.clone()),
+        ("search", q.search.clone()),
+        ("user_id", q.user_id.clone()),
+    ]);
+    get(&format!("/api/admin/transactions{qs}")).await
+}
+
+pub async fn transaction(order_id: &str) -> Result<AdminTransactionDetail, ApiError> {
+    get(&format!(
+        "/api/admin/transactions/{}/detail",
+        encode_component(order_id)
+    ))
+    .await
+}
+
+pub async fn reconcile(order_id: &str) -> Result<ReconcileResponse, ApiError> {
+    let path = format!(
+        "/api/admin/transactions/{}/reconcile",
+        encode_component(order_id)
+    );
+    post(&path, &serde_json::json!({})).await
+}
+
+/// The per-transaction PDF report (any status).
+pub fn transaction_pdf_url(order_id: &str) -> String {
+    format!(
+        "/api/admin/transactions/{}/report.pdf",
+        encode_component(order_id)
+    )
+}
+
+pub async fn midtrans_self_test() -> Result<SelfTestResponse, ApiError> {
+    post("/api/admin/midtrans/selftest", &serde_json::json!({})).await
+}
+
+/// `{items, total}` lists.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+/// When a job runs (`{"kind":"every","seconds":300}` or `{"kind":"cron","expr":"…"}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobSchedule {
+    Every { seconds: u64 },
+    Cron { expr: String },
+}
+
+/// One row of `GET /api/admin/jobs` (the server's `saring_app::jobs::JobStatus`, which is
+/// not a shared DTO).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct JobRow {
+    pub job: String,
+    #[serde(default)]
+    pub description: String,
+    pub scope: String,
+    #[serde(default)]
+    pub schedule: Option<JobSchedule>,
+    #[serde(default)]
+    pub last_started_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_finished_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_duration_ms: Option<i64>,
+    #[serde(default)]
+    pub last_ok: Option<bool>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub run_count: i64,
+    #[serde(default)]
+    pub failure_count: i64,
+    #[serde(default)]
+    pub next_run_at: Option<DateTime<Utc>>,
+}
+
+/// One row of `GET /api/admin/jobs/dead-letters`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeadLetterRow {
+    pub id: String,
+    pub job: String,
+    pub scope: String,
+    pub error: String,
+    pub attempts: i32,
+    #[serde(default)]
+    pub payload: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn jobs() -> Result<Vec<JobRow>, ApiError> {
+    get::<Items<JobRow>>("/api/admin/jobs")
+        .await
+        .map(|l| l.items)
+}
+
+pub async fn dead_letters() -> Result<Vec<DeadLetterRow>, ApiError> {
+    get::<Items<DeadLetterRow>>("/api/admin/jobs/dead-letters")
+        .await
+        .map(|l| l.items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_rows_parse_the_server_shape() {
+        let raw = r#"{"items":[{"job":"quota-sync","description":"d","scope":"r1",
+            "schedule":{"kind":"every","seconds":300},"timezone":"Asia/Makassar",
+            "last_started_at":"2026-03-01T10:00:00Z","last_finished_at":"2026-03-01T10:00:02Z",
+            "last_duration_ms":2000,"last_ok":false,"last_error":"router down","run_count":3,
+            "failure_count":1,"last_summary":null,"next_run_at":"2026-03-01T10:05:00Z"},
+            {"job":"retention","description":"","scope":"global",
+            "schedule":{"kind":"cron","expr":"0 30 4 * * *"},"timezone":"Asia/Makassar",
+            "last_started_at":null,"last_finished_at":null,"last_duration_ms":null,
+            "last_ok":null,"last_error":null,"run_count":0,"failure_count":0,
+            "last_summary":null,"next_run_at":null}],"total":2}"#;
+        let list: Items<JobRow> = serde_json::from_str(raw).unwrap();
+        assert_eq!(list.items.len(), 2);
+        assert_eq!(
+            list.items[0].schedule,
+            Some(JobSchedule::Every { seconds: 300 })
+        );
+        assert_eq!(list.items[0].last_ok, Some(false));
+        assert_eq!(
+            list.items[1].schedule,
+            Some(JobSchedule::Cron {
+                expr: "0 30 4 * * *".into()
+            })
+        );
+        let dl: Items<DeadLetterRow> = serde_json::from_str(
+            r#"{"items":[{"id":"7f0c2d4e-0000-4000-8000-000000000001","job":"outbox","scope":"global",
+            "error":"timeout","attempts":5,"payload":{"a":1},"created_at":"2026-03-01T10:00:00Z"}],"total":1}"#,
+        )
+        .unwrap();
+        assert_eq!(dl.items[0].attempts, 5);
+    }
+
+    #[test]
+    fn pdf_url() {
+        assert_eq!(
+            transaction_pdf_url("BD-LPSR-1"),
+            "/api/admin/transactions/BD-LPSR-1/report.pdf"
+        );
+    }
 }

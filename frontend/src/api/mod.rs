@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod payments;
 pub mod users;
 
 use gloo_net::http::{Request, RequestBuilder};

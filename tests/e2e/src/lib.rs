@@ -223,25 +223,44 @@ impl Server {
         }
     }
 
+    /// The WhatsApp messages sent to `phone` so far (`GET /api/dev/outbox`).
+    pub async fn messages_to(
+        &self,
+        phone: &saring_domain::Phone,
+    ) -> Result<Vec<saring_domain::dto::auth::OutboxMessage>> {
+        let digits = phone.digits().to_owned();
+        let msgs: Vec<saring_domain::dto::auth::OutboxMessage> =
+            reqwest::get(self.url("/api/dev/outbox"))
+                .await?
+                .json()
+                .await
+                .context("reading /api/dev/outbox")?;
+        Ok(msgs
+            .into_iter()
+            .filter(|m| {
+                m.to.chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>()
+                    .ends_with(&digits[2..])
+            })
+            .collect())
+    }
+
     /// The last OTP WhatsApp message sent to `phone` (`GET /api/dev/outbox`).
     pub async fn last_otp(&self, phone: &saring_domain::Phone) -> Result<String> {
+        self.otp_after(phone, 0).await
+    }
+
+    /// The code of the last six-digit message to `phone` after its first `skip` messages
+    /// (other messages, e.g. the approval with the hotspot password, can hold six digits too).
+    pub async fn otp_after(&self, phone: &saring_domain::Phone, skip: usize) -> Result<String> {
         let digits = phone.digits().to_owned();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let msgs: Vec<saring_domain::dto::auth::OutboxMessage> =
-                reqwest::get(self.url("/api/dev/outbox"))
-                    .await?
-                    .json()
-                    .await
-                    .context("reading /api/dev/outbox")?;
+            let msgs = self.messages_to(phone).await?;
             let code = msgs
                 .iter()
-                .filter(|m| {
-                    m.to.chars()
-                        .filter(char::is_ascii_digit)
-                        .collect::<String>()
-                        .ends_with(&digits[2..])
-                })
+                .skip(skip)
                 .filter_map(|m| six_digits(&m.text))
                 .next_back();
             if let Some(code) = code {

@@ -1,7 +1,8 @@
 //! The captive journey in a real browser: register on `/captive` with a hotspot context, the
 //! admin approves in the admin UI, the user logs in with the OTP from the dev outbox and lands
 //! on the connected page (or the policy page the server names); plus the language toggle, a
-//! policy page and the 404 page.
+//! policy page and the 404 page; and a purchase: a signed-in user buys a package on `/beli`,
+//! pays on the simulated Midtrans page and sees the paid order and the quota.
 //!
 //! Run by `cargo xtask test` (`cargo test -p saring-e2e -- --ignored`); needs the SPA built
 //! (`cargo xtask spa`) and `target/debug/saring`.
@@ -43,54 +44,11 @@ async fn journey(server: &Server, b: &Browser) -> Result<()> {
     let captive = server.url(&format!("/captive?client_ip={ip}&client_mac={mac}"));
 
     // 1. Register on the captive portal.
-    b.goto(&captive).await?;
-    b.click("tab-register").await?;
-    b.type_into("register-name", "Budi Santoso").await?;
-    b.type_into("register-phone", &local).await?;
-    b.choose("register-blok", "A").await?;
-    b.choose("register-kamar", "1").await?;
-    b.screenshot("1-captive-register").await?;
-    b.click("register-submit").await?;
-    b.el("register-success")
-        .await
-        .context("registration did not succeed")?;
+    register_on_captive(b, &captive, "Budi Santoso", &local).await?;
 
     // 2. The admin approves in the admin UI.
-    let admin_phone = server
-        .admin_phone()
-        .context("no demo admin phone in the start-up output (set SARING_E2E_ADMIN_PHONE)")?;
-    b.goto(&server.url("/admin")).await?;
-    b.type_into("admin-phone", &admin_phone).await?;
-    b.type_into("admin-password", ADMIN_PASSWORD).await?;
-    b.click("admin-login").await?;
-    b.wait_path("/admin/users").await?;
-    let row = b
-        .client
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(fantoccini::Locator::Css(&format!(
-            "[data-testid='user-row'][data-phone='{local}']"
-        )))
-        .await
-        .context("the new user is not in the pending list")?;
-    b.screenshot("2-admin-users").await?;
-    row.find(fantoccini::Locator::Css("[data-testid='approve']"))
-        .await?
-        .click()
-        .await?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let me = b
-            .fetch_json(&format!("/api/admin/users?search={local}&status=pending"))
-            .await?;
-        if me["items"].as_array().is_some_and(|i| i.is_empty()) {
-            break;
-        }
-        if std::time::Instant::now() > deadline {
-            bail!("the user is still pending after approval: {me}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    admin_login(server, b).await?;
+    approve_in_admin_ui(b, &local).await?;
     // The detail page and the action log show the approval.
     let found = b
         .fetch_json(&format!("/api/admin/users?search={local}"))
@@ -109,25 +67,8 @@ async fn journey(server: &Server, b: &Browser) -> Result<()> {
     b.wait_path("/admin").await?;
 
     // 3. The user logs in with the OTP from WhatsApp (the dev outbox).
-    b.goto(&captive).await?;
-    b.type_into("login-phone", &local).await?;
-    b.click("request-otp").await?;
-    let code = server.last_otp(&phone).await?;
-    b.type_into("login-otp", &code).await?;
-    b.click("verify-otp").await?;
-
     // 4. Connected, or the policy page the server's status names.
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let landed = loop {
-        let path = b.current_path().await?;
-        if path == "/captive/terhubung" || path.starts_with("/policy/") {
-            break path;
-        }
-        if std::time::Instant::now() > deadline {
-            bail!("login did not leave the captive page (still on {path})");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let landed = login_on_captive(server, b, &captive, &phone).await?;
     let me = b.fetch_json("/api/auth/me").await?;
     let status = me["access_status"].as_str().unwrap_or_default().to_owned();
     if status == "ok" {
@@ -156,6 +97,257 @@ async fn journey(server: &Server, b: &Browser) -> Result<()> {
     );
     b.screenshot("4-akun").await?;
     eprintln!("journey: after login the user landed on {landed} (status {status})");
+    Ok(())
+}
+
+/// Fills and sends the captive registration form (a dormitory resident in block A, room 1).
+async fn register_on_captive(b: &Browser, captive: &str, name: &str, local: &str) -> Result<()> {
+    b.goto(captive).await?;
+    b.click("tab-register").await?;
+    b.type_into("register-name", name).await?;
+    b.type_into("register-phone", local).await?;
+    b.choose("register-blok", "A").await?;
+    b.choose("register-kamar", "1").await?;
+    b.screenshot("1-captive-register").await?;
+    b.click("register-submit").await?;
+    b.el("register-success")
+        .await
+        .context("registration did not succeed")?;
+    Ok(())
+}
+
+/// Signs the demo administrator in on `/admin`.
+async fn admin_login(server: &Server, b: &Browser) -> Result<()> {
+    let admin_phone = server
+        .admin_phone()
+        .context("no demo admin phone in the start-up output (set SARING_E2E_ADMIN_PHONE)")?;
+    b.goto(&server.url("/admin")).await?;
+    b.type_into("admin-phone", &admin_phone).await?;
+    b.type_into("admin-password", ADMIN_PASSWORD).await?;
+    b.click("admin-login").await?;
+    b.wait_path("/admin/users").await?;
+    Ok(())
+}
+
+/// Approves the pending user with this local phone number on `/admin/users` (signed in as
+/// an admin) and waits until the API no longer lists them as pending.
+async fn approve_in_admin_ui(b: &Browser, local: &str) -> Result<()> {
+    let row = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css(&format!(
+            "[data-testid='user-row'][data-phone='{local}']"
+        )))
+        .await
+        .context("the new user is not in the pending list")?;
+    b.screenshot("2-admin-users").await?;
+    row.find(fantoccini::Locator::Css("[data-testid='approve']"))
+        .await?
+        .click()
+        .await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let me = b
+            .fetch_json(&format!("/api/admin/users?search={local}&status=pending"))
+            .await?;
+        if me["items"].as_array().is_some_and(|i| i.is_empty()) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("the user is still pending after approval: {me}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Logs in on the captive page with the OTP from the dev outbox; the path the SPA lands on
+/// (`/captive/terhubung` or the policy page the server names).
+async fn login_on_captive(
+    server: &Server,
+    b: &Browser,
+    captive: &str,
+    phone: &Phone,
+) -> Result<String> {
+    b.goto(captive).await?;
+    b.type_into("login-phone", &phone.local()).await?;
+    let earlier = server.messages_to(phone).await?.len();
+    b.click("request-otp").await?;
+    let code = server.otp_after(phone, earlier).await?;
+    b.type_into("login-otp", &code).await?;
+    b.click("verify-otp").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let path = b.current_path().await?;
+        if path == "/captive/terhubung" || path.starts_with("/policy/") {
+            return Ok(path);
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("login did not leave the captive page (still on {path})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A registered, approved user signed in through the captive portal (the admin signed out).
+async fn signed_in_user(server: &Server, b: &Browser, phone: &Phone, name: &str) -> Result<()> {
+    let local = phone.local();
+    let (ip, mac) = server.simulated_host(0)?;
+    let captive = server.url(&format!("/captive?client_ip={ip}&client_mac={mac}"));
+    register_on_captive(b, &captive, name, &local).await?;
+    admin_login(server, b).await?;
+    approve_in_admin_ui(b, &local).await?;
+    b.click("logout").await?;
+    b.wait_path("/admin").await?;
+    login_on_captive(server, b, &captive, phone).await?;
+    Ok(())
+}
+
+/// Waits (up to `secs`) for an element matching a CSS selector.
+async fn wait_css(b: &Browser, css: &str, secs: u64) -> Result<fantoccini::elements::Element> {
+    b.client
+        .wait()
+        .at_most(Duration::from_secs(secs))
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn buy_package_with_simulated_gateway() -> Result<()> {
+    let Some((server, b)) = setup().await? else {
+        return Ok(());
+    };
+    let result = purchase(&server, &b).await;
+    if result.is_err() {
+        let _ = b.screenshot("purchase-failed").await;
+        eprintln!("server output:\n{}", server.lines().join("\n"));
+    }
+    b.close().await?;
+    result
+}
+
+async fn purchase(server: &Server, b: &Browser) -> Result<()> {
+    let phone = Phone::parse("081277665544")?;
+    signed_in_user(server, b, &phone, "Siti Aminah").await?;
+
+    // 1. The catalogue on /beli (the demo seeds four packages); buy the first one.
+    b.goto(&server.url("/beli")).await?;
+    b.wait_path("/beli").await?;
+    let card = b.el("package-card").await.context("no package on /beli")?;
+    let name = card
+        .find(fantoccini::Locator::Css("[data-testid='package-name']"))
+        .await?
+        .text()
+        .await?;
+    let price = card
+        .find(fantoccini::Locator::Css("[data-testid='package-price']"))
+        .await?
+        .text()
+        .await?;
+    assert!(price.starts_with("Rp "), "price {price:?}");
+    // Core API mode (`PAYMENT_PROVIDER_MODE=core_api`): pay with GoPay, whose deeplink leads
+    // to the simulator's pay page.
+    let options = b.fetch_json("/api/settings/payment-options").await?;
+    let core_api = options["provider_mode"].as_str() == Some("core_api");
+    if core_api {
+        b.el("pay-method").await?.select_by_value("gopay").await?;
+    }
+    b.screenshot("5-beli").await?;
+    card.find(fantoccini::Locator::Css("[data-testid='buy']"))
+        .await?
+        .click()
+        .await?;
+
+    // 2. Snap mode (the demo's default): straight to the simulator's pay page. Core API: our
+    // status page with the payment instructions first, then the deeplink. Pay there.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let order_id = loop {
+        let url = b.client.current_url().await?;
+        if let Some(id) = url.path().strip_prefix("/pay/") {
+            break id.to_owned();
+        }
+        if core_api && url.path() == "/payment/status" {
+            b.el("pay-instructions").await?;
+            b.el("pay-cancel").await?;
+            b.screenshot("6-core-api-status").await?;
+            let link = b.el("pay-deeplink").await?.attr("href").await?;
+            b.goto(&link.context("deeplink without href")?).await?;
+            continue;
+        }
+        if std::time::Instant::now() > deadline {
+            let error = b.fetch_json("/api/settings/payment-availability").await?;
+            bail!("buying did not reach the pay page (on {url}; availability {error})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    b.screenshot("6-pay-page").await?;
+    wait_css(b, "button[value='pay']", 10)
+        .await?
+        .click()
+        .await?;
+
+    // 3. Snap: the simulator returns to Snap's finish URL (our `/payment/finish`). Then our
+    // status page shows the paid order.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !core_api
+        && b.current_path().await?.starts_with("/pay/")
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let back = b.client.current_url().await?;
+    if back.path() == "/payment/finish" && back.as_str().starts_with(&server.base) {
+        // The signed link (`t`) from Snap's finish URL: the public route.
+        wait_css(b, "[data-testid='payment'][data-status='SUCCESS']", 30)
+            .await
+            .context("the order did not become SUCCESS on /payment/finish")?;
+        b.screenshot("7-payment-finish").await?;
+    }
+    eprintln!("purchase: back from the pay page on {back}");
+    let status_url = server.url(&format!("/payment/status?order_id={order_id}"));
+    b.goto(&status_url).await?;
+    wait_css(b, "[data-testid='payment'][data-status='SUCCESS']", 30)
+        .await
+        .context("the order did not become SUCCESS on /payment/status")?;
+    assert_eq!(b.text("pay-order-id").await?, order_id);
+    b.el("pay-success").await?;
+    let invoice = b.el("invoice-link").await?;
+    assert_eq!(
+        invoice.attr("href").await?.as_deref(),
+        Some(format!("/api/transactions/{order_id}/invoice").as_str())
+    );
+    b.screenshot("7-payment-status").await?;
+
+    // 4. The history lists the paid order with its invoice.
+    b.goto(&server.url("/riwayat")).await?;
+    let row = wait_css(
+        b,
+        &format!("[data-testid='tx-row'][data-order-id='{order_id}'][data-status='SUCCESS']"),
+        10,
+    )
+    .await?;
+    assert!(row.text().await?.contains(&name));
+    row.find(fantoccini::Locator::Css("[data-testid='tx-invoice']"))
+        .await?;
+    b.screenshot("8-riwayat").await?;
+
+    // 5. The dashboard shows the purchased quota.
+    let quota = b.fetch_json("/api/users/me/quota").await?;
+    let total = quota["total_quota_purchased_mb"].as_f64().unwrap_or(0.0);
+    let unlimited = quota["is_unlimited_user"].as_bool().unwrap_or(false);
+    assert!(total > 0.0 || unlimited, "no quota after paying: {quota}");
+    b.goto(&server.url("/dashboard")).await?;
+    b.wait_path("/dashboard").await?;
+    b.el("quota-card").await?;
+    let shown = b.text("quota-total").await?;
+    assert!(
+        unlimited || shown.chars().any(|c| c.is_ascii_digit() && c != '0'),
+        "dashboard total {shown:?}"
+    );
+    b.screenshot("9-dashboard-after-purchase").await?;
+    eprintln!("purchase: {name} ({price}) paid as {order_id}; dashboard total {shown}");
     Ok(())
 }
 

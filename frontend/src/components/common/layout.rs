@@ -69,17 +69,29 @@ fn frame(admin: bool, children: Children) -> impl IntoView {
     let links: &[(&str, &str)] = if admin {
         &[
             ("/admin/users", "nav-users"),
+            ("/admin/transactions", "nav-transactions"),
+            ("/admin/packages", "nav-packages"),
+            ("/admin/promos", "nav-promos"),
+            ("/admin/jobs", "nav-jobs"),
             ("/admin/logs", "nav-logs"),
             ("/akun", "nav-account"),
         ]
     } else {
-        &[("/dashboard", "nav-dashboard"), ("/akun", "nav-account")]
+        &[
+            ("/dashboard", "nav-dashboard"),
+            ("/beli", "nav-buy"),
+            ("/riwayat", "nav-history"),
+            ("/akun", "nav-account"),
+        ]
     };
     view! {
         <header class=if admin { "topbar topbar-admin" } else { "topbar" }>
             <span class="brand">{move || settings.app_name()}{admin.then_some(" · Admin")}</span>
             <nav class="nav">
-                {links.iter().map(|(href, key)| view! { <A href=*href>{move || i18n.tr(key)}</A> }).collect_view()}
+                {links.iter().map(|(href, key)| {
+                    let testid = format!("nav-{}", href.trim_start_matches('/').replace('/', "-"));
+                    view! { <A href=*href attr:data-testid=testid>{move || i18n.tr(key)}</A> }
+                }).collect_view()}
             </nav>
             <LangToggle/>
             {logout_button()}

@@ -1,12 +1,25 @@
-//! The admin portal: login, users, user detail, action log.
+//! The admin portal: login, users, user detail, action log, packages, promos, transactions
+//! (with the Midtrans self-test) and jobs.
 
+pub mod forms;
+pub mod jobs;
 pub mod login;
 pub mod logs;
+pub mod packages;
+mod parts;
+pub mod promos;
+pub mod transaction_detail;
+pub mod transactions;
 pub mod user_detail;
 pub mod users;
 
+pub use jobs::AdminJobsPage;
 pub use login::AdminLoginPage;
 pub use logs::AdminLogsPage;
+pub use packages::AdminPackagesPage;
+pub use promos::AdminPromosPage;
+pub use transaction_detail::AdminTransactionDetailPage;
+pub use transactions::AdminTransactionsPage;
 pub use user_detail::AdminUserDetailPage;
 pub use users::AdminUsersPage;
 

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use saring_domain::dto::users::{MonthlyUsageResponse, QuotaSummary, WeeklyUsage};
 use saring_domain::{AppTz, Locale, Megabytes};
 
@@ -63,6 +64,10 @@ fn quota_card(i18n: I18n, tz: AppTz, q: QuotaSummary) -> impl IntoView {
                 </div>
             })}
             <p class="muted small">{i18n.tr("dashboard-last-sync")}" "{format::datetime(tz, q.last_sync_time)}</p>
+            <div class="row">
+                <A href="/beli" attr:class="btn btn-primary" attr:data-testid="dashboard-buy">{i18n.tr("dashboard-buy")}</A>
+                <A href="/riwayat" attr:class="btn btn-ghost" attr:data-testid="dashboard-history">{i18n.tr("nav-history")}</A>
+            </div>
         </section>
     }
 }
@@ -79,6 +84,7 @@ fn debt_card(i18n: I18n, q: QuotaSummary) -> impl IntoView {
                 {q.quota_debt_total_estimated_rp.map(|rp| fact(i18n.tr("dashboard-debt-estimate"), rp.to_string(), "debt-estimate"))}
             </div>
             <p class="muted small">{i18n.tr("dashboard-debt-note")}</p>
+            <A href="/riwayat" attr:class="btn btn-primary" attr:data-testid="dashboard-pay-debt">{i18n.tr("dashboard-pay-debt")}</A>
         </section>
     })
 }

@@ -1,0 +1,159 @@
+//! `/admin/jobs`: the worker's jobs (schedule, router, last start/finish, duration, ok/error
+//! with the last error, next run) and the dead letters (runs given up after their retries).
+
+use leptos::prelude::*;
+
+use super::forms::{duration_text, interval_text};
+use super::transaction_detail::payload_text;
+use crate::api;
+use crate::api::admin::{DeadLetterRow, JobRow, JobSchedule};
+use crate::components::common::{AdminShell, use_title};
+use crate::contexts::{I18n, Settings, use_i18n, use_settings};
+use crate::format;
+
+fn schedule_text(i18n: I18n, s: &Option<JobSchedule>) -> String {
+    match s {
+        Some(JobSchedule::Every { seconds }) => i18n.tr_with(
+            "admin-jobs-every",
+            &[("interval", &interval_text(*seconds))],
+        ),
+        Some(JobSchedule::Cron { expr }) => format!("cron {expr}"),
+        None => i18n.tr("admin-jobs-manual"),
+    }
+}
+
+fn job_row(i18n: I18n, settings: Settings, j: JobRow) -> impl IntoView {
+    let tz = settings.tz();
+    let schedule = schedule_text(i18n, &j.schedule);
+    let scope = if j.scope == "global" {
+        i18n.tr("admin-jobs-global")
+    } else {
+        j.scope.clone()
+    };
+    let result = match j.last_ok {
+        Some(true) => view! { <span class="badge badge-ok" data-testid="job-ok">{move || i18n.tr("admin-jobs-ok")}</span> }.into_any(),
+        Some(false) => {
+            let err = j.last_error.clone().unwrap_or_default();
+            view! {
+                <span class="badge badge-error" data-testid="job-error">{move || i18n.tr("admin-jobs-error")}</span>
+                <br/><span class="small mono" data-testid="job-last-error">{err}</span>
+            }
+            .into_any()
+        }
+        None => view! { <span class="muted small">{move || i18n.tr("admin-jobs-never")}</span> }.into_any(),
+    };
+    let runs = i18n.tr_with(
+        "admin-jobs-runs",
+        &[
+            ("runs", &j.run_count.to_string()),
+            ("failures", &j.failure_count.to_string()),
+        ],
+    );
+    let name = j.job.clone();
+    let name_attr = j.job.clone();
+    let description = j.description.clone();
+    view! {
+        <tr data-testid="job-row" data-job=name_attr>
+            <td><strong class="mono">{name}</strong><br/><span class="muted small">{description}</span></td>
+            <td>{scope}</td>
+            <td class="small">{schedule}</td>
+            <td class="small">{format::datetime(tz, j.last_started_at)}</td>
+            <td class="small">{format::datetime(tz, j.last_finished_at)}</td>
+            <td class="small">{j.last_duration_ms.map(duration_text).unwrap_or_else(|| "–".into())}</td>
+            <td>{result}<br/><span class="muted small">{runs}</span></td>
+            <td class="small">{format::datetime(tz, j.next_run_at)}</td>
+        </tr>
+    }
+}
+
+fn dead_letter_row(i18n: I18n, settings: Settings, d: DeadLetterRow) -> impl IntoView {
+    let tz = settings.tz();
+    let payload = payload_text(d.payload.as_ref());
+    view! {
+        <tr data-testid="dead-letter-row">
+            <td class="small">{format::datetime(tz, Some(d.created_at))}</td>
+            <td class="mono">{d.job.clone()}</td>
+            <td>{d.scope.clone()}</td>
+            <td>{d.attempts}</td>
+            <td class="small">{d.error.clone()}</td>
+            <td>{match payload {
+                Some(p) => view! {
+                    <details class="details">
+                        <summary>{move || i18n.tr("admin-tx-payload")}</summary>
+                        <pre class="mono small">{p}</pre>
+                    </details>
+                }.into_any(),
+                None => view! { <span class="muted">"–"</span> }.into_any(),
+            }}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn AdminJobsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let settings = use_settings();
+    use_title("admin-jobs-title");
+    let reload = RwSignal::new(0u32);
+    let jobs = LocalResource::new(move || {
+        reload.track();
+        api::admin::jobs()
+    });
+    let dead = LocalResource::new(move || {
+        reload.track();
+        api::admin::dead_letters()
+    });
+    view! {
+        <AdminShell>
+            <div class="panel-head">
+                <h1>{move || i18n.tr("admin-jobs-title")}</h1>
+                <button type="button" class="btn btn-ghost" data-testid="jobs-refresh"
+                    on:click=move |_| reload.update(|r| *r += 1)>{move || i18n.tr("admin-refresh")}</button>
+            </div>
+            <p class="muted small">{move || i18n.tr_with("admin-jobs-tz", &[("tz", settings.tz().name())])}</p>
+            {move || match jobs.get() {
+                None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{move || i18n.tr("admin-jobs-none")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="jobs">
+                            <thead><tr>
+                                <th scope="col">{move || i18n.tr("admin-jobs-name")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-router")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-schedule")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-started")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-finished")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-duration")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-result")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-next")}</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(|j| job_row(i18n, settings, j)).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+            <h2>{move || i18n.tr("admin-dead-letters")}</h2>
+            {move || match dead.get() {
+                None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" data-testid="no-dead-letters">{move || i18n.tr("admin-dead-letters-none")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="dead-letters">
+                            <thead><tr>
+                                <th scope="col">{move || i18n.tr("admin-log-time")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-name")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-router")}</th>
+                                <th scope="col">{move || i18n.tr("admin-dead-attempts")}</th>
+                                <th scope="col">{move || i18n.tr("admin-jobs-error")}</th>
+                                <th scope="col">{move || i18n.tr("admin-tx-payload")}</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(|d| dead_letter_row(i18n, settings, d)).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </AdminShell>
+    }
+}
