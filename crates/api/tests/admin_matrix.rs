@@ -29,6 +29,35 @@ fn admin_routes() -> Vec<(Method, String)> {
         ),
         (Method::POST, format!("/api/admin/users/{ID}/reset-login")),
         (Method::GET, "/api/admin/action-logs".into()),
+        (Method::GET, "/api/admin/jobs".into()),
+        (Method::GET, "/api/admin/jobs/dead-letters".into()),
+        (Method::GET, "/api/admin/message-templates".into()),
+        (
+            Method::PUT,
+            "/api/admin/message-templates/user_access_habis".into(),
+        ),
+        (
+            Method::POST,
+            "/api/admin/message-templates/user_access_habis/preview".into(),
+        ),
+        (Method::GET, "/api/admin/packages".into()),
+        (Method::POST, "/api/admin/packages".into()),
+        (Method::PUT, format!("/api/admin/packages/{ID}")),
+        (Method::DELETE, format!("/api/admin/packages/{ID}")),
+        (Method::GET, "/api/admin/profiles".into()),
+        (Method::GET, "/api/admin/promos".into()),
+        (Method::POST, "/api/admin/promos".into()),
+        (Method::GET, "/api/admin/transactions".into()),
+        (
+            Method::GET,
+            "/api/admin/transactions/BD-LPSR-X/detail".into(),
+        ),
+        (
+            Method::POST,
+            "/api/admin/transactions/BD-LPSR-X/reconcile".into(),
+        ),
+        (Method::POST, "/api/admin/transactions/bill".into()),
+        (Method::POST, "/api/admin/midtrans/selftest".into()),
         (Method::GET, "/api/admin/does-not-exist".into()),
     ]
 }
@@ -152,4 +181,89 @@ async fn role_rules_between_admins() {
     for k in ["APPROVE_USER", "CHANGE_USER_ROLE"] {
         assert!(kinds.contains(&k), "{kinds:?}");
     }
+}
+
+#[tokio::test]
+async fn message_templates_are_previewed_and_changed_by_super_admins() {
+    let s = spawn_with_router(1).await;
+    let admin = s.admin_client(false).await;
+    let sa = s.admin_client(true).await;
+    let (st, list) = s.get(&admin, "/api/admin/message-templates").await;
+    assert_eq!(st, 200);
+    let habis = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "user_access_habis")
+        .unwrap()
+        .clone();
+    assert!(habis["custom"].is_null());
+    assert!(
+        habis["placeholders"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("full_name"))
+    );
+    let send = |c: &reqwest::Client, m: Method, path: &str, v: serde_json::Value| {
+        let req = c.request(m, s.url(path)).json(&v);
+        async move { body(req.send().await.unwrap()).await }
+    };
+    let path = "/api/admin/message-templates/user_access_habis";
+    let draft = json!({"body": "Halo {full_name}, kuota habis. Beli di {link_user_app}"});
+    // Preview with example values; unknown placeholders and broken syntax are refused.
+    let (st, p) = send(
+        &admin,
+        Method::POST,
+        &format!("{path}/preview"),
+        draft.clone(),
+    )
+    .await;
+    assert_eq!(st, 200, "{p}");
+    assert_eq!(
+        p["text"],
+        "Halo Budi Santoso, kuota habis. Beli di https://wifi.contoh.id"
+    );
+    for bad in ["Halo {nama_lain}", "Halo {full_name"] {
+        let (st, b) = send(&sa, Method::PUT, path, json!({ "body": bad })).await;
+        assert_eq!(
+            (st.as_u16(), b["code"].as_str()),
+            (422, Some("validation_failed")),
+            "{b}"
+        );
+    }
+    // Plain admins may not change texts; super admins may, and may go back.
+    let (st, _) = send(&admin, Method::PUT, path, draft.clone()).await;
+    assert_eq!(st, 403);
+    let (st, saved) = send(&sa, Method::PUT, path, draft).await;
+    assert_eq!(st, 200, "{saved}");
+    assert_eq!(
+        saved["custom"],
+        "Halo {full_name}, kuota habis. Beli di {link_user_app}"
+    );
+    let text = saring_app::templates::render_current(
+        &s.app,
+        "user_access_habis",
+        &[("full_name", "Siti".into()), ("link_user_app", "x".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(text, "Halo Siti, kuota habis. Beli di x");
+    let (st, reset) = send(&sa, Method::PUT, path, json!({ "body": null })).await;
+    assert_eq!(st, 200);
+    assert!(reset["custom"].is_null());
+    let (st, _) = send(
+        &sa,
+        Method::PUT,
+        "/api/admin/message-templates/nope",
+        json!({}),
+    )
+    .await;
+    assert_eq!(st, 404);
+    let (_, logs) = s
+        .get(
+            &sa,
+            "/api/admin/action-logs?action_type=UPDATE_MESSAGE_TEMPLATE",
+        )
+        .await;
+    assert_eq!(logs["meta"]["total"], 2, "{logs}");
 }

@@ -222,3 +222,148 @@ pub async fn put_override(
     saring_store::repo::messages::put_template(app.db(), key, body, by).await?;
     Ok(())
 }
+
+/// A template as the admin page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TemplateInfo {
+    pub key: &'static str,
+    pub builtin: &'static str,
+    /// The admin's text, when there is one (it is what gets sent).
+    pub custom: Option<String>,
+    /// The placeholders a text for this key may use.
+    pub placeholders: Vec<String>,
+}
+
+fn known(key: &str) -> AppResult<&'static str> {
+    TEMPLATES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(k, _)| *k)
+        .ok_or_else(|| {
+            AppError::rejected(
+                saring_domain::api::ErrorCode::NotFound,
+                "Template tidak ditemukan.",
+            )
+        })
+}
+
+fn placeholders_of(text: &str) -> Vec<String> {
+    saring_gateways::template::Template::parse(text)
+        .map(|t| t.placeholders().into_iter().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Every template with the admin's text, sorted by key.
+pub async fn list(app: &crate::context::App) -> AppResult<Vec<TemplateInfo>> {
+    let custom: BTreeMap<String, String> =
+        saring_store::repo::messages::template_overrides(app.db())
+            .await?
+            .into_iter()
+            .collect();
+    let mut out: Vec<TemplateInfo> = TEMPLATES
+        .iter()
+        .map(|(key, text)| TemplateInfo {
+            key,
+            builtin: text,
+            custom: custom.get(*key).cloned(),
+            placeholders: placeholders_of(text),
+        })
+        .collect();
+    out.sort_by_key(|t| t.key);
+    Ok(out)
+}
+
+/// An example value for a placeholder in previews.
+fn sample(name: &str, app_name: &str) -> String {
+    match name {
+        "app_name" => app_name.to_owned(),
+        "full_name" => "Budi Santoso".to_owned(),
+        "phone_number" | "hotspot_username" => "081234567890".to_owned(),
+        "otp_code" | "hotspot_password" | "password" | "new_password" => "123456".to_owned(),
+        n if n.contains("date") || n.ends_with("_at") || n.ends_with("_time") => {
+            "31-12-2026".to_owned()
+        }
+        n if n.contains("price") || n.ends_with("_rp") || n.contains("amount") => {
+            saring_domain::money::Rupiah(25_000).to_string()
+        }
+        n if n.contains("quota") || n.ends_with("_gb") || n.ends_with("_mb") => {
+            "1.50 GB".to_owned()
+        }
+        n if n.contains("url") || n.starts_with("link") => "https://wifi.contoh.id".to_owned(),
+        n if n.contains("days") || n.contains("minutes") || n.contains("count") => "3".to_owned(),
+        n => format!("[{n}]"),
+    }
+}
+
+/// Renders `body` (or the text in force) for `key` with example values, checking it the way
+/// [`put_override`] does, so an admin sees the message before saving it.
+pub async fn preview(
+    app: &crate::context::App,
+    key: &str,
+    body: Option<&str>,
+) -> AppResult<String> {
+    let key = known(key)?;
+    let text = match body {
+        Some(b) => b.to_owned(),
+        None => saring_store::repo::messages::template_override(app.db(), key)
+            .await?
+            .unwrap_or_else(|| {
+                TEMPLATES
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, t)| (*t).to_owned())
+                    .unwrap_or_default()
+            }),
+    };
+    let parsed = saring_gateways::template::Template::parse(&text)
+        .map_err(|e| AppError::invalid("body", format!("Template tidak valid: {e}")))?;
+    let allowed = placeholders_of(template(key)?);
+    if let Some(unknown) = parsed
+        .placeholders()
+        .into_iter()
+        .find(|p| !allowed.iter().any(|a| a == p))
+    {
+        return Err(AppError::invalid(
+            "body",
+            format!("Placeholder {{{unknown}}} tidak tersedia untuk template ini."),
+        ));
+    }
+    let app_name = app.config().app.name.clone();
+    let vars: BTreeMap<&str, String> = allowed
+        .iter()
+        .map(|p| (p.as_str(), sample(p, &app_name)))
+        .collect();
+    saring_gateways::template::render(&text, &vars, &mut rand::rng())
+        .map_err(|e| AppError::invalid("body", format!("Template tidak valid: {e}")))
+}
+
+/// Saves (or, with `None`, removes) the admin's text for a known key, with an action-log row.
+pub async fn save(
+    app: &crate::context::App,
+    admin: &saring_domain::user::User,
+    key: &str,
+    body: Option<&str>,
+) -> AppResult<TemplateInfo> {
+    let key = known(key)?;
+    let body = body.map(str::trim).filter(|b| !b.is_empty());
+    if body.is_some_and(|b| b.chars().count() > 4000) {
+        return Err(AppError::invalid(
+            "body",
+            "Template terlalu panjang (maksimal 4000 karakter).",
+        ));
+    }
+    put_override(app, key, body, Some(admin.id.0)).await?;
+    saring_store::repo::activity::log_action(
+        app.db(),
+        Some(admin.id),
+        None,
+        "UPDATE_MESSAGE_TEMPLATE",
+        serde_json::json!({ "key": key, "reset": body.is_none() }),
+    )
+    .await?;
+    list(app)
+        .await?
+        .into_iter()
+        .find(|t| t.key == key)
+        .ok_or_else(|| AppError::Internal(format!("template {key} vanished")))
+}
