@@ -31,6 +31,7 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::GET, "/api/admin/action-logs".into()),
         (Method::GET, "/api/admin/jobs".into()),
         (Method::GET, "/api/admin/jobs/dead-letters".into()),
+        (Method::GET, "/api/admin/inactive-accounts/preview".into()),
         (Method::GET, "/api/admin/message-templates".into()),
         (
             Method::PUT,

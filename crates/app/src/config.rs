@@ -144,6 +144,11 @@ pub struct WorkerConfig {
     /// `UNAPPROVED_AUTO_DELETE_DAYS`: pending or rejected registrations older than this are
     /// deleted (0: never).
     pub unapproved_delete_days: i64,
+    /// Account lifecycle: deactivate after `INACTIVE_DEACTIVATE_DAYS` without activity (when
+    /// `INACTIVE_DEACTIVATE_ENABLED`), warn at `INACTIVE_PRE_DELETE_WARNING_DAYS` and delete at
+    /// `INACTIVE_DELETE_DAYS` (when `INACTIVE_AUTO_DELETE_ENABLED`), at most
+    /// `INACTIVE_DELETE_MAX_PER_RUN` deletions a run.
+    pub inactive: InactiveConfig,
     pub overdue_debt_block_enabled: bool,
     pub overdue_debt_block_hour: u32,
     pub overdue_debt_block_minute: u32,
@@ -156,6 +161,16 @@ pub struct WorkerConfig {
     pub unauthorized_sync_enabled: bool,
     pub unauthorized_sync_interval_seconds: u64,
     pub unauthorized_timeout: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct InactiveConfig {
+    pub deactivate_enabled: bool,
+    pub deactivate_days: i64,
+    pub delete_enabled: bool,
+    pub warning_days: i64,
+    pub delete_days: i64,
+    pub delete_max_per_run: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -862,6 +877,14 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         outbox_interval_seconds: r.int("OUTBOX_INTERVAL_SECONDS", &[], 2, 1, 60),
         debt_eom_block_min_hour: r.int("DEBT_EOM_BLOCK_MIN_HOUR", &[], 23, 0, 23),
         unapproved_delete_days: r.int("UNAPPROVED_AUTO_DELETE_DAYS", &[], 30, 0, 3650),
+        inactive: InactiveConfig {
+            deactivate_enabled: r.bool("INACTIVE_DEACTIVATE_ENABLED", &[], false),
+            deactivate_days: r.int("INACTIVE_DEACTIVATE_DAYS", &[], 45, 1, 3650),
+            delete_enabled: r.bool("INACTIVE_AUTO_DELETE_ENABLED", &[], false),
+            warning_days: r.int("INACTIVE_PRE_DELETE_WARNING_DAYS", &[], 75, 1, 3650),
+            delete_days: r.int("INACTIVE_DELETE_DAYS", &[], 90, 1, 3650),
+            delete_max_per_run: r.int("INACTIVE_DELETE_MAX_PER_RUN", &[], 5, 0, 10_000),
+        },
         overdue_debt_block_enabled: r.bool("ENABLE_OVERDUE_DEBT_BLOCK", &[], true),
         overdue_debt_block_hour: r.int("OVERDUE_DEBT_BLOCK_CRON_HOUR", &[], 8, 0, 23),
         overdue_debt_block_minute: r.int("OVERDUE_DEBT_BLOCK_CRON_MINUTE", &[], 0, 0, 59),

@@ -149,6 +149,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "⛔ Blokir otomatis karena utang kuota: {full_name} ({phone_number}), utang *{debt_amount}*, acuan tanggal {due_date}.\n\nDetail ada di panel admin.",
     ),
     (
+        "user_account_deactivated",
+        "{Halo|Hai} {full_name}, akun hotspot Anda kami nonaktifkan karena tidak dipakai selama {idle_days} hari.\n\nIngin memakai lagi? Hubungi admin atau buka {link_user_app}.",
+    ),
+    (
+        "user_account_pre_delete_warning",
+        "⚠️ {full_name}, akun hotspot Anda sudah {idle_days} hari tidak dipakai dan akan dihapus setelah {delete_days} hari tanpa aktivitas.\n\nCukup login sekali lewat {link_user_app} agar akun tetap tersimpan.",
+    ),
+    (
+        "user_account_auto_deleted",
+        "{full_name}, akun hotspot Anda telah dihapus karena tidak dipakai selama {idle_days} hari. Untuk memakai hotspot lagi, silakan daftar ulang di {link_user_app}.",
+    ),
+    (
         "admin_jobs_dead_letter",
         "⚠️ *{app_name}: tugas latar gagal*\n\n{count} tugas dihentikan setelah semua percobaan ulang. Periksa halaman Tugas di Panel Admin.",
     ),

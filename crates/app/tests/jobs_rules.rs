@@ -429,3 +429,84 @@ async fn stale_devices_leave_the_router_and_the_database() {
             .all(|b| b.mac_address.as_deref() != Some(gone.as_str()))
     );
 }
+
+#[tokio::test]
+async fn inactive_accounts_are_deactivated_warned_and_deleted() {
+    let t = TestApp::with_env(&[
+        ("INACTIVE_DEACTIVATE_ENABLED", "true"),
+        ("INACTIVE_AUTO_DELETE_ENABLED", "true"),
+        ("INACTIVE_DELETE_MAX_PER_RUN", "1"),
+    ])
+    .await;
+    let idle = user(&t, "081233300051", ApprovalStatus::Approved).await;
+    let second = user(&t, "081233300052", ApprovalStatus::Approved).await;
+    let job = jobs::spec(t.config(), "inactive-accounts").expect("enabled");
+    let start = chrono::Utc::now();
+    let at = |days: i64| start + Duration::days(days) + Duration::hours(1);
+
+    // 44 days: nothing; 45: both deactivated (the preview says so first), once.
+    t.set_now(at(44));
+    assert!(jobs::accounts::lifecycle_plan(&t).await.unwrap().is_empty());
+    t.set_now(at(45));
+    let plan = jobs::accounts::lifecycle_plan(&t).await.unwrap();
+    assert_eq!(plan.len(), 2);
+    assert!(
+        plan.iter()
+            .all(|p| p.action == jobs::accounts::LifecycleAction::Deactivate)
+    );
+    let s = jobs::run_recorded(&t, &job, None, None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["deactivated"], 2, "{s}");
+    assert!(
+        !users::find_by_id(t.db(), idle.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_active
+    );
+    let s = jobs::run_recorded(&t, &job, None, None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["deactivated"], 0, "{s}");
+    assert_eq!(delivered(&t, "081233300051").await.len(), 1);
+
+    // 75 days: a warning, once per idle period.
+    t.set_now(at(75));
+    let s = jobs::run_recorded(&t, &job, None, None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["warned"], 2, "{s}");
+    let s = jobs::run_recorded(&t, &job, None, None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["warned"], 0, "{s}");
+    assert_eq!(delivered(&t, "081233300051").await.len(), 2);
+
+    // 90 days: deleted, at most INACTIVE_DELETE_MAX_PER_RUN a run.
+    t.set_now(at(90));
+    let s = jobs::run_recorded(&t, &job, None, None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["deleted"], 1, "{s}");
+    let s = jobs::run_recorded(&t, &job, None, None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["deleted"], 1, "{s}");
+    for u in [&idle, &second] {
+        assert!(users::find_by_id(t.db(), u.id).await.unwrap().is_none());
+    }
+    assert!(
+        delivered(&t, "081233300052")
+            .await
+            .last()
+            .unwrap()
+            .contains("dihapus")
+    );
+}

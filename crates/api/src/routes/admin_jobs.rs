@@ -1,6 +1,7 @@
 //! `GET /api/admin/jobs`: every job × scope with its schedule, last run (start, finish,
 //! duration, ok/error, counts) and next run; `GET /api/admin/jobs/dead-letters`: runs given
-//! up after their retries.
+//! up after their retries; `GET /api/admin/inactive-accounts/preview`: what the
+//! inactive-account lifecycle would do today.
 
 use actix_web::{HttpResponse, web};
 use saring_app::App;
@@ -10,7 +11,11 @@ use crate::session::AdminUser;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/jobs", web::get().to(list))
-        .route("/jobs/dead-letters", web::get().to(dead_letters));
+        .route("/jobs/dead-letters", web::get().to(dead_letters))
+        .route(
+            "/inactive-accounts/preview",
+            web::get().to(inactive_preview),
+        );
 }
 
 pub async fn list(app: web::Data<App>, AdminUser(_): AdminUser) -> Result<HttpResponse, ApiError> {
@@ -23,5 +28,13 @@ pub async fn dead_letters(
     AdminUser(_): AdminUser,
 ) -> Result<HttpResponse, ApiError> {
     let items = saring_app::jobs::dead_letters(&app, 100).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+}
+
+pub async fn inactive_preview(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+) -> Result<HttpResponse, ApiError> {
+    let items = saring_app::jobs::accounts::lifecycle_plan(&app).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
 }

@@ -161,6 +161,17 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 300,
         },
         JobSpec {
+            name: "inactive-accounts",
+            description: "Deactivate, warn and delete accounts without activity (INACTIVE_*)",
+            scope: Scope::Global,
+            when: (c.worker.inactive.deactivate_enabled || c.worker.inactive.delete_enabled).then(
+                || When::Cron {
+                    expr: "0 10 3 * * *".into(),
+                },
+            ),
+            timeout_seconds: 600,
+        },
+        JobSpec {
             name: "retention",
             description: "Expired refresh tokens, old ledger rows, job and message logs",
             scope: Scope::Global,
@@ -227,6 +238,7 @@ pub async fn run_once(
         ("debt-overdue-block", None) => json(&debts::block_overdue(app).await?),
         ("debt-end-of-month-block", None) => json(&debts::block_end_of_month(app).await?),
         ("purge-unapproved", None) => json(&accounts::purge_unapproved(app).await?),
+        ("inactive-accounts", None) => json(&accounts::run_lifecycle(app).await?),
         ("retention", None) => json(&retention::run(app).await?),
         ("dead-letter-monitor", None) => json(&retention::dead_letter_monitor(app).await?),
         (other, _) => Err(AppError::Internal(format!(

@@ -62,6 +62,21 @@ pub async fn list_for_user<C: ConnectionTrait>(
         .collect()
 }
 
+/// The latest device activity (seen, or usage counted) of every user with a device.
+pub async fn last_activity_by_user<C: ConnectionTrait>(
+    db: &C,
+) -> Result<std::collections::HashMap<UserId, DateTime<Utc>>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    for m in user_devices::Entity::find().all(db).await? {
+        let t = m
+            .last_bytes_updated_at
+            .map_or(m.last_seen_at, |b| b.max(m.last_seen_at));
+        let e = out.entry(UserId(m.user_id)).or_insert(t);
+        *e = (*e).max(t);
+    }
+    Ok(out)
+}
+
 pub async fn count_for_user<C: ConnectionTrait>(db: &C, user: UserId) -> Result<u64, StoreError> {
     Ok(user_devices::Entity::find()
         .filter(user_devices::Column::UserId.eq(user.0))
