@@ -510,3 +510,111 @@ async fn inactive_accounts_are_deactivated_warned_and_deleted() {
             .contains("dihapus")
     );
 }
+
+#[tokio::test]
+async fn router_audit_removes_what_belongs_to_nobody() {
+    let t = TestApp::new().await.with_router(0).await;
+    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap();
+    let budi = user(&t, "081233300061", ApprovalStatus::Approved).await;
+    let mine = format!("user=081233300061|uid={}|role=USER", budi.id);
+    let gone = format!("user=081299999999|uid={}|role=USER", uuid::Uuid::new_v4());
+    let lists = t.config().policy.lists.clone();
+    let add = |path: &str, args: &[(&str, &str)]| {
+        t.sim().exec(path, args).unwrap();
+    };
+    add(
+        "/ip/hotspot/ip-binding/add",
+        &[("mac-address", "02:00:00:00:00:01"), ("comment", &mine)],
+    );
+    add(
+        "/ip/hotspot/ip-binding/add",
+        &[("mac-address", "02:00:00:00:00:02"), ("comment", &gone)],
+    );
+    add(
+        "/ip/hotspot/ip-binding/add",
+        &[
+            ("mac-address", "02:00:00:00:00:03"),
+            ("comment", "printer kantor"),
+        ],
+    );
+    add(
+        "/ip/firewall/address-list/add",
+        &[
+            ("list", &lists.active),
+            ("address", "172.16.0.2"),
+            ("comment", &gone),
+        ],
+    );
+    add(
+        "/ip/firewall/address-list/add",
+        &[
+            ("list", &lists.blocked),
+            ("address", "172.16.0.3"),
+            ("comment", &mine),
+        ],
+    );
+    add(
+        "/ip/firewall/address-list/add",
+        &[
+            ("list", &lists.active),
+            ("address", "172.16.0.4"),
+            ("comment", &mine),
+        ],
+    );
+    add(
+        "/ip/firewall/address-list/add",
+        &[
+            ("list", "operator-list"),
+            ("address", "172.16.0.5"),
+            ("comment", &gone),
+        ],
+    );
+    add(
+        "/ip/hotspot/user/add",
+        &[("name", "081299999999"), ("comment", &gone)],
+    );
+    add(
+        "/ip/hotspot/user/add",
+        &[("name", "081233300061"), ("comment", &mine)],
+    );
+
+    let job = jobs::spec(t.config(), "router-audit").expect("registered");
+    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    let s = outcome.summary.unwrap();
+    for (k, n) in [
+        ("orphan_bindings", 1),
+        ("orphan_list_entries", 1),
+        ("stale_blocked_entries", 1),
+        ("orphan_hotspot_users", 1),
+    ] {
+        assert_eq!(s[k], n, "{k}: {s}");
+    }
+    let bindings: Vec<String> = t
+        .sim()
+        .ip_bindings()
+        .into_iter()
+        .filter_map(|b| b.mac_address)
+        .collect();
+    assert_eq!(bindings, ["02:00:00:00:00:01", "02:00:00:00:00:03"]);
+    let mut left: Vec<String> = t
+        .sim()
+        .address_list()
+        .into_iter()
+        .map(|e| e.address)
+        .collect();
+    left.sort();
+    assert_eq!(left, ["172.16.0.4", "172.16.0.5"]);
+    let names: Vec<String> = t.sim().users().into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["081233300061"]);
+    // Nothing left to do.
+    let s = jobs::run_recorded(&t, &job, Some(&router), None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(s["orphan_bindings"], 0, "{s}");
+    assert_eq!(s["stale_blocked_entries"], 0, "{s}");
+}

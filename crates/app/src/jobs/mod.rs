@@ -99,6 +99,13 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 300,
         },
         JobSpec {
+            name: "router-audit",
+            description: "Nightly: entries on the router for deleted accounts, stale blocked entries",
+            scope: Scope::PerRouter,
+            when: cron("0 15 4 * * *".into()),
+            timeout_seconds: 300,
+        },
+        JobSpec {
             name: "walled-garden",
             description: "Portal, payment and messaging hosts in the hotspot walled garden",
             scope: Scope::PerRouter,
@@ -219,6 +226,7 @@ pub async fn run_once(
         ("router-health", Some(r)) => json(&crate::sync::health::check(app, r).await?),
         ("unauthorized-hosts", Some(r)) => json(&crate::sync::unauthorized::sync(app, r).await?),
         ("stale-devices", Some(r)) => json(&crate::sync::stale_devices::cleanup(app, r).await?),
+        ("router-audit", Some(r)) => json(&crate::sync::audit::run(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
             "processed": crate::policysync::run_outbox(app, 100).await?

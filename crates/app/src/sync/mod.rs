@@ -2,10 +2,11 @@
 //! arithmetic ([`counters`]), the shared per-user router plan ([`plan`]) and its execution
 //! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
 //! ([`health`]), full re-push / quota resets ([`push`]), the walled garden
-//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]) and stale devices
-//! ([`stale_devices`]). See `docs/worker.md`.
+//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]) stale devices
+//! ([`stale_devices`]) and the nightly router audit ([`audit`]). See `docs/worker.md`.
 
 pub mod apply;
+pub mod audit;
 pub mod counters;
 pub mod health;
 pub mod lock;
