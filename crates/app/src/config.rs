@@ -161,6 +161,13 @@ pub struct WorkerConfig {
     pub unauthorized_sync_enabled: bool,
     pub unauthorized_sync_interval_seconds: u64,
     pub unauthorized_timeout: String,
+    /// Banking bypass: bank hosts resolved to IPv4 and kept in an address list the router's
+    /// firewall lets through without login (`AKSES_BANKING_*`).
+    pub banking_enabled: bool,
+    pub banking_domains: Vec<String>,
+    pub banking_list: String,
+    pub banking_hour: u32,
+    pub banking_minute: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -913,6 +920,23 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
             86_400,
         ),
         unauthorized_timeout: r.string("MIKROTIK_ADDRESS_LIST_UNAUTHORIZED_TIMEOUT", &[], "1h"),
+        banking_enabled: r.bool("AKSES_BANKING_ENABLED", &[], true),
+        banking_domains: r.list(
+            "AKSES_BANKING_DOMAINS",
+            &[
+                "klikbca.com",
+                "m.klikbca.com",
+                "ibank.bni.co.id",
+                "ib.bri.co.id",
+                "bankmandiri.co.id",
+                "livin.bankmandiri.co.id",
+                "bsi.co.id",
+                "ibank.btn.co.id",
+            ],
+        ),
+        banking_list: r.string("AKSES_BANKING_LIST_NAME", &[], "Bypass_Server"),
+        banking_hour: r.int("AKSES_BANKING_CRON_HOUR", &[], 2, 0, 23),
+        banking_minute: r.int("AKSES_BANKING_CRON_MINUTE", &[], 0, 0, 59),
     };
     Config {
         listen,

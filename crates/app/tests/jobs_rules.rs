@@ -618,3 +618,67 @@ async fn router_audit_removes_what_belongs_to_nobody() {
     assert_eq!(s["orphan_bindings"], 0, "{s}");
     assert_eq!(s["stale_blocked_entries"], 0, "{s}");
 }
+
+#[tokio::test]
+async fn banking_bypass_follows_dns_and_leaves_manual_entries() {
+    let t = TestApp::with_env(&[
+        ("AKSES_BANKING_DOMAINS", "localhost,does-not-exist.invalid"),
+        ("AKSES_BANKING_LIST_NAME", "Bypass_Server"),
+    ])
+    .await
+    .with_router(0)
+    .await;
+    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap();
+    for (ip, comment) in [
+        (
+            "10.9.9.9",
+            "AUTO-BANKING-BYPASS|source=banking-sync|domain=old.bank|managed-by=lpsaring",
+        ),
+        ("10.8.8.8", "server kantor"),
+    ] {
+        t.sim()
+            .exec(
+                "/ip/firewall/address-list/add",
+                &[
+                    ("list", "Bypass_Server"),
+                    ("address", ip),
+                    ("comment", comment),
+                ],
+            )
+            .unwrap();
+    }
+    let listed = |t: &TestApp| {
+        let mut v: Vec<String> = t
+            .sim()
+            .address_list()
+            .into_iter()
+            .filter(|e| e.list == "Bypass_Server")
+            .map(|e| e.address)
+            .collect();
+        v.sort();
+        v
+    };
+    let job = jobs::spec(t.config(), "banking-bypass").expect("on by default");
+    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(
+        listed(&t),
+        ["10.8.8.8", "127.0.0.1"],
+        "{:?}",
+        outcome.summary
+    );
+    let s = jobs::run_recorded(&t, &job, Some(&router), None)
+        .await
+        .summary
+        .unwrap();
+    assert_eq!(
+        (
+            s["added"].as_array().unwrap().len(),
+            s["removed"].as_array().unwrap().len()
+        ),
+        (0, 0)
+    );
+}

@@ -106,6 +106,17 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 300,
         },
         JobSpec {
+            name: "banking-bypass",
+            description: "Bank hosts resolved into the banking bypass address list",
+            scope: Scope::PerRouter,
+            when: if w.banking_enabled {
+                cron(format!("0 {} {} * * *", w.banking_minute, w.banking_hour))
+            } else {
+                None
+            },
+            timeout_seconds: 120,
+        },
+        JobSpec {
             name: "walled-garden",
             description: "Portal, payment and messaging hosts in the hotspot walled garden",
             scope: Scope::PerRouter,
@@ -227,6 +238,7 @@ pub async fn run_once(
         ("unauthorized-hosts", Some(r)) => json(&crate::sync::unauthorized::sync(app, r).await?),
         ("stale-devices", Some(r)) => json(&crate::sync::stale_devices::cleanup(app, r).await?),
         ("router-audit", Some(r)) => json(&crate::sync::audit::run(app, r).await?),
+        ("banking-bypass", Some(r)) => json(&crate::sync::banking::sync(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
             "processed": crate::policysync::run_outbox(app, 100).await?

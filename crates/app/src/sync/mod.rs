@@ -3,10 +3,12 @@
 //! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
 //! ([`health`]), full re-push / quota resets ([`push`]), the walled garden
 //! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]) stale devices
-//! ([`stale_devices`]) and the nightly router audit ([`audit`]). See `docs/worker.md`.
+//! ([`stale_devices`]) the nightly router audit ([`audit`]) and the
+//! banking bypass ([`banking`]). See `docs/worker.md`.
 
 pub mod apply;
 pub mod audit;
+pub mod banking;
 pub mod counters;
 pub mod health;
 pub mod lock;
