@@ -48,6 +48,24 @@ async fn debt(t: &TestApp, user: &User, due: NaiveDate) -> uuid::Uuid {
     debts::insert(t.db(), &new, t.now()).await.unwrap().id
 }
 
+async fn default_router(t: &TestApp) -> saring_store::repo::routers::Router {
+    saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Runs a registered job as the worker does; it must succeed. Returns its summary.
+async fn run(
+    t: &TestApp,
+    job: &jobs::JobSpec,
+    router: Option<&saring_store::repo::routers::Router>,
+) -> serde_json::Value {
+    let outcome = jobs::run_recorded(t, job, router, None).await;
+    assert!(outcome.ok, "{outcome:?}");
+    outcome.summary.unwrap()
+}
+
 /// Delivers the queued messages and returns the texts sent to `phone` so far.
 async fn delivered(t: &TestApp, phone: &str) -> Vec<String> {
     saring_app::policysync::run_outbox(t, 100).await.unwrap();
@@ -238,10 +256,7 @@ async fn walled_garden_keeps_managed_entries_only() {
     .await
     .with_router(0)
     .await;
-    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
-        .await
-        .unwrap()
-        .unwrap();
+    let router = default_router(&t).await;
     let rh = saring_app::netpolicy::RouterHandle::open(&t, router.clone()).unwrap();
     let menu = "/ip/hotspot/walled-garden";
     // An operator's own entry (never touched, and not added twice) and a stale managed one.
@@ -299,10 +314,7 @@ async fn walled_garden_keeps_managed_entries_only() {
 async fn unauthorized_list_follows_the_hotspot_hosts() {
     use saring_store::repo::devices::{self, DeviceSeen};
     let t = TestApp::new().await.with_router(3).await;
-    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
-        .await
-        .unwrap()
-        .unwrap();
+    let router = default_router(&t).await;
     let list = t.config().policy.lists.unauthorized.clone();
     let listed = |t: &TestApp| {
         let mut ips: Vec<String> = t
@@ -358,10 +370,7 @@ async fn unauthorized_list_follows_the_hotspot_hosts() {
         .collect();
     assert_eq!(listed(&t), rest);
     // In line: nothing more to write.
-    let summary = jobs::run_recorded(&t, &job, Some(&router), None)
-        .await
-        .summary
-        .unwrap();
+    let summary = run(&t, &job, Some(&router)).await;
     assert_eq!(summary["added"].as_array().unwrap().len(), 0, "{summary}");
     assert_eq!(summary["removed"].as_array().unwrap().len(), 0, "{summary}");
 }
@@ -370,10 +379,7 @@ async fn unauthorized_list_follows_the_hotspot_hosts() {
 async fn stale_devices_leave_the_router_and_the_database() {
     use saring_store::repo::devices::{self, DeviceSeen};
     let t = TestApp::new().await.with_router(1).await;
-    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
-        .await
-        .unwrap()
-        .unwrap();
+    let router = default_router(&t).await;
     let budi = user(&t, "081233300041", ApprovalStatus::Approved).await;
     let online = t.sim().hosts()[0].mac_address.clone();
     let gone = "02:11:22:33:44:55".to_owned();
@@ -402,10 +408,7 @@ async fn stale_devices_leave_the_router_and_the_database() {
     let job = jobs::spec(t.config(), "stale-devices").expect("on by default");
     // 29 days later: nothing is stale yet.
     t.set_now(t.now() + Duration::days(29));
-    let s = jobs::run_recorded(&t, &job, Some(&router), None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, Some(&router)).await;
     assert_eq!(s["removed"].as_array().unwrap().len(), 0, "{s}");
     // 31 days: the device that is not on the hotspot goes; the one online stays.
     t.set_now(t.now() + Duration::days(2));
@@ -454,10 +457,7 @@ async fn inactive_accounts_are_deactivated_warned_and_deleted() {
         plan.iter()
             .all(|p| p.action == jobs::accounts::LifecycleAction::Deactivate)
     );
-    let s = jobs::run_recorded(&t, &job, None, None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, None).await;
     assert_eq!(s["deactivated"], 2, "{s}");
     assert!(
         !users::find_by_id(t.db(), idle.id)
@@ -466,38 +466,23 @@ async fn inactive_accounts_are_deactivated_warned_and_deleted() {
             .unwrap()
             .is_active
     );
-    let s = jobs::run_recorded(&t, &job, None, None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, None).await;
     assert_eq!(s["deactivated"], 0, "{s}");
     assert_eq!(delivered(&t, "081233300051").await.len(), 1);
 
     // 75 days: a warning, once per idle period.
     t.set_now(at(75));
-    let s = jobs::run_recorded(&t, &job, None, None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, None).await;
     assert_eq!(s["warned"], 2, "{s}");
-    let s = jobs::run_recorded(&t, &job, None, None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, None).await;
     assert_eq!(s["warned"], 0, "{s}");
     assert_eq!(delivered(&t, "081233300051").await.len(), 2);
 
     // 90 days: deleted, at most INACTIVE_DELETE_MAX_PER_RUN a run.
     t.set_now(at(90));
-    let s = jobs::run_recorded(&t, &job, None, None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, None).await;
     assert_eq!(s["deleted"], 1, "{s}");
-    let s = jobs::run_recorded(&t, &job, None, None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, None).await;
     assert_eq!(s["deleted"], 1, "{s}");
     for u in [&idle, &second] {
         assert!(users::find_by_id(t.db(), u.id).await.unwrap().is_none());
@@ -514,10 +499,7 @@ async fn inactive_accounts_are_deactivated_warned_and_deleted() {
 #[tokio::test]
 async fn router_audit_removes_what_belongs_to_nobody() {
     let t = TestApp::new().await.with_router(0).await;
-    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
-        .await
-        .unwrap()
-        .unwrap();
+    let router = default_router(&t).await;
     let budi = user(&t, "081233300061", ApprovalStatus::Approved).await;
     let mine = format!("user=081233300061|uid={}|role=USER", budi.id);
     let gone = format!("user=081299999999|uid={}|role=USER", uuid::Uuid::new_v4());
@@ -611,10 +593,7 @@ async fn router_audit_removes_what_belongs_to_nobody() {
     let names: Vec<String> = t.sim().users().into_iter().map(|u| u.name).collect();
     assert_eq!(names, ["081233300061"]);
     // Nothing left to do.
-    let s = jobs::run_recorded(&t, &job, Some(&router), None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, Some(&router)).await;
     assert_eq!(s["orphan_bindings"], 0, "{s}");
     assert_eq!(s["stale_blocked_entries"], 0, "{s}");
 }
@@ -628,10 +607,7 @@ async fn banking_bypass_follows_dns_and_leaves_manual_entries() {
     .await
     .with_router(0)
     .await;
-    let router = saring_store::repo::routers::find_by_name(t.db(), t.cipher(), "default")
-        .await
-        .unwrap()
-        .unwrap();
+    let router = default_router(&t).await;
     for (ip, comment) in [
         (
             "10.9.9.9",
@@ -670,10 +646,7 @@ async fn banking_bypass_follows_dns_and_leaves_manual_entries() {
         "{:?}",
         outcome.summary
     );
-    let s = jobs::run_recorded(&t, &job, Some(&router), None)
-        .await
-        .summary
-        .unwrap();
+    let s = run(&t, &job, Some(&router)).await;
     assert_eq!(
         (
             s["added"].as_array().unwrap().len(),

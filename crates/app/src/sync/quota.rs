@@ -151,7 +151,12 @@ async fn run(
     progress: Option<Progress<'_>>,
 ) -> AppResult<()> {
     let dbc = app.db();
-    let epoch = sync_repo::bump_epoch(dbc, router.id, app.now()).await?;
+    // Increment and read in one transaction: two runs starting together get different epochs
+    // (on PostgreSQL the second increment waits for the first commit), so only the newest
+    // run writes.
+    let txn = db::begin_write(dbc).await?;
+    let epoch = sync_repo::bump_epoch(&txn, router.id, app.now()).await?;
+    txn.commit().await.map_err(saring_store::StoreError::from)?;
     let rh = RouterHandle::open(app, router.clone())?;
     let pool = &rh.pool;
     let name = rh.name().to_owned();

@@ -187,7 +187,8 @@ async fn ensure_state<C: ConnectionTrait>(
 }
 
 /// Starts a sync run: bumps the router's fencing epoch and returns the new value. A run
-/// whose epoch is no longer current ([`holds_epoch`]) must not write.
+/// whose epoch is no longer current ([`holds_epoch`]) must not write. Call it inside a write
+/// transaction: the increment and the read must not interleave with another run's.
 pub async fn bump_epoch<C: ConnectionTrait>(
     db: &C,
     router_id: Uuid,
