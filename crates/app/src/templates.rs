@@ -214,25 +214,30 @@ pub async fn put_override(
     body: Option<&str>,
     by: Option<uuid::Uuid>,
 ) -> AppResult<()> {
-    let builtin = saring_gateways::template::Template::parse(template(key)?)
-        .map_err(|e| AppError::Internal(format!("template {key}: {e}")))?;
     if let Some(body) = body {
-        let parsed = saring_gateways::template::Template::parse(body)
-            .map_err(|e| AppError::invalid("body", format!("Template tidak valid: {e}")))?;
-        let allowed = builtin.placeholders();
-        if let Some(unknown) = parsed
-            .placeholders()
-            .into_iter()
-            .find(|p| !allowed.contains(p))
-        {
-            return Err(AppError::invalid(
-                "body",
-                format!("Placeholder {{{unknown}}} tidak tersedia untuk template ini."),
-            ));
-        }
+        check_text(key, body)?;
     }
     saring_store::repo::messages::put_template(app.db(), key, body, by).await?;
     Ok(())
+}
+
+/// Checks an admin's text for `key`: it parses and uses only the placeholders of the built-in
+/// template (callers give no others). Returns those placeholders.
+fn check_text(key: &str, body: &str) -> AppResult<Vec<String>> {
+    let allowed = placeholders_of(template(key)?);
+    let parsed = saring_gateways::template::Template::parse(body)
+        .map_err(|e| AppError::invalid("body", format!("Template tidak valid: {e}")))?;
+    if let Some(unknown) = parsed
+        .placeholders()
+        .into_iter()
+        .find(|p| !allowed.iter().any(|a| a == p))
+    {
+        return Err(AppError::invalid(
+            "body",
+            format!("Placeholder {{{unknown}}} tidak tersedia untuk template ini."),
+        ));
+    }
+    Ok(allowed)
 }
 
 /// A template as the admin page shows it.
@@ -319,27 +324,9 @@ pub async fn preview(
         Some(b) => b.to_owned(),
         None => saring_store::repo::messages::template_override(app.db(), key)
             .await?
-            .unwrap_or_else(|| {
-                TEMPLATES
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map(|(_, t)| (*t).to_owned())
-                    .unwrap_or_default()
-            }),
+            .unwrap_or_else(|| template(key).unwrap_or_default().to_owned()),
     };
-    let parsed = saring_gateways::template::Template::parse(&text)
-        .map_err(|e| AppError::invalid("body", format!("Template tidak valid: {e}")))?;
-    let allowed = placeholders_of(template(key)?);
-    if let Some(unknown) = parsed
-        .placeholders()
-        .into_iter()
-        .find(|p| !allowed.iter().any(|a| a == p))
-    {
-        return Err(AppError::invalid(
-            "body",
-            format!("Placeholder {{{unknown}}} tidak tersedia untuk template ini."),
-        ));
-    }
+    let allowed = check_text(key, &text)?;
     let app_name = app.config().app.name.clone();
     let vars: BTreeMap<&str, String> = allowed
         .iter()

@@ -19,6 +19,27 @@ pub struct PurgeReport {
     pub deleted: usize,
 }
 
+/// Deletes an account with an action-log row saying who it was (`details` adds to that).
+/// `false` when it was already gone.
+async fn delete_account(
+    app: &App,
+    user: &User,
+    action: &str,
+    mut details: serde_json::Value,
+) -> AppResult<bool> {
+    details["user_id"] = user.id.to_string().into();
+    details["phone_number"] = user.phone.as_e164().into();
+    details["full_name"] = user.full_name.clone().into();
+    let txn = db::begin_write(app.db()).await?;
+    let deleted = users::delete(&txn, user.id).await?;
+    if deleted {
+        activity::log_action(&txn, None, None, action, details).await?;
+    }
+    txn.commit().await.map_err(saring_store::StoreError::from)?;
+    crate::accounts::forget_user(app, user.id);
+    Ok(deleted)
+}
+
 /// Deletes up to 500 stale registrations per run.
 pub async fn purge_unapproved(app: &App) -> AppResult<PurgeReport> {
     let days = app.config().worker.unapproved_delete_days;
@@ -28,27 +49,14 @@ pub async fn purge_unapproved(app: &App) -> AppResult<PurgeReport> {
     let cutoff = app.now() - Duration::days(days);
     let mut report = PurgeReport::default();
     for user in users::unapproved_before(app.db(), cutoff, 500).await? {
-        let txn = db::begin_write(app.db()).await?;
-        if users::delete(&txn, user.id).await? {
-            activity::log_action(
-                &txn,
-                None,
-                None,
-                "AUTO_DELETE_UNAPPROVED",
-                serde_json::json!({
-                    "user_id": user.id.to_string(),
-                    "phone_number": user.phone.as_e164(),
-                    "full_name": user.full_name,
-                    "approval_status": user.approval_status,
-                    "registered_at": user.created_at,
-                    "after_days": days,
-                }),
-            )
-            .await?;
+        let details = serde_json::json!({
+            "approval_status": user.approval_status,
+            "registered_at": user.created_at,
+            "after_days": days,
+        });
+        if delete_account(app, &user, "AUTO_DELETE_UNAPPROVED", details).await? {
             report.deleted += 1;
         }
-        txn.commit().await.map_err(saring_store::StoreError::from)?;
-        crate::accounts::forget_user(app, user.id);
     }
     Ok(report)
 }
@@ -226,25 +234,10 @@ pub async fn run_lifecycle(app: &App) -> AppResult<LifecycleReport> {
                     // A router could not be reached: keep the account until it can be cleaned.
                     continue;
                 }
-                let txn = db::begin_write(app.db()).await?;
-                if users::delete(&txn, user.id).await? {
-                    activity::log_action(
-                        &txn,
-                        None,
-                        None,
-                        "AUTO_DELETE_INACTIVE",
-                        serde_json::json!({
-                            "user_id": user.id.to_string(),
-                            "phone_number": user.phone.as_e164(),
-                            "full_name": user.full_name,
-                            "idle_days": item.idle_days,
-                        }),
-                    )
-                    .await?;
+                let details = serde_json::json!({ "idle_days": item.idle_days });
+                if delete_account(app, &user, "AUTO_DELETE_INACTIVE", details).await? {
                     report.deleted += 1;
                 }
-                txn.commit().await.map_err(saring_store::StoreError::from)?;
-                crate::accounts::forget_user(app, user.id);
                 messaging::queue_logged(
                     app,
                     notice(
