@@ -6,6 +6,10 @@
 
 use std::time::{Duration, Instant};
 
+/// The allocator of the `saring` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use nix::sys::resource::{UsageWho, getrusage};
 use saring_app::sync::quota::sync_router;
 use saring_app::testing::{SIM_PASSWORD, TestApp};
@@ -193,9 +197,7 @@ async fn run(n: usize) -> (Sample, Sample, usize) {
         "  first cycle (creates {} router artefacts): cpu {:.0?}, wall {:.0?}",
         first.report.router_ops, first.cpu, first.wall
     );
-    for d in sim.handle.devices() {
-        sim.handle.set_online(&d.mac, true).unwrap();
-    }
+    sim.handle.rejoin();
     // A full cycle: traffic on every host, every user credited.
     sim.handle.tick(Duration::from_secs(300));
     t.clock.advance(chrono::Duration::seconds(300));

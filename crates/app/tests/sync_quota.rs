@@ -142,9 +142,7 @@ impl World {
     /// Devices whose host row the sync removed (binding changed) come back, as real clients
     /// do with their next packet.
     fn rejoin(&mut self) {
-        for m in &self.macs {
-            self.t.sim().set_online(m, true).unwrap();
-        }
+        self.t.sim().rejoin();
         self.oracle.observe(&self.t);
     }
 

@@ -362,9 +362,11 @@ impl SimHandle {
         Ok(bound)
     }
 
-    /// Runs `f` on the world under its lock.
+    /// Runs `f` on the world under its lock, pending binding effects applied first.
     fn world<T>(&self, f: impl FnOnce(&mut World) -> T) -> T {
-        f(&mut lock(&self.shared.world))
+        let mut w = lock(&self.shared.world);
+        w.settle();
+        f(&mut w)
     }
 
     // ----- state for assertions -----
@@ -590,6 +592,12 @@ impl SimHandle {
             w.set_online(idx, online);
             Ok(())
         })
+    }
+
+    /// Every online device whose host row is gone (e.g. removed by a sync that changed its
+    /// binding) gets a new one, as real clients do with their next packet.
+    pub fn rejoin(&self) {
+        self.world(World::rejoin_all);
     }
 
     /// Bytes counted on host rows that no print returned before the row was reset

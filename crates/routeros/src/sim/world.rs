@@ -177,6 +177,8 @@ pub(crate) struct Device {
     pub rate_out: u64,
     pub online: bool,
     pub host_name: String,
+    /// How many host rows this device has now.
+    pub host_rows: u32,
 }
 
 /// One `/ip/hotspot/host` row.
@@ -277,6 +279,8 @@ pub(crate) struct World {
     identity: String,
     next_ip: u32,
     next_expiry: Option<u64>,
+    /// An ip-binding changed since hosts were last re-evaluated (see [`World::settle`]).
+    bindings_dirty: bool,
 }
 
 impl World {
@@ -317,6 +321,7 @@ impl World {
             identity: cfg.identity.clone(),
             next_ip: 10,
             next_expiry: None,
+            bindings_dirty: false,
             cfg,
             tables,
             hosts: BTreeMap::new(),
@@ -438,6 +443,7 @@ impl World {
             rate_out,
             online: true,
             host_name,
+            host_rows: 0,
         });
         self.by_mac.insert(mac, idx);
         self.join_with(idx, ctx);
@@ -522,12 +528,14 @@ impl World {
                 primary,
             },
         );
+        self.devices[device].host_rows += 1;
         id
     }
 
     /// Removes a host row, counting the bytes nobody read before the reset.
     fn drop_host(&mut self, id: u32) {
         if let Some(row) = self.hosts.remove(&id) {
+            self.devices[row.device].host_rows -= 1;
             let lost = row.total().saturating_sub(row.read_total);
             if lost > 0 {
                 let mac = self.devices[row.device].mac.clone();
@@ -560,8 +568,19 @@ impl World {
 
     pub fn set_online(&mut self, device: usize, online: bool) {
         self.devices[device].online = online;
-        if online && !self.hosts.values().any(|h| h.device == device) {
+        if online && self.devices[device].host_rows == 0 {
             self.join(device);
+        }
+    }
+
+    /// Every online device without a host row gets one (as when each sends its next
+    /// packet), e.g. after a sync removed rows to re-evaluate bindings.
+    pub fn rejoin_all(&mut self) {
+        let ctx = self.join_context();
+        for idx in 0..self.devices.len() {
+            if self.devices[idx].online && self.devices[idx].host_rows == 0 {
+                self.join_with(idx, &ctx);
+            }
         }
     }
 
@@ -598,14 +617,18 @@ impl World {
             .collect()
     }
 
-    /// Re-evaluates hosts after an ip-binding change: blocked devices lose their rows,
-    /// unblocked online devices get a fresh one.
-    fn apply_bindings(&mut self) {
+    /// Re-evaluates hosts after ip-binding changes: blocked devices lose their rows,
+    /// unblocked online devices get a fresh one. Deferred until something could observe
+    /// hosts (any command outside ip-binding, the clock, the test handle), so a burst of
+    /// binding writes costs one pass, not one pass each.
+    pub fn settle(&mut self) {
+        if !std::mem::take(&mut self.bindings_dirty) {
+            return;
+        }
         let blocked = self.blocked_macs();
-        let with_rows: HashSet<usize> = self.hosts.values().map(|h| h.device).collect();
         for idx in 0..self.devices.len() {
             let is_blocked = blocked.contains(&self.devices[idx].mac);
-            let has_row = with_rows.contains(&idx);
+            let has_row = self.devices[idx].host_rows > 0;
             if is_blocked && has_row {
                 self.drop_device_rows(idx);
             } else if !is_blocked && !has_row && self.devices[idx].online {
@@ -617,6 +640,7 @@ impl World {
 
     /// Advances the simulated clock, generating traffic on every online host.
     pub fn tick(&mut self, dt: Duration) {
+        self.settle();
         let dt_ms = u64::try_from(dt.as_millis()).unwrap_or(u64::MAX);
         self.now_ms = self.now_ms.saturating_add(dt_ms);
         let secs = dt.as_secs_f64();
@@ -758,6 +782,9 @@ impl World {
         let Some((menu, verb)) = req.path.rsplit_once('/') else {
             return trap_cat(0, "no such command prefix");
         };
+        if menu != BINDING {
+            self.settle();
+        }
         let result = match menu {
             "/system/resource" => self.system_resource(verb, req),
             "/system/identity" => self.system_identity(verb, req),
@@ -992,6 +1019,7 @@ impl World {
                         queries: Vec::new(),
                     };
                     self.add(menu_of(BINDING)?, &add)?;
+                    self.bindings_dirty = true;
                 }
                 Ok(done())
             }
@@ -1208,8 +1236,8 @@ impl World {
             }
             _ => Err(Self::no_such_command(verb)),
         }?;
-        if menu.path == BINDING {
-            self.apply_bindings();
+        if menu.path == BINDING && !matches!(verb, "print" | "getall") {
+            self.bindings_dirty = true;
         }
         Ok(outcome)
     }
@@ -1495,7 +1523,8 @@ impl World {
     }
 
     /// Rendered rows of any printable menu (for assertions; does not count as a read).
-    pub fn snapshot(&self, path: &str) -> Vec<OutRow> {
+    pub fn snapshot(&mut self, path: &str) -> Vec<OutRow> {
+        self.settle();
         match path {
             HOST => self.host_rows().0,
             ACTIVE => self
@@ -1703,7 +1732,7 @@ mod tests {
     fn bindings_drive_host_flags() {
         let mut w = world(3);
         let mac = w.devices[0].mac.clone();
-        let flag = |w: &World, k: &str| {
+        let flag = |w: &mut World, k: &str| {
             w.snapshot(HOST)
                 .into_iter()
                 .find(|r| r.contains(&("mac-address", mac.clone())))
@@ -1714,20 +1743,20 @@ mod tests {
                         .unwrap_or_default()
                 })
         };
-        assert_eq!(flag(&w, "bypassed").as_deref(), Some("false"));
+        assert_eq!(flag(&mut w, "bypassed").as_deref(), Some("false"));
         w.execute(&req(
             "/ip/hotspot/ip-binding/add",
             &[("mac-address", &mac.to_lowercase()), ("type", "bypassed")],
         ));
-        assert_eq!(flag(&w, "bypassed").as_deref(), Some("true"));
-        assert_eq!(flag(&w, "authorized").as_deref(), Some("true"));
+        assert_eq!(flag(&mut w, "bypassed").as_deref(), Some("true"));
+        assert_eq!(flag(&mut w, "authorized").as_deref(), Some("true"));
         w.execute(&req(
             "/ip/hotspot/ip-binding/set",
             &[(".id", "*1"), ("type", "blocked")],
         ));
-        assert_eq!(flag(&w, "bypassed"), None, "blocked host row is dropped");
+        assert_eq!(flag(&mut w, "bypassed"), None, "blocked host row is dropped");
         w.execute(&req("/ip/hotspot/ip-binding/remove", &[(".id", "*1")]));
-        assert_eq!(flag(&w, "authorized").as_deref(), Some("false"));
+        assert_eq!(flag(&mut w, "authorized").as_deref(), Some("false"));
     }
 
     #[test]

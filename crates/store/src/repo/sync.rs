@@ -336,32 +336,47 @@ pub async fn insert_usage_ledger<C: ConnectionTrait>(
     Ok(inserted)
 }
 
-/// Adds bytes to users' used quota (`used = used + delta`, so a concurrent change is kept).
+/// Adds bytes to users' used quota (`used = used + delta`, so a concurrent change is kept):
+/// one `UPDATE … FROM (VALUES …)` per chunk, a join rather than a `CASE` per row.
 pub async fn add_usage<C: ConnectionTrait>(
     db: &C,
     deltas: &[(Uuid, i64)],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let backend = db.get_database_backend();
     for chunk in deltas.chunks(ROWS_PER_STATEMENT) {
-        let Some(((first_id, first_delta), rest)) = chunk.split_first() else {
-            continue;
-        };
-        let mut case = Expr::case(users::Column::Id.eq(*first_id), *first_delta);
-        for (id, delta) in rest {
-            case = case.case(users::Column::Id.eq(*id), *delta);
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 2 + 1);
+        values.push(now.into());
+        let mut rows = String::with_capacity(chunk.len() * 12);
+        for (id, delta) in chunk {
+            if !rows.is_empty() {
+                rows.push_str(", ");
+            }
+            let (a, b) = (
+                placeholder(backend, values.len() + 1),
+                placeholder(backend, values.len() + 2),
+            );
+            rows.push_str(&format!("({a}, {b})"));
+            values.push((*id).into());
+            values.push((*delta).into());
         }
-        let case = case.finally(0i64);
-        users::Entity::update_many()
-            .col_expr(
-                users::Column::TotalQuotaUsedBytes,
-                Expr::col(users::Column::TotalQuotaUsedBytes).add(case),
-            )
-            .col_expr(users::Column::UpdatedAt, Expr::value(now))
-            .filter(users::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
-            .exec(db)
+        let sql = format!(
+            "UPDATE users SET total_quota_used_bytes = total_quota_used_bytes + v.column2, \
+             updated_at = {now} FROM (VALUES {rows}) AS v WHERE users.id = v.column1",
+            now = placeholder(backend, 1),
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
     Ok(())
+}
+
+/// The `n`th (1-based) bind placeholder of a raw statement.
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
 }
 
 /// Adds bytes to each user's row for `date` (created when missing).
