@@ -32,6 +32,8 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::GET, "/api/admin/jobs".into()),
         (Method::GET, "/api/admin/jobs/dead-letters".into()),
         (Method::GET, "/api/admin/inactive-accounts/preview".into()),
+        (Method::GET, "/api/admin/policy-parity".into()),
+        (Method::POST, "/api/admin/policy-parity/check".into()),
         (Method::GET, "/api/admin/message-templates".into()),
         (
             Method::PUT,
@@ -267,4 +269,25 @@ async fn message_templates_are_previewed_and_changed_by_super_admins() {
         )
         .await;
     assert_eq!(logs["meta"]["total"], 2, "{logs}");
+}
+
+#[tokio::test]
+async fn parity_report_is_checked_and_kept_per_router() {
+    let s = spawn_with_router(1).await;
+    let admin = s.admin_client(false).await;
+    s.approved_user(&admin, "081255500009").await;
+    // Nothing stored before the first check.
+    let (st, b) = s.get(&admin, "/api/admin/policy-parity").await;
+    assert_eq!(st, 200, "{b}");
+    assert_eq!(b["items"][0]["router"], "default", "{b}");
+    assert!(b["items"][0]["report"].is_null(), "{b}");
+    let (st, checked) = s
+        .post(&admin, "/api/admin/policy-parity/check", json!({}))
+        .await;
+    assert_eq!(st, 200, "{checked}");
+    let report = &checked["items"][0]["report"];
+    assert!(report["users_checked"].as_u64().unwrap() >= 1, "{checked}");
+    assert_eq!(report["repaired_users"], 0, "a check never repairs");
+    let (_, b) = s.get(&admin, "/api/admin/policy-parity").await;
+    assert_eq!(b["items"][0]["report"], *report, "the check is kept");
 }

@@ -168,6 +168,23 @@ pub struct WorkerConfig {
     pub banking_list: String,
     pub banking_hour: u32,
     pub banking_minute: u32,
+    /// Policy parity guard: a read-only DB-vs-router report every
+    /// `POLICY_PARITY_GUARD_INTERVAL_SECONDS`, repairing at most
+    /// `POLICY_PARITY_AUTO_REMEDIATION_MAX_USERS` users a run when auto-remediation is on.
+    pub parity_enabled: bool,
+    pub parity_interval_seconds: u64,
+    pub parity_repair_enabled: bool,
+    pub parity_repair_max_users: usize,
+    /// Foreign hotspot host rows (MAC roaming): removed when idle this long.
+    pub stale_hosts_enabled: bool,
+    pub stale_hosts_interval_seconds: u64,
+    pub stale_hosts_min_idle_seconds: i64,
+    /// Waiting DHCP leases we created (comment keyword) unseen this long are removed with
+    /// their ARP row.
+    pub waiting_dhcp_enabled: bool,
+    pub waiting_dhcp_interval_seconds: u64,
+    pub waiting_dhcp_keyword: String,
+    pub waiting_dhcp_min_last_seen_seconds: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -937,6 +954,67 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         banking_list: r.string("AKSES_BANKING_LIST_NAME", &[], "Bypass_Server"),
         banking_hour: r.int("AKSES_BANKING_CRON_HOUR", &[], 2, 0, 23),
         banking_minute: r.int("AKSES_BANKING_CRON_MINUTE", &[], 0, 0, 59),
+        parity_enabled: r.bool(
+            "POLICY_PARITY_GUARD_ENABLED",
+            &["ENABLE_POLICY_PARITY_GUARD"],
+            true,
+        ),
+        parity_interval_seconds: r.int(
+            "POLICY_PARITY_GUARD_INTERVAL_SECONDS",
+            &[],
+            600,
+            60,
+            86_400,
+        ),
+        parity_repair_enabled: r.bool(
+            "POLICY_PARITY_AUTO_REMEDIATION_ENABLED",
+            &["ENABLE_POLICY_PARITY_AUTO_REMEDIATION"],
+            true,
+        ),
+        parity_repair_max_users: r.int(
+            "POLICY_PARITY_AUTO_REMEDIATION_MAX_USERS",
+            &[],
+            10,
+            0,
+            1000,
+        ),
+        stale_hosts_enabled: r.bool("AUTO_CLEANUP_STALE_HOTSPOT_HOSTS_ENABLED", &[], true),
+        stale_hosts_interval_seconds: r.int(
+            "AUTO_CLEANUP_STALE_HOTSPOT_HOSTS_INTERVAL_SECONDS",
+            &[],
+            1800,
+            300,
+            86_400,
+        ),
+        stale_hosts_min_idle_seconds: r.int(
+            "AUTO_CLEANUP_STALE_HOTSPOT_HOSTS_MIN_IDLE_SECONDS",
+            &[],
+            3600,
+            300,
+            604_800,
+        ),
+        waiting_dhcp_enabled: r.bool("AUTO_CLEANUP_WAITING_DHCP_ARP_ENABLED", &[], false),
+        waiting_dhcp_interval_seconds: r.int(
+            "AUTO_CLEANUP_WAITING_DHCP_ARP_INTERVAL_SECONDS",
+            &[],
+            300,
+            60,
+            86_400,
+        ),
+        waiting_dhcp_keyword: r
+            .string(
+                "AUTO_CLEANUP_WAITING_DHCP_ARP_COMMENT_KEYWORD",
+                &[],
+                "lpsaring|static-dhcp",
+            )
+            .to_lowercase(),
+        waiting_dhcp_min_last_seen_seconds: r.int(
+            "AUTO_CLEANUP_WAITING_DHCP_ARP_MIN_LAST_SEEN_SECONDS",
+            &[],
+            21_600,
+            300,
+            31_536_000,
+        ),
     };
     Config {
         listen,

@@ -655,3 +655,235 @@ async fn banking_bypass_follows_dns_and_leaves_manual_entries() {
         (0, 0)
     );
 }
+
+#[tokio::test]
+async fn parity_guard_reports_then_repairs_a_bounded_number_of_users() {
+    use saring_app::sync::parity;
+    use saring_store::repo::devices::{self, DeviceSeen};
+    let t = TestApp::new().await.with_router(3).await;
+    let router = default_router(&t).await;
+    let sims = t.sim().devices();
+    let mut people = Vec::new();
+    for (i, d) in sims.iter().enumerate() {
+        let u = user(&t, &format!("08123330007{i}"), ApprovalStatus::Approved).await;
+        devices::upsert_seen(
+            t.db(),
+            &DeviceSeen {
+                user_id: u.id,
+                router_id: Some(router.id),
+                mac: saring_domain::Mac::parse(&d.mac).unwrap(),
+                ip_address: Some(d.ip.to_string()),
+                user_agent: None,
+                authorized: true,
+            },
+            t.now(),
+        )
+        .await
+        .unwrap();
+        people.push(u);
+    }
+    saring_app::sync::quota::sync_router(&t, &router, None)
+        .await
+        .unwrap();
+    t.sim().rejoin();
+    let clean = parity::check(&t, &router, 0).await.unwrap();
+    assert_eq!(clean.users_with_mismatches, 0, "{clean:?}");
+
+    // Drift: a binding removed by hand, a second status entry, a status entry removed.
+    let lists = t.config().policy.lists.clone();
+    let binding = t
+        .sim()
+        .ip_bindings()
+        .into_iter()
+        .find(|b| b.mac_address.as_deref() == Some(sims[0].mac.as_str()))
+        .unwrap();
+    t.sim().remove_item("/ip/hotspot/ip-binding", &binding.id);
+    let owned = format!("user=081233300071|uid={}|role=USER", people[1].id);
+    t.sim()
+        .exec(
+            "/ip/firewall/address-list/add",
+            &[
+                ("list", lists.blocked.as_str()),
+                ("address", &sims[1].ip.to_string()),
+                ("comment", &owned),
+            ],
+        )
+        .unwrap();
+    let entry = t
+        .sim()
+        .address_list()
+        .into_iter()
+        .find(|e| e.address == sims[2].ip.to_string())
+        .unwrap();
+    t.sim().remove_item("/ip/firewall/address-list", &entry.id);
+
+    // The report alone writes nothing.
+    t.sim().record(true);
+    let r = parity::check(&t, &router, 0).await.unwrap();
+    let writes = t
+        .sim()
+        .recorded()
+        .into_iter()
+        .filter(|s| s.first().is_some_and(|w| !w.ends_with("/print")))
+        .count();
+    t.sim().record(false);
+    assert_eq!(writes, 0, "a report must not write");
+    let kinds: Vec<(String, Vec<String>)> = r
+        .items
+        .iter()
+        .map(|i| (i.username.clone(), i.mismatches.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("081233300070".into(), vec!["missing_ip_binding".into()]),
+            ("081233300071".into(), vec!["address_list_stale".into()]),
+            ("081233300072".into(), vec!["address_list".into()]),
+        ],
+        "{r:?}"
+    );
+    assert_eq!((r.users_with_mismatches, r.repaired_users), (3, 0));
+
+    // Bounded repair: one user a run when the limit is 1.
+    let r = parity::check(&t, &router, 1).await.unwrap();
+    assert_eq!((r.repaired_users, r.repair_failures), (1, 0), "{r:?}");
+    assert!(r.items[0].repaired && !r.items[1].repaired);
+    assert!(
+        t.sim()
+            .ip_bindings()
+            .iter()
+            .any(|b| b.mac_address.as_deref() == Some(sims[0].mac.as_str()))
+    );
+    // The registered job (limit 10 by default) repairs the rest and keeps its report.
+    let job = jobs::spec(t.config(), "policy-parity-guard").expect("on by default");
+    let s = run(&t, &job, Some(&router)).await;
+    assert_eq!(
+        (
+            s["users_with_mismatches"].as_u64(),
+            s["repaired_users"].as_u64()
+        ),
+        (Some(2), Some(2)),
+        "{s}"
+    );
+    let stored = parity::last_report(&t, &router).await.unwrap().unwrap();
+    assert_eq!(stored.repaired_users, 2);
+    let after = parity::check(&t, &router, 0).await.unwrap();
+    assert_eq!(after.users_with_mismatches, 0, "{after:?}");
+    assert_eq!(
+        t.sim()
+            .address_list()
+            .iter()
+            .filter(|e| e.address == sims[1].ip.to_string())
+            .count(),
+        1,
+        "one status entry per address"
+    );
+}
+
+#[tokio::test]
+async fn roaming_host_rows_and_waiting_leases_are_cleaned_up() {
+    use std::net::Ipv4Addr;
+    let t = TestApp::new().await.with_router(2).await;
+    let router = default_router(&t).await;
+    let sims = t.sim().devices();
+    let (roamer, plain) = (sims[0].mac.as_str(), sims[1].mac.as_str());
+    t.sim()
+        .exec(
+            "/ip/hotspot/ip-binding/add",
+            &[("mac-address", roamer), ("type", "bypassed")],
+        )
+        .unwrap();
+    // Rows outside the hotspot ranges: one of a bypassed device seen inside, one of a
+    // device that is not bypassed.
+    let foreign = t
+        .sim()
+        .add_host(roamer, Ipv4Addr::new(10, 99, 0, 7))
+        .unwrap();
+    let kept = t
+        .sim()
+        .add_host(plain, Ipv4Addr::new(10, 99, 0, 8))
+        .unwrap();
+    let hosts_job = jobs::spec(t.config(), "stale-hotspot-hosts").expect("on by default");
+    let s = run(&t, &hosts_job, Some(&router)).await;
+    assert_eq!(s["removed"], serde_json::json!([]), "not idle yet: {s}");
+    t.sim().tick(std::time::Duration::from_secs(3 * 3600));
+    assert!(
+        t.sim()
+            .backdate_host(&foreign, std::time::Duration::from_secs(7200))
+    );
+    assert!(
+        t.sim()
+            .backdate_host(&kept, std::time::Duration::from_secs(7200))
+    );
+    let s = run(&t, &hosts_job, Some(&router)).await;
+    assert_eq!(
+        s["removed"],
+        serde_json::json!([format!("{roamer}@10.99.0.7")]),
+        "{s}"
+    );
+    let ids: Vec<String> = t.sim().hosts().into_iter().map(|h| h.id).collect();
+    assert!(!ids.contains(&foreign) && ids.contains(&kept), "{ids:?}");
+    assert!(
+        t.sim().host(roamer).is_some(),
+        "the row inside the ranges stays"
+    );
+
+    // Waiting leases: only ours (comment keyword), only when unseen long enough.
+    let ip = sims[1].ip.to_string();
+    t.sim().set_online(plain, false).unwrap();
+    t.sim()
+        .exec(
+            "/ip/dhcp-server/lease/add",
+            &[
+                ("address", ip.as_str()),
+                ("mac-address", plain),
+                ("comment", "lpsaring|static-dhcp|uid=x"),
+            ],
+        )
+        .unwrap();
+    t.sim()
+        .exec(
+            "/ip/dhcp-server/lease/add",
+            &[
+                ("address", "172.16.9.9"),
+                ("mac-address", "02:AA:00:00:00:01"),
+                ("comment", "printer"),
+            ],
+        )
+        .unwrap();
+    let dhcp_job = jobs::spec(t.config(), "waiting-dhcp-leases").expect("registered");
+    assert!(dhcp_job.when.is_none(), "off unless enabled");
+    let s = run(&t, &dhcp_job, Some(&router)).await;
+    assert_eq!(s["removed"], serde_json::json!([]), "never seen: {s}");
+    let six_hours = std::time::Duration::from_secs(6 * 3600);
+    t.sim()
+        .age_leases(plain, six_hours - std::time::Duration::from_secs(60));
+    t.sim().age_leases("02:AA:00:00:00:01", six_hours * 2);
+    let s = run(&t, &dhcp_job, Some(&router)).await;
+    assert_eq!(s["removed"], serde_json::json!([]), "seen 5h59m ago: {s}");
+    t.sim().age_leases(plain, six_hours);
+    let s = run(&t, &dhcp_job, Some(&router)).await;
+    assert_eq!(
+        (s["removed"].clone(), s["arp_removed"].as_u64()),
+        (serde_json::json!([format!("{plain}@{ip}")]), Some(1)),
+        "{s}"
+    );
+    let leases = t.sim().leases();
+    assert!(
+        leases
+            .iter()
+            .all(|l| l.comment.as_deref() != Some("lpsaring|static-dhcp|uid=x"))
+    );
+    assert!(
+        leases
+            .iter()
+            .any(|l| l.comment.as_deref() == Some("printer"))
+    );
+    assert!(
+        t.sim()
+            .rows("/ip/arp")
+            .iter()
+            .all(|r| r.get("address").as_deref() != Some(ip.as_str())),
+        "the ARP row went with the lease"
+    );
+}

@@ -92,11 +92,44 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 120,
         },
         JobSpec {
+            name: "policy-parity-guard",
+            description: "Database vs router report per user; repairs a few users a run",
+            scope: Scope::PerRouter,
+            when: if w.parity_enabled {
+                every(w.parity_interval_seconds.max(60))
+            } else {
+                None
+            },
+            timeout_seconds: 300,
+        },
+        JobSpec {
             name: "stale-devices",
             description: "Devices unseen for DEVICE_STALE_DAYS leave the router and the database",
             scope: Scope::PerRouter,
             when: (c.devices.stale_days > 0).then_some(When::Every { seconds: 3600 }),
             timeout_seconds: 300,
+        },
+        JobSpec {
+            name: "stale-hotspot-hosts",
+            description: "Host rows left outside the hotspot ranges by roaming clients",
+            scope: Scope::PerRouter,
+            when: if w.stale_hosts_enabled {
+                every(w.stale_hosts_interval_seconds.max(300))
+            } else {
+                None
+            },
+            timeout_seconds: 120,
+        },
+        JobSpec {
+            name: "waiting-dhcp-leases",
+            description: "Our DHCP leases left waiting for long, with their ARP rows",
+            scope: Scope::PerRouter,
+            when: if w.waiting_dhcp_enabled {
+                every(w.waiting_dhcp_interval_seconds.max(60))
+            } else {
+                None
+            },
+            timeout_seconds: 120,
         },
         JobSpec {
             name: "router-audit",
@@ -237,6 +270,13 @@ pub async fn run_once(
         ("router-health", Some(r)) => json(&crate::sync::health::check(app, r).await?),
         ("unauthorized-hosts", Some(r)) => json(&crate::sync::unauthorized::sync(app, r).await?),
         ("stale-devices", Some(r)) => json(&crate::sync::stale_devices::cleanup(app, r).await?),
+        ("policy-parity-guard", Some(r)) => json(&crate::sync::parity::run(app, r).await?),
+        ("stale-hotspot-hosts", Some(r)) => {
+            json(&crate::sync::hosts_cleanup::stale_hosts(app, r).await?)
+        }
+        ("waiting-dhcp-leases", Some(r)) => {
+            json(&crate::sync::hosts_cleanup::waiting_dhcp(app, r).await?)
+        }
         ("router-audit", Some(r)) => json(&crate::sync::audit::run(app, r).await?),
         ("banking-bypass", Some(r)) => json(&crate::sync::banking::sync(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),

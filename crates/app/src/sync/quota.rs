@@ -17,7 +17,6 @@
 //! 6. Notices (status change, low quota, expiry) go to the outbox, never inline.
 
 use std::collections::{HashMap, HashSet};
-use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -38,11 +37,12 @@ use uuid::Uuid;
 
 use super::apply::{self, Applied};
 use super::counters::{self, HostObs, Reason};
+use super::desired::{Planner, Snapshot};
 use super::lock::Lease;
-use super::plan::{self, Op, RouterView};
+use super::plan::Op;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
-use crate::netpolicy::{self, RouterHandle, router_error};
+use crate::netpolicy::{RouterHandle, router_error};
 
 /// Users per write transaction.
 pub const CHUNK_USERS: usize = 1000;
@@ -121,7 +121,8 @@ struct UserWork {
     devices: Vec<Uuid>,
 }
 
-fn parse_cidrs(router: &Router) -> Vec<IpNet> {
+/// The router's hotspot client ranges.
+pub(crate) fn parse_cidrs(router: &Router) -> Vec<IpNet> {
     router
         .spec
         .hotspot_client_cidrs
@@ -418,30 +419,6 @@ async fn write_chunk(
     Ok(Some(applied))
 }
 
-/// The IPs a device holds now: the preferred host row's address in the hotspot ranges, else
-/// the last one we recorded (marked not live).
-fn device_ip(
-    device: &Device,
-    rows: Option<&Vec<HostObs>>,
-    router: &Router,
-) -> Option<(IpAddr, bool)> {
-    let live = rows.and_then(|rows| {
-        rows.iter()
-            .filter(|o| o.address.is_some())
-            .max_by_key(|o| o.preference())
-            .and_then(|o| o.address)
-    });
-    if let Some(ip) = live {
-        return Some((ip, true));
-    }
-    device
-        .ip_address
-        .as_deref()
-        .and_then(|s| s.parse::<IpAddr>().ok())
-        .filter(|ip| netpolicy::in_hotspot(router, *ip))
-        .map(|ip| (ip, false))
-}
-
 /// Auto-debt limit: block a user whose auto debt reached `QUOTA_DEBT_LIMIT_MB`, lift an
 /// auto-debt block once the debt is below it (or the limit is off, or the user is exempt).
 /// Returns the new user when it changed.
@@ -503,9 +480,6 @@ async fn enforce(
     report: &mut QuotaSyncReport,
 ) -> AppResult<()> {
     let router = &rh.router;
-    let policy = &app.config().policy;
-    let now = app.now();
-    let stamp = netpolicy::stamp(app);
 
     // Blocks first: they change the decisions below.
     for u in users.iter_mut() {
@@ -524,100 +498,29 @@ async fn enforce(
         }
     }
 
-    let view = RouterView::new(&policy.lists, bindings, entries);
-    let hs_by_name: HashMap<&str, &HotspotUser> =
-        hs_users.iter().map(|h| (h.name.as_str(), h)).collect();
-    let mut devices_by_user: HashMap<Uuid, Vec<&Device>> = HashMap::new();
-    for d in devices.iter().filter(|d| d.is_authorized) {
-        devices_by_user.entry(d.user_id.0).or_default().push(d);
-    }
-    // Who holds which IP: a live host row beats a remembered address.
-    let mut claims: HashMap<IpAddr, (Uuid, bool)> = HashMap::new();
-    for d in devices.iter().filter(|d| d.is_authorized) {
-        if let Some((ip, live)) = device_ip(d, obs_by_mac.get(&d.mac), router) {
-            match claims.get(&ip) {
-                Some((_, true)) => {}
-                Some((_, false)) if !live => {}
-                _ => {
-                    claims.insert(ip, (d.user_id.0, live));
-                }
-            }
-        }
-    }
+    let planner = Planner::new(
+        app,
+        router,
+        "quota-sync",
+        devices,
+        obs_by_mac,
+        Snapshot {
+            bindings,
+            entries,
+            hs_users,
+        },
+    );
     let mut ops: Vec<Op> = Vec::new();
     let mut profile_changes: Vec<(Uuid, String, Option<String>, AccessStatus)> = Vec::new();
     let mut need_user_sync = Vec::new();
     for u in users.iter() {
-        let decision = policy.decide(&u.access_snapshot(), now);
-        let server = netpolicy::server_for(app, router, u);
-        let mut keep: Vec<IpAddr> = Vec::new();
-        for d in devices_by_user.get(&u.id.0).into_iter().flatten() {
-            let comment =
-                plan::binding_comment(u, decision.router.binding_type, "quota-sync", &stamp);
-            let (b_ops, change) = plan::binding(
-                u,
-                decision.router.binding_type,
-                &server,
-                &comment,
-                d.mac,
-                &view.bindings(d.mac),
-            );
-            ops.extend(b_ops);
-            if change.type_changed
-                && let Some(rows) = obs_by_mac.get(&d.mac)
-            {
-                ops.push(Op::RemoveHosts(
-                    rows.iter().map(|o| o.host_id.clone()).collect(),
-                ));
-            }
-            if let Some((ip, _)) = device_ip(d, obs_by_mac.get(&d.mac), router)
-                && claims.get(&ip).is_some_and(|(owner, _)| *owner == u.id.0)
-                && !keep.contains(&ip)
-            {
-                keep.push(ip);
-                let comment = plan::status_comment(u, &decision, ip, &stamp);
-                ops.extend(plan::status_entry(
-                    &policy.lists,
-                    u,
-                    &decision,
-                    ip,
-                    &comment,
-                    &view.entries(ip),
-                ));
-            }
+        let p = planner.plan(u);
+        ops.extend(p.ops);
+        if let Some((new, old, status)) = p.profile_change {
+            profile_changes.push((u.id.0, new, old, status));
         }
-        ops.extend(plan::prune_owned(&view, u, &keep));
-        match hs_by_name.get(u.hotspot_username().as_str()) {
-            Some(hs) => {
-                let limit = netpolicy::limit_bytes_total(app, u, &decision);
-                let profile_ok = hs.profile.as_deref() == Some(decision.router.profile.as_str());
-                let limit_ok = hs.limit_bytes_total.unwrap_or(0).to_string() == limit;
-                if !profile_ok || !limit_ok {
-                    ops.push(Op::SetHotspotUser {
-                        id: hs.id.clone(),
-                        attrs: vec![
-                            ("profile", decision.router.profile.clone()),
-                            ("limit-bytes-total", limit),
-                        ],
-                    });
-                }
-                if u.mikrotik_profile_name.as_deref() != Some(decision.router.profile.as_str()) {
-                    profile_changes.push((
-                        u.id.0,
-                        decision.router.profile.clone(),
-                        u.mikrotik_profile_name.clone(),
-                        decision.detail,
-                    ));
-                }
-            }
-            None => {
-                if u.approval_status == ApprovalStatus::Approved
-                    && u.is_active
-                    && u.mikrotik_password.is_some()
-                {
-                    need_user_sync.push(u.id);
-                }
-            }
+        if p.missing_hotspot_user {
+            need_user_sync.push(u.id);
         }
     }
     let applied: Applied = apply::run_batch(&rh.pool, ops).await;

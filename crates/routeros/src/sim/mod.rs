@@ -600,6 +600,20 @@ impl SimHandle {
         self.world(World::rejoin_all);
     }
 
+    /// Makes a host row (by `.id`) idle for `idle`, as one left behind by a client that
+    /// roamed away; `false` if there is no such row.
+    pub fn backdate_host(&self, id: &str, idle: Duration) -> bool {
+        let ms = u64::try_from(idle.as_millis()).unwrap_or(u64::MAX);
+        self.world(|w| w.backdate_host(id, ms))
+    }
+
+    /// Marks a MAC's DHCP leases `waiting`, last seen `ago` (the client left); returns how
+    /// many changed.
+    pub fn age_leases(&self, mac: &str, ago: Duration) -> usize {
+        let ms = u64::try_from(ago.as_millis()).unwrap_or(u64::MAX);
+        self.world(|w| w.age_leases(mac, ms))
+    }
+
     /// Bytes counted on host rows that no print returned before the row was reset
     /// (removed, recreated, rebooted): the most a quota sync could have lost.
     #[must_use]

@@ -1545,6 +1545,33 @@ impl World {
     }
 
     /// Removes an item directly (e.g. to expire an entry between a print and a set).
+    /// Makes a host row idle for `idle_ms` (no traffic since): a row left behind by a
+    /// client that roamed away. Its next traffic (a tick) makes it active again.
+    pub fn backdate_host(&mut self, id: &str, idle_ms: u64) -> bool {
+        let now = self.now_ms;
+        parse_id(id)
+            .and_then(|id| self.hosts.get_mut(&id))
+            .map(|h| h.last_active_ms = now.saturating_sub(idle_ms))
+            .is_some()
+    }
+
+    /// Marks a MAC's DHCP leases `waiting`, last seen `ago_ms` ago (a client gone).
+    /// Returns how many leases changed.
+    pub fn age_leases(&mut self, mac: &str, ago_ms: u64) -> usize {
+        let Some(mac) = normalize_mac(mac) else {
+            return 0;
+        };
+        let mut n = 0;
+        for item in self.table_mut(LEASE).items.values_mut() {
+            if item.get("mac-address") == Some(mac.as_str()) {
+                item.set("status", "waiting".into());
+                item.set("last-seen", dur(ago_ms));
+                n += 1;
+            }
+        }
+        n
+    }
+
     pub fn remove_item(&mut self, path: &str, id: &str) -> bool {
         let Some(id) = parse_id(id) else { return false };
         match path {
@@ -1754,7 +1781,11 @@ mod tests {
             "/ip/hotspot/ip-binding/set",
             &[(".id", "*1"), ("type", "blocked")],
         ));
-        assert_eq!(flag(&mut w, "bypassed"), None, "blocked host row is dropped");
+        assert_eq!(
+            flag(&mut w, "bypassed"),
+            None,
+            "blocked host row is dropped"
+        );
         w.execute(&req("/ip/hotspot/ip-binding/remove", &[(".id", "*1")]));
         assert_eq!(flag(&mut w, "authorized").as_deref(), Some("false"));
     }
