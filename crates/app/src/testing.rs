@@ -148,6 +148,31 @@ impl TestApp {
             .expect("TestApp::with_router was not called")
     }
 
+    /// Enrolls an authorised device (`mac`, last known `ip`) of `user` on `router`, as a
+    /// login from it would.
+    pub async fn enroll_device(
+        &self,
+        user: saring_domain::ids::UserId,
+        router: uuid::Uuid,
+        mac: &str,
+        ip: Option<String>,
+    ) -> saring_domain::device::Device {
+        saring_store::repo::devices::upsert_seen(
+            self.app.db(),
+            &saring_store::repo::devices::DeviceSeen {
+                user_id: user,
+                router_id: Some(router),
+                mac: saring_domain::Mac::parse(mac).expect("a MAC address"),
+                ip_address: ip,
+                user_agent: None,
+                authorized: true,
+            },
+            self.app.now(),
+        )
+        .await
+        .expect("device enrolled")
+    }
+
     pub fn set_now(&self, t: DateTime<Utc>) {
         self.clock.set(t);
     }

@@ -377,7 +377,7 @@ async fn unauthorized_list_follows_the_hotspot_hosts() {
 
 #[tokio::test]
 async fn stale_devices_leave_the_router_and_the_database() {
-    use saring_store::repo::devices::{self, DeviceSeen};
+    use saring_store::repo::devices;
     let t = TestApp::new().await.with_router(1).await;
     let router = default_router(&t).await;
     let budi = user(&t, "081233300041", ApprovalStatus::Approved).await;
@@ -390,20 +390,7 @@ async fn stale_devices_leave_the_router_and_the_database() {
         )
         .unwrap();
     for mac in [&online, &gone] {
-        devices::upsert_seen(
-            t.db(),
-            &DeviceSeen {
-                user_id: budi.id,
-                router_id: Some(router.id),
-                mac: saring_domain::Mac::parse(mac).unwrap(),
-                ip_address: None,
-                user_agent: None,
-                authorized: true,
-            },
-            t.now(),
-        )
-        .await
-        .unwrap();
+        t.enroll_device(budi.id, router.id, mac, None).await;
     }
     let job = jobs::spec(t.config(), "stale-devices").expect("on by default");
     // 29 days later: nothing is stale yet.
@@ -659,27 +646,14 @@ async fn banking_bypass_follows_dns_and_leaves_manual_entries() {
 #[tokio::test]
 async fn parity_guard_reports_then_repairs_a_bounded_number_of_users() {
     use saring_app::sync::parity;
-    use saring_store::repo::devices::{self, DeviceSeen};
     let t = TestApp::new().await.with_router(3).await;
     let router = default_router(&t).await;
     let sims = t.sim().devices();
     let mut people = Vec::new();
     for (i, d) in sims.iter().enumerate() {
         let u = user(&t, &format!("08123330007{i}"), ApprovalStatus::Approved).await;
-        devices::upsert_seen(
-            t.db(),
-            &DeviceSeen {
-                user_id: u.id,
-                router_id: Some(router.id),
-                mac: saring_domain::Mac::parse(&d.mac).unwrap(),
-                ip_address: Some(d.ip.to_string()),
-                user_agent: None,
-                authorized: true,
-            },
-            t.now(),
-        )
-        .await
-        .unwrap();
+        t.enroll_device(u.id, router.id, &d.mac, Some(d.ip.to_string()))
+            .await;
         people.push(u);
     }
     saring_app::sync::quota::sync_router(&t, &router, None)

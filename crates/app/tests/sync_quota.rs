@@ -14,11 +14,10 @@ use chrono::Utc;
 use saring_app::App;
 use saring_app::sync::quota::{QuotaSyncReport, sync_router};
 use saring_app::testing::TestApp;
+use saring_domain::Phone;
 use saring_domain::access::{ApprovalStatus, Role};
 use saring_domain::user::NewUser;
-use saring_domain::{Mac, Phone};
 use saring_store::KvStore;
-use saring_store::repo::devices::{self, DeviceSeen};
 use saring_store::repo::routers;
 use saring_store::repo::users::{self, UserPatch};
 
@@ -104,20 +103,8 @@ async fn world(hosts: usize) -> World {
             owner = Some(user(&t, i, 1_000_000).await);
         }
         let u = owner.as_ref().unwrap();
-        devices::upsert_seen(
-            t.db(),
-            &DeviceSeen {
-                user_id: u.id,
-                router_id: Some(router.id),
-                mac: Mac::parse(&d.mac).unwrap(),
-                ip_address: Some(d.ip.to_string()),
-                user_agent: None,
-                authorized: true,
-            },
-            t.now(),
-        )
-        .await
-        .unwrap();
+        t.enroll_device(u.id, router.id, &d.mac, Some(d.ip.to_string()))
+            .await;
         macs.push(d.mac.clone());
     }
     let mut w = World {
@@ -318,20 +305,8 @@ async fn statuses_go_to_their_lists_and_a_steady_state_writes_nothing() {
         }
         patch.quota = Some(q);
         u = users::update(t.db(), u.id, patch).await.unwrap();
-        devices::upsert_seen(
-            t.db(),
-            &DeviceSeen {
-                user_id: u.id,
-                router_id: Some(router.id),
-                mac: Mac::parse(&d.mac).unwrap(),
-                ip_address: Some(d.ip.to_string()),
-                user_agent: None,
-                authorized: true,
-            },
-            t.now(),
-        )
-        .await
-        .unwrap();
+        t.enroll_device(u.id, router.id, &d.mac, Some(d.ip.to_string()))
+            .await;
         let list = match i {
             0 => &lists.active,
             1 => &lists.habis,

@@ -21,7 +21,6 @@ use serde::{Deserialize, Serialize};
 
 use super::counters::HostObs;
 use super::desired::{Planner, Snapshot};
-use super::lock::Lease;
 use super::plan::Op;
 use crate::context::App;
 use crate::error::AppResult;
@@ -103,14 +102,12 @@ pub async fn check(app: &App, router: &Router, repair_max: usize) -> AppResult<P
         router: router.spec.name.clone(),
         ..ParityReport::default()
     };
-    if !router.spec.is_enabled || !app.config().router.operations_enabled {
-        report.skipped = Some("disabled".into());
-        return Ok(report);
-    }
-    let key = format!("lock:quota-sync:{}", router.id);
-    let Some(lease) = Lease::acquire(app, &key, super::quota::LEASE_TTL).await else {
-        report.skipped = Some("locked".into());
-        return Ok(report);
+    let lease = match super::quota::router_lease(app, router).await {
+        Ok(lease) => lease,
+        Err(why) => {
+            report.skipped = Some(why.into());
+            return Ok(report);
+        }
     };
     let result = compare_and_repair(app, router, repair_max, &mut report).await;
     lease.release().await;

@@ -88,19 +88,27 @@ pub async fn sync_router(
         router: router.spec.name.clone(),
         ..QuotaSyncReport::default()
     };
-    if !router.spec.is_enabled || !app.config().router.operations_enabled {
-        report.skipped = Some("disabled".into());
-        return Ok(report);
-    }
-    let key = format!("lock:quota-sync:{}", router.id);
-    let Some(lease) = Lease::acquire(app, &key, LEASE_TTL).await else {
-        report.skipped = Some("locked".into());
-        return Ok(report);
+    let lease = match router_lease(app, router).await {
+        Ok(lease) => lease,
+        Err(why) => {
+            report.skipped = Some(why.into());
+            return Ok(report);
+        }
     };
     let result = run(app, router, &lease, &mut report, progress).await;
     lease.release().await;
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     result.map(|()| report)
+}
+
+/// The router's sync lease (`lock:quota-sync:<router>`, also held by the parity guard), or
+/// why the router is skipped: `disabled` (router or operations off) or `locked`.
+pub(crate) async fn router_lease(app: &App, router: &Router) -> Result<Lease, &'static str> {
+    if !router.spec.is_enabled || !app.config().router.operations_enabled {
+        return Err("disabled");
+    }
+    let key = format!("lock:quota-sync:{}", router.id);
+    Lease::acquire(app, &key, LEASE_TTL).await.ok_or("locked")
 }
 
 /// One host row's credit, kept for the ledger.
