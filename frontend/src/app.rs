@@ -9,8 +9,9 @@ use crate::components::common::use_redirect;
 use crate::contexts::{I18n, Session, Settings, use_i18n};
 use crate::guards;
 use crate::pages::admin::{
-    AdminJobsPage, AdminLoginPage, AdminLogsPage, AdminPackagesPage, AdminPromosPage,
-    AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+    AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage, AdminLogsPage, AdminPackagesPage,
+    AdminPromosPage, AdminTemplatesPage, AdminTransactionDetailPage, AdminTransactionsPage,
+    AdminUserDetailPage, AdminUsersPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -49,6 +50,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/transactions") view=guarded(AdminTransactionsPage)/>
                 <Route path=path!("/admin/transactions/:order_id") view=guarded(AdminTransactionDetailPage)/>
                 <Route path=path!("/admin/jobs") view=guarded(AdminJobsPage)/>
+                <Route path=path!("/admin/templates") view=guarded(AdminTemplatesPage)/>
+                <Route path=path!("/admin/inactive-accounts") view=guarded(AdminInactiveAccountsPage)/>
             </Routes>
         </Router>
     }

@@ -71,7 +71,9 @@ fn route_of(path: &str) -> Route {
         | "/admin/packages"
         | "/admin/promos"
         | "/admin/transactions"
-        | "/admin/jobs" => Route::Admin,
+        | "/admin/jobs"
+        | "/admin/templates"
+        | "/admin/inactive-accounts" => Route::Admin,
         p if p.starts_with("/admin/users/") && p.matches('/').count() == 3 => Route::Admin,
         p if p.starts_with("/admin/transactions/") && p.matches('/').count() == 3 => Route::Admin,
         _ => Route::Unknown,
@@ -327,6 +329,8 @@ mod tests {
             "/admin/transactions",
             "/admin/transactions/BD-LPSR-1",
             "/admin/jobs",
+            "/admin/templates",
+            "/admin/inactive-accounts",
         ] {
             assert_eq!(go(page, ADMIN), None, "{page}");
             assert_eq!(go(page, USER_OK).as_deref(), Some("/dashboard"), "{page}");

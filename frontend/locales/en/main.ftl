@@ -24,6 +24,8 @@ nav-transactions = Transactions
 nav-packages = Packages
 nav-promos = Promos
 nav-jobs = Jobs
+nav-templates = Message templates
+nav-inactive = Inactive accounts
 nav-buy = Buy a package
 nav-history = History
 
@@ -359,6 +361,42 @@ admin-dead-letters = Dead letters (given up after retries)
 admin-dead-letters-none = No dead letters.
 admin-dead-attempts = Attempts
 
+## Admin: message templates, inactive accounts
+admin-templates-title = WhatsApp message templates
+admin-templates-help = The WhatsApp messages Saring sends. A text changed by an admin replaces the built-in one and can be restored at any time.
+admin-templates-super-only = Only a super admin can change templates. You can read the texts and preview them.
+admin-template-custom = Changed by an admin
+admin-template-builtin = Built-in
+admin-template-text = Message text
+admin-template-placeholders = Placeholders
+admin-template-syntax = {name} is replaced by its value; {a|b} picks one at random (so bulk messages are not identical); *text* is bold; write {{ or }} for a brace. Tap a placeholder to insert it at the cursor.
+admin-template-preview = Preview
+admin-template-preview-title = Preview with example values
+admin-template-restore = Restore the built-in text
+admin-template-restore-confirm = Remove the admin's text and use the built-in one again?
+admin-template-close = Close
+admin-template-builtin-text = Built-in text
+admin-template-saved = Template saved.
+admin-template-restored = The built-in text is in use again.
+admin-template-empty = The message text is required. To use the built-in text, choose "Restore the built-in text".
+admin-template-too-long = The message text is too long (4000 characters at most).
+admin-inactive-title = Inactive accounts
+admin-inactive-help = Preview: what the daily inactive-account job would do today. This page changes nothing.
+admin-inactive-total = { $count } accounts would be acted on today.
+admin-inactive-count = { $count } accounts
+admin-inactive-deactivate = To be deactivated
+admin-inactive-deactivate-help = Idle for INACTIVE_DEACTIVATE_DAYS days: the account is deactivated (the router moves it to the inactive list) and the user is told on WhatsApp.
+admin-inactive-warn = To be warned before deletion
+admin-inactive-warn-help = Idle for INACTIVE_PRE_DELETE_WARNING_DAYS days: the user gets one WhatsApp warning that the account will be deleted after INACTIVE_DELETE_DAYS days.
+admin-inactive-delete = To be deleted
+admin-inactive-delete-help = Idle for INACTIVE_DELETE_DAYS days and without transactions: the devices are taken off the router, then the account is deleted (INACTIVE_DELETE_MAX_PER_RUN accounts a day at most). Accounts with transactions are never deleted.
+admin-inactive-none = No accounts.
+admin-inactive-name = Name
+admin-inactive-phone = Number
+admin-inactive-last-activity = Last activity
+admin-inactive-idle = Idle
+admin-inactive-thresholds = Thresholds are set on the server (defaults in brackets): INACTIVE_DEACTIVATE_DAYS (45), INACTIVE_PRE_DELETE_WARNING_DAYS (75), INACTIVE_DELETE_DAYS (90), INACTIVE_DELETE_MAX_PER_RUN (5). Deactivation runs when INACTIVE_DEACTIVATE_ENABLED is on, warnings and deletion when INACTIVE_AUTO_DELETE_ENABLED is on; both are off by default, and while both are off this list is empty. Only approved USER accounts; last activity = login, approval, registration or a device last seen, whichever is latest.
+
 ## Purchases & payments
 buy-intro = Choose an internet quota package. Payment through Midtrans (QRIS, e-wallets or bank transfer).
 buy-empty = No packages are on sale yet.
@@ -434,6 +472,7 @@ error-token_expired = Your session has ended. Please log in again.
 error-token_invalid = Your session is not valid. Please log in again.
 error-invalid_credentials = Wrong number or password.
 error-admin_required = This page is for administrators only.
+error-super_admin_required = Only a super admin can do this.
 error-user_not_found = This number is not registered yet. Please register first.
 error-user_inactive = Your account is not active yet.
 error-user_unapproved = Your account is still waiting for approval.

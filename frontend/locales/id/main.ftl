@@ -25,6 +25,8 @@ nav-transactions = Transaksi
 nav-packages = Paket
 nav-promos = Promo
 nav-jobs = Jobs
+nav-templates = Template Pesan
+nav-inactive = Akun Tidak Aktif
 nav-buy = Beli Paket
 nav-history = Riwayat
 
@@ -360,6 +362,42 @@ admin-dead-letters = Dead letter (dihentikan setelah percobaan ulang)
 admin-dead-letters-none = Tidak ada dead letter.
 admin-dead-attempts = Percobaan
 
+## Admin: template pesan, akun tidak aktif
+admin-templates-title = Template pesan WhatsApp
+admin-templates-help = Teks pesan WhatsApp yang dikirim Saring. Teks yang diubah admin menggantikan teks bawaan dan dapat dikembalikan kapan saja.
+admin-templates-super-only = Hanya super admin yang dapat mengubah template. Anda dapat membaca teks dan mencoba pratinjaunya.
+admin-template-custom = Diubah admin
+admin-template-builtin = Bawaan
+admin-template-text = Teks pesan
+admin-template-placeholders = Placeholder
+admin-template-syntax = {nama} diganti dengan nilainya; {a|b} memilih salah satu secara acak (agar pesan massal tidak sama persis); *teks* dicetak tebal; tulis {{ atau }} untuk kurung kurawal. Ketuk placeholder untuk menyisipkannya di posisi kursor.
+admin-template-preview = Pratinjau
+admin-template-preview-title = Pratinjau dengan contoh nilai
+admin-template-restore = Kembalikan teks bawaan
+admin-template-restore-confirm = Hapus teks admin dan pakai lagi teks bawaan?
+admin-template-close = Tutup
+admin-template-builtin-text = Teks bawaan
+admin-template-saved = Template disimpan.
+admin-template-restored = Teks bawaan dipakai lagi.
+admin-template-empty = Teks pesan wajib diisi. Untuk memakai teks bawaan, pilih "Kembalikan teks bawaan".
+admin-template-too-long = Teks pesan terlalu panjang (maksimal 4000 karakter).
+admin-inactive-title = Akun tidak aktif
+admin-inactive-help = Pratinjau: yang akan dilakukan job harian siklus akun tidak aktif hari ini. Halaman ini tidak mengubah apa pun.
+admin-inactive-total = { $count } akun akan diproses hari ini.
+admin-inactive-count = { $count } akun
+admin-inactive-deactivate = Akan dinonaktifkan
+admin-inactive-deactivate-help = Tidak aktif selama INACTIVE_DEACTIVATE_DAYS hari: akun dinonaktifkan (router memindahkannya ke daftar nonaktif) dan pengguna diberi tahu lewat WhatsApp.
+admin-inactive-warn = Akan diperingatkan sebelum dihapus
+admin-inactive-warn-help = Tidak aktif selama INACTIVE_PRE_DELETE_WARNING_DAYS hari: pengguna menerima satu peringatan WhatsApp bahwa akunnya akan dihapus setelah INACTIVE_DELETE_DAYS hari.
+admin-inactive-delete = Akan dihapus
+admin-inactive-delete-help = Tidak aktif selama INACTIVE_DELETE_DAYS hari dan tanpa transaksi: perangkat dilepas dari router lalu akun dihapus (paling banyak INACTIVE_DELETE_MAX_PER_RUN akun sehari). Akun dengan transaksi tidak pernah dihapus.
+admin-inactive-none = Tidak ada akun.
+admin-inactive-name = Nama
+admin-inactive-phone = Nomor
+admin-inactive-last-activity = Aktivitas terakhir
+admin-inactive-idle = Tidak aktif
+admin-inactive-thresholds = Ambang batas diatur di server (nilai bawaan dalam kurung): INACTIVE_DEACTIVATE_DAYS (45), INACTIVE_PRE_DELETE_WARNING_DAYS (75), INACTIVE_DELETE_DAYS (90), INACTIVE_DELETE_MAX_PER_RUN (5). Penonaktifan berjalan bila INACTIVE_DEACTIVATE_ENABLED aktif, peringatan dan penghapusan bila INACTIVE_AUTO_DELETE_ENABLED aktif; keduanya mati secara bawaan, dan selama keduanya mati daftar ini kosong. Hanya akun USER yang sudah disetujui; aktivitas terakhir = login, persetujuan, pendaftaran atau perangkat terakhir terlihat, mana yang paling baru.
+
 ## Pembelian & pembayaran
 buy-intro = Pilih paket kuota internet. Pembayaran lewat Midtrans (QRIS, e-wallet atau transfer bank).
 buy-empty = Belum ada paket yang dijual.
@@ -435,6 +473,7 @@ error-token_expired = Sesi Anda sudah berakhir. Silakan masuk lagi.
 error-token_invalid = Sesi Anda tidak valid. Silakan masuk lagi.
 error-invalid_credentials = Nomor atau kata sandi salah.
 error-admin_required = Halaman ini khusus admin.
+error-super_admin_required = Hanya super admin yang dapat melakukan ini.
 error-user_not_found = Nomor ini belum terdaftar. Silakan daftar terlebih dahulu.
 error-user_inactive = Akun Anda belum aktif.
 error-user_unapproved = Akun Anda masih menunggu persetujuan admin.

@@ -1,5 +1,6 @@
 //! `/api/admin/*`: users, action log, catalog (packages, profiles, promos), transactions,
-//! the Midtrans self-test and the jobs table.
+//! the Midtrans self-test, the jobs table, the WhatsApp message templates and the preview of
+//! the inactive-account lifecycle.
 
 use chrono::{DateTime, Utc};
 use saring_domain::api::Page;
@@ -10,7 +11,7 @@ use saring_domain::dto::payments::{
     AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, PackageDto, PackageUpsert,
     ProfileDto, PromoDto, PromoUpsert, ReconcileResponse, SelfTestResponse,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ApiError, encode_component, get, patch, post, put, query_string};
 
@@ -214,6 +215,100 @@ pub async fn dead_letters() -> Result<Vec<DeadLetterRow>, ApiError> {
         .map(|l| l.items)
 }
 
+/// One template of `GET /api/admin/message-templates` (the server's
+/// `saring_app::templates::TemplateInfo`, which is not a shared DTO).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MessageTemplate {
+    pub key: String,
+    /// Saring's own text.
+    pub builtin: String,
+    /// The admin's text, when there is one (it is what gets sent).
+    #[serde(default)]
+    pub custom: Option<String>,
+    /// The placeholders a text for this key may use.
+    #[serde(default)]
+    pub placeholders: Vec<String>,
+}
+
+impl MessageTemplate {
+    /// The text in force: the admin's, else the built-in one.
+    pub fn text(&self) -> &str {
+        self.custom.as_deref().unwrap_or(&self.builtin)
+    }
+
+    pub fn is_custom(&self) -> bool {
+        self.custom.is_some()
+    }
+}
+
+/// `{"body": "…"}` of a template save or preview; `null`: the built-in text (save) or the
+/// text in force (preview).
+#[derive(Debug, Serialize)]
+struct TemplateBody<'a> {
+    body: Option<&'a str>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PreviewText {
+    text: String,
+}
+
+fn template_path(key: &str, tail: &str) -> String {
+    format!(
+        "/api/admin/message-templates/{}{tail}",
+        encode_component(key)
+    )
+}
+
+pub async fn message_templates() -> Result<Vec<MessageTemplate>, ApiError> {
+    get::<Items<MessageTemplate>>("/api/admin/message-templates")
+        .await
+        .map(|l| l.items)
+}
+
+/// Saves the admin's text for a template (super admin); `None` restores the built-in one.
+pub async fn save_message_template(
+    key: &str,
+    body: Option<&str>,
+) -> Result<MessageTemplate, ApiError> {
+    put(&template_path(key, ""), &TemplateBody { body }).await
+}
+
+/// The message `body` would give (`None`: the text in force), with example values.
+pub async fn preview_message_template(key: &str, body: Option<&str>) -> Result<String, ApiError> {
+    post::<_, PreviewText>(&template_path(key, "/preview"), &TemplateBody { body })
+        .await
+        .map(|p| p.text)
+}
+
+/// What the inactive-account lifecycle would do to an account today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleAction {
+    Deactivate,
+    WarnBeforeDelete,
+    Delete,
+}
+
+/// One row of `GET /api/admin/inactive-accounts/preview` (the server's
+/// `saring_app::jobs::accounts::LifecyclePlanItem`, which is not a shared DTO).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InactiveAccount {
+    pub user_id: String,
+    /// Local form (`08…`).
+    pub phone_number: String,
+    pub full_name: String,
+    pub last_activity_at: DateTime<Utc>,
+    pub idle_days: i64,
+    pub action: LifecycleAction,
+}
+
+pub async fn inactive_accounts_preview() -> Result<Vec<InactiveAccount>, ApiError> {
+    get::<Items<InactiveAccount>>("/api/admin/inactive-accounts/preview")
+        .await
+        .map(|l| l.items)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +344,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(dl.items[0].attempts, 5);
+    }
+
+    #[test]
+    fn templates_and_inactive_accounts_parse_the_server_shape() {
+        let raw = r#"{"items":[{"key":"user_role_changed","builtin":"Peran {role}.",
+            "custom":null,"placeholders":["role"]},{"key":"x","builtin":"a","custom":"b",
+            "placeholders":[]}],"total":2}"#;
+        let list: Items<MessageTemplate> = serde_json::from_str(raw).unwrap();
+        assert_eq!(list.items[0].text(), "Peran {role}.");
+        assert!(!list.items[0].is_custom());
+        assert_eq!(list.items[1].text(), "b");
+        assert_eq!(
+            serde_json::to_string(&TemplateBody { body: None }).unwrap(),
+            r#"{"body":null}"#
+        );
+        assert_eq!(
+            template_path("a b", "/preview"),
+            "/api/admin/message-templates/a%20b/preview"
+        );
+        let raw = r#"{"items":[{"user_id":"7f0c2d4e-0000-4000-8000-000000000001",
+            "phone_number":"081234567890","full_name":"Budi","last_activity_at":"2026-01-01T00:00:00Z",
+            "idle_days":91,"action":"warn_before_delete"}],"total":1}"#;
+        let plan: Items<InactiveAccount> = serde_json::from_str(raw).unwrap();
+        assert_eq!(plan.items[0].action, LifecycleAction::WarnBeforeDelete);
+        assert_eq!(plan.items[0].idle_days, 91);
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //!
 //! The tests are `#[ignore]`d so `cargo test --workspace` stays quick and needs no browser;
 //! `cargo xtask test` builds the SPA and the server and runs them with `--ignored`. They
-//! read: `SARING_E2E_BIN` (the `saring` binary, default `target/debug/saring`),
+//! read: `SARING_E2E_BIN` (the `saring` binary, default `debug/saring` in
+//! `CARGO_TARGET_DIR`, else `target/debug/saring`),
 //! `SARING_E2E_CHROMIUM` / `SARING_E2E_CHROMEDRIVER` (default: `chromium`, `chromedriver` on
-//! PATH). When Chromium or chromedriver is missing the tests print a notice and pass.
+//! PATH). When Chromium or chromedriver is missing the tests print a notice and pass, unless
+//! `SARING_E2E_REQUIRED=1` (set by `.ci/run`), where a missing browser fails them.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -32,6 +34,15 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the workspace) or `target/`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from) {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
+
 fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
@@ -52,10 +63,14 @@ pub fn browser_tools() -> Option<(String, String)> {
     if found(&chromium) && found(&driver) {
         Some((chromium, driver))
     } else {
-        eprintln!(
-            "notice: {chromium} or {driver} not found: browser tests skipped \
-             (apt-get install -y chromium chromium-driver)"
+        let msg = format!(
+            "{chromium} or {driver} not found (apt-get install -y chromium chromium-driver)"
         );
+        assert!(
+            std::env::var_os("SARING_E2E_REQUIRED").is_none_or(|v| v != "1"),
+            "browser tests are required here: {msg}"
+        );
+        eprintln!("notice: {msg}: browser tests skipped");
         None
     }
 }
@@ -83,7 +98,7 @@ impl Server {
     pub async fn start() -> Result<Server> {
         let bin = std::env::var("SARING_E2E_BIN")
             .map(PathBuf::from)
-            .unwrap_or_else(|_| workspace_root().join("target/debug/saring"));
+            .unwrap_or_else(|_| target_dir().join("debug/saring"));
         if !bin.exists() {
             bail!(
                 "{} not found: run `cargo build -p saring` first",

@@ -1,8 +1,9 @@
 //! The captive journey in a real browser: register on `/captive` with a hotspot context, the
 //! admin approves in the admin UI, the user logs in with the OTP from the dev outbox and lands
 //! on the connected page (or the policy page the server names); plus the language toggle, a
-//! policy page and the 404 page; and a purchase: a signed-in user buys a package on `/beli`,
-//! pays on the simulated Midtrans page and sees the paid order and the quota.
+//! policy page and the 404 page; a purchase: a signed-in user buys a package on `/beli`,
+//! pays on the simulated Midtrans page and sees the paid order and the quota; and the admin's
+//! message templates (server checks, preview, save, restore) and inactive-account preview.
 //!
 //! Run by `cargo xtask test` (`cargo test -p saring-e2e -- --ignored`); needs the SPA built
 //! (`cargo xtask spa`) and `target/debug/saring`.
@@ -22,18 +23,28 @@ async fn setup() -> Result<Option<(Server, Browser)>> {
     Ok(Some((server, browser)))
 }
 
-#[tokio::test]
-#[ignore = "browser test: run by `cargo xtask test`"]
-async fn captive_register_approve_login() -> Result<()> {
+/// Runs `test` against a fresh server and browser (skipped without Chromium); on failure a
+/// screenshot `<name>-failed` (with `SARING_E2E_SCREENSHOTS`) and the server's output.
+async fn with_browser(
+    name: &str,
+    test: impl AsyncFnOnce(&Server, &Browser) -> Result<()>,
+) -> Result<()> {
     let Some((server, b)) = setup().await? else {
         return Ok(());
     };
-    let result = journey(&server, &b).await;
+    let result = test(&server, &b).await;
     if result.is_err() {
+        let _ = b.screenshot(&format!("{name}-failed")).await;
         eprintln!("server output:\n{}", server.lines().join("\n"));
     }
     b.close().await?;
     result
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn captive_register_approve_login() -> Result<()> {
+    with_browser("journey", journey).await
 }
 
 async fn journey(server: &Server, b: &Browser) -> Result<()> {
@@ -216,16 +227,7 @@ async fn wait_css(b: &Browser, css: &str, secs: u64) -> Result<fantoccini::eleme
 #[tokio::test]
 #[ignore = "browser test: run by `cargo xtask test`"]
 async fn buy_package_with_simulated_gateway() -> Result<()> {
-    let Some((server, b)) = setup().await? else {
-        return Ok(());
-    };
-    let result = purchase(&server, &b).await;
-    if result.is_err() {
-        let _ = b.screenshot("purchase-failed").await;
-        eprintln!("server output:\n{}", server.lines().join("\n"));
-    }
-    b.close().await?;
-    result
+    with_browser("purchase", purchase).await
 }
 
 async fn purchase(server: &Server, b: &Browser) -> Result<()> {
@@ -354,10 +356,7 @@ async fn purchase(server: &Server, b: &Browser) -> Result<()> {
 #[tokio::test]
 #[ignore = "browser test: run by `cargo xtask test`"]
 async fn language_toggle_policy_and_404() -> Result<()> {
-    let Some((server, b)) = setup().await? else {
-        return Ok(());
-    };
-    let result = async {
+    with_browser("language", async |server, b| {
         b.goto(&server.url("/captive")).await?;
         b.el("tab-login").await?;
         assert_eq!(b.text("tab-login").await?, "Masuk");
@@ -390,12 +389,191 @@ async fn language_toggle_policy_and_404() -> Result<()> {
         b.wait_path("/login").await?;
         let url = b.client.current_url().await?;
         assert_eq!(url.query(), Some("redirect=/dashboard"));
-        Ok::<_, anyhow::Error>(())
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn admin_templates_and_inactive_accounts() -> Result<()> {
+    with_browser("templates", async |server, b| {
+        admin_login(server, b).await?;
+        edit_template(b).await?;
+        inactive_accounts(b).await
+    })
+    .await
+}
+
+/// The template the test edits: its placeholders are `full_name`, `idle_days` and
+/// `link_user_app`.
+const TEMPLATE: &str = "user_account_deactivated";
+
+/// Text with runs of white space folded (the browser's rendering of a `pre` may differ).
+fn folded(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn template_row(custom: bool) -> String {
+    format!("[data-testid='template-row'][data-key='{TEMPLATE}'][data-custom='{custom}']")
+}
+
+/// The template as `GET /api/admin/message-templates` has it.
+async fn template_from_api(b: &Browser) -> Result<serde_json::Value> {
+    let list = b.fetch_json("/api/admin/message-templates").await?;
+    list["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|t| t["key"] == TEMPLATE))
+        .cloned()
+        .with_context(|| format!("{TEMPLATE} not in {list}"))
+}
+
+/// Waits (10 s) until `[data-testid=…]` shows a text containing `needle`; that text.
+async fn wait_text(b: &Browser, testid: &str, needle: &str) -> Result<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = b.text(testid).await?;
+        if text.contains(needle) {
+            return Ok(text);
+        }
+        if std::time::Instant::now() > deadline {
+            bail!("[data-testid={testid}] shows {text:?}, without {needle:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    .await;
-    if result.is_err() {
-        eprintln!("server output:\n{}", server.lines().join("\n"));
+}
+
+/// Types `text` into the open template and asks for a preview.
+async fn preview_text(b: &Browser, text: &str) -> Result<()> {
+    b.type_into("template-body", text).await?;
+    b.click("template-preview-button").await
+}
+
+/// `/admin/templates` as the super admin: the server's checks under the field, a preview with
+/// example values, save (kept over a reload), restore the built-in text.
+async fn edit_template(b: &Browser) -> Result<()> {
+    b.click("nav-admin-templates").await?;
+    b.wait_path("/admin/templates").await?;
+    let builtin = template_from_api(b).await?["builtin"]
+        .as_str()
+        .context("builtin text")?
+        .to_owned();
+    let row = wait_css(b, &template_row(false), 10).await?;
+    let shown = row
+        .find(fantoccini::Locator::Css("[data-testid='template-text']"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(folded(&shown), folded(&builtin));
+    row.find(fantoccini::Locator::Css("[data-testid='template-open']"))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        folded(
+            &b.el("template-body")
+                .await?
+                .prop("value")
+                .await?
+                .unwrap_or_default()
+        ),
+        folded(&builtin)
+    );
+
+    // The server's checks, shown under the field: an unknown placeholder, a broken variant.
+    preview_text(b, "Halo {nama_palsu}").await?;
+    wait_text(b, "error-body", "{nama_palsu}").await?;
+    preview_text(b, "Halo {full_name|Hai").await?;
+    wait_text(b, "error-body", "tidak valid").await?;
+    b.screenshot("10-template-error").await?;
+
+    // A good text: the preview has the example values in place of the placeholders.
+    let text = "Halo {full_name}, akun Anda dinonaktifkan setelah {idle_days} hari. {Sampai jumpa|Salam} dari uji E2E.";
+    preview_text(b, text).await?;
+    let preview = wait_text(b, "template-preview", "Budi Santoso").await?;
+    assert!(
+        preview.starts_with("Halo Budi Santoso, akun Anda dinonaktifkan setelah 3 hari."),
+        "preview {preview:?}"
+    );
+    assert!(preview.ends_with("dari uji E2E."), "preview {preview:?}");
+    assert!(!preview.contains('{'), "preview {preview:?}");
+    b.screenshot("11-template-preview").await?;
+
+    // Save; the API and, after a reload, the page show the saved text.
+    b.click("template-save").await?;
+    wait_css(b, "[data-testid='template-editor'] .alert-ok", 10)
+        .await
+        .context("no confirmation after saving the template")?;
+    assert_eq!(template_from_api(b).await?["custom"].as_str(), Some(text));
+    b.client.refresh().await?;
+    let row = wait_css(b, &template_row(true), 10)
+        .await
+        .context("the saved template is not marked as changed after a reload")?;
+    let shown = row
+        .find(fantoccini::Locator::Css("[data-testid='template-text']"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(shown.trim(), text);
+    b.screenshot("12-template-saved").await?;
+
+    // Restore the built-in text (with its confirmation).
+    row.find(fantoccini::Locator::Css("[data-testid='template-open']"))
+        .await?
+        .click()
+        .await?;
+    b.click("template-restore").await?;
+    wait_css(
+        b,
+        "[data-testid='template-editor'] .confirm .btn-danger",
+        10,
+    )
+    .await?
+    .click()
+    .await?;
+    wait_css(b, &template_row(false), 10)
+        .await
+        .context("the template is still marked as changed after restoring it")?;
+    assert!(template_from_api(b).await?["custom"].is_null());
+    Ok(())
+}
+
+/// `/admin/inactive-accounts`: the three groups with the counts the API gives.
+async fn inactive_accounts(b: &Browser) -> Result<()> {
+    b.click("nav-admin-inactive-accounts").await?;
+    b.wait_path("/admin/inactive-accounts").await?;
+    b.el("inactive-groups").await?;
+    let plan = b.fetch_json("/api/admin/inactive-accounts/preview").await?;
+    let items = plan["items"].as_array().context("no preview items")?;
+    assert_eq!(
+        b.el("inactive-total").await?.attr("data-total").await?,
+        Some(items.len().to_string())
+    );
+    let groups = b
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid='inactive-group']"))
+        .await?;
+    let expected = [
+        ("deactivate", "Akan dinonaktifkan"),
+        ("warn_before_delete", "Akan diperingatkan sebelum dihapus"),
+        ("delete", "Akan dihapus"),
+    ];
+    assert_eq!(groups.len(), expected.len());
+    for (group, (action, title)) in groups.iter().zip(expected) {
+        assert_eq!(group.attr("data-action").await?.as_deref(), Some(action));
+        let count = items.iter().filter(|i| i["action"] == action).count();
+        assert_eq!(group.attr("data-count").await?, Some(count.to_string()));
+        let heading = group
+            .find(fantoccini::Locator::Css("h2"))
+            .await?
+            .text()
+            .await?;
+        assert_eq!(heading, title);
+        let rows = group
+            .find_all(fantoccini::Locator::Css("[data-testid='inactive-row']"))
+            .await?;
+        assert_eq!(rows.len(), count, "{action}");
     }
-    b.close().await?;
-    result
+    b.screenshot("13-inactive-accounts").await?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Pure helpers of the admin catalog forms: reading Indonesian-formatted numbers (`10.000`,
 //! `1,5`), GB → MB, `datetime-local` values in the operator's time zone, the server's
-//! validation details, and short texts for durations and intervals. Unit-tested on the host.
+//! validation details, message-template texts (length, placeholder insertion), and short
+//! texts for durations and intervals. Unit-tested on the host.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use saring_domain::AppTz;
@@ -12,6 +13,8 @@ pub const MAX_PRICE: i64 = 100_000_000;
 pub const MAX_QUOTA_CENTI_GB: i64 = 1_000_000;
 pub const MAX_DAYS: i64 = 3650;
 pub const MAX_BONUS_MB: i64 = 10_240_000;
+/// The server's limit for an admin's message-template text.
+pub const MAX_TEMPLATE_CHARS: usize = 4000;
 
 /// A form problem: the field's name (as the API names it) and the i18n key of the text.
 pub type FieldProblem = (&'static str, &'static str);
@@ -280,6 +283,40 @@ pub fn server_field_errors(details: Option<&Value>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An admin's message-template text as it is sent: trimmed, not empty (restoring the
+/// built-in text is its own action), at most [`MAX_TEMPLATE_CHARS`]. Placeholders and
+/// `{a|b}` variants are checked by the server (its answer is shown under the field).
+pub fn template_body(draft: &str) -> Result<String, Vec<FieldProblem>> {
+    let text = draft.trim();
+    if text.is_empty() {
+        Err(vec![("body", "admin-template-empty")])
+    } else if text.chars().count() > MAX_TEMPLATE_CHARS {
+        Err(vec![("body", "admin-template-too-long")])
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// `text` with `insert` put in place of the selection `start..end`, both counted in UTF-16
+/// code units as the browser counts them (templates hold emoji); the cursor position after
+/// the insertion, in the same units. Out-of-range positions are clamped to the end.
+pub fn insert_at_utf16(text: &str, start: u32, end: u32, insert: &str) -> (String, u32) {
+    let byte_at = |pos: u32| {
+        let mut units = 0u32;
+        for (i, c) in text.char_indices() {
+            if units >= pos {
+                return i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        text.len()
+    };
+    let (a, b) = (byte_at(start.min(end)), byte_at(start.max(end)));
+    let out = format!("{}{insert}{}", &text[..a], &text[b..]);
+    let cursor = text[..a].encode_utf16().count() + insert.encode_utf16().count();
+    (out, cursor as u32)
+}
+
 /// A run's duration: `850 ms`, `2.5 s`, `3 m 05 s`.
 pub fn duration_text(ms: i64) -> String {
     let ms = ms.max(0);
@@ -468,6 +505,34 @@ mod tests {
         );
         assert!(server_field_errors(None).is_empty());
         assert!(server_field_errors(Some(&serde_json::json!({"a": 1}))).is_empty());
+    }
+
+    #[test]
+    fn template_texts() {
+        assert_eq!(
+            template_body("  Halo {full_name} \n").unwrap(),
+            "Halo {full_name}"
+        );
+        assert_eq!(
+            template_body(" \n ").unwrap_err(),
+            vec![("body", "admin-template-empty")]
+        );
+        assert!(template_body(&"a".repeat(MAX_TEMPLATE_CHARS)).is_ok());
+        assert_eq!(
+            template_body(&"é".repeat(MAX_TEMPLATE_CHARS + 1)).unwrap_err(),
+            vec![("body", "admin-template-too-long")]
+        );
+        assert_eq!(
+            insert_at_utf16("Halo !", 5, 5, "{full_name}"),
+            ("Halo {full_name}!".to_owned(), 16)
+        );
+        // "🔔" is two UTF-16 units: position 3 is after "🔔 ".
+        assert_eq!(
+            insert_at_utf16("🔔 x", 3, 4, "{a}"),
+            ("🔔 {a}".to_owned(), 6)
+        );
+        assert_eq!(insert_at_utf16("ab", 9, 2, "{c}"), ("ab{c}".to_owned(), 5));
+        assert_eq!(insert_at_utf16("abc", 2, 0, "-"), ("-c".to_owned(), 1));
     }
 
     #[test]

@@ -1,23 +1,28 @@
 //! The admin portal: login, users, user detail, action log, packages, promos, transactions
-//! (with the Midtrans self-test) and jobs.
+//! (with the Midtrans self-test), jobs, WhatsApp message templates and the inactive-account
+//! preview.
 
 pub mod forms;
+pub mod inactive_accounts;
 pub mod jobs;
 pub mod login;
 pub mod logs;
 pub mod packages;
 mod parts;
 pub mod promos;
+pub mod templates;
 pub mod transaction_detail;
 pub mod transactions;
 pub mod user_detail;
 pub mod users;
 
+pub use inactive_accounts::AdminInactiveAccountsPage;
 pub use jobs::AdminJobsPage;
 pub use login::AdminLoginPage;
 pub use logs::AdminLogsPage;
 pub use packages::AdminPackagesPage;
 pub use promos::AdminPromosPage;
+pub use templates::AdminTemplatesPage;
 pub use transaction_detail::AdminTransactionDetailPage;
 pub use transactions::AdminTransactionsPage;
 pub use user_detail::AdminUserDetailPage;

@@ -2,14 +2,14 @@
 //! quota in GB with 0 = unlimited, days, hotspot profile, active), delete with confirmation.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use saring_domain::Megabytes;
 use saring_domain::dto::payments::PackageDto;
 
 use super::forms::{self, PackageForm};
-use super::parts::FormErrors;
+use super::parts::{Editor, EditorTexts};
 use crate::api;
-use crate::components::common::{AdminShell, ConfirmBox, Feedback, use_title};
+use crate::api::admin::PackageRemoval;
+use crate::components::common::{AdminShell, ConfirmBox, use_title};
 use crate::contexts::use_i18n;
 use crate::format;
 
@@ -75,21 +75,24 @@ impl Fields {
     }
 }
 
+/// What the page says after a save or a delete.
+const TEXTS: EditorTexts = EditorTexts {
+    created: "admin-package-created",
+    updated: "admin-package-updated",
+    deleted: "admin-package-deleted",
+};
+
 #[component]
 pub fn AdminPackagesPage() -> impl IntoView {
     let i18n = use_i18n();
     use_title("admin-packages-title");
-    let reload = RwSignal::new(0u32);
+    let fields = Fields::new();
+    let editor = Editor::new(i18n, fields.editing, TEXTS);
     let packages = LocalResource::new(move || {
-        reload.track();
+        editor.reload.track();
         api::admin::packages()
     });
     let profiles = LocalResource::new(api::admin::profiles);
-    let fields = Fields::new();
-    let errors = FormErrors::new(i18n);
-    let feedback = Feedback::new();
-    let busy = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<String>);
 
     // The first profile is preselected for a new package.
     Effect::new(move |_| {
@@ -103,48 +106,24 @@ pub fn AdminPackagesPage() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        feedback.clear();
-        errors.clear();
-        let body = match fields.form().to_upsert() {
-            Ok(b) => b,
-            Err(problems) => return errors.local(problems),
-        };
-        let id = fields.editing.get_untracked();
-        busy.set(true);
-        spawn_local(async move {
-            match api::admin::save_package(id.as_deref(), &body).await {
-                Ok(_) => {
-                    feedback.success(if id.is_some() {
-                        "admin-package-updated"
-                    } else {
-                        "admin-package-created"
-                    });
-                    fields.reset();
-                    reload.update(|r| *r += 1);
-                }
-                Err(e) => errors.server(&e),
-            }
-            busy.set(false);
-        });
+        editor.save(
+            fields.form().to_upsert(),
+            |id, body| async move { api::admin::save_package(id.as_deref(), &body).await },
+            move || fields.reset(),
+        );
     };
 
     let remove = move |id: String| {
-        feedback.clear();
-        spawn_local(async move {
-            if let Some(r) = feedback.report(
-                api::admin::delete_package(&id).await,
-                "admin-package-deleted",
-            ) {
+        editor.remove(
+            id,
+            |id| async move { api::admin::delete_package(&id).await },
+            move |r: PackageRemoval| {
                 if r.deactivated {
-                    feedback.success("admin-package-deactivated");
+                    editor.feedback.success("admin-package-deactivated");
                 }
-                if fields.editing.get_untracked().as_deref() == Some(id.as_str()) {
-                    fields.reset();
-                }
-                deleting.set(None);
-                reload.update(|r| *r += 1);
-            }
-        });
+            },
+            move || fields.reset(),
+        );
     };
 
     let quota_hint = move || {
@@ -164,13 +143,13 @@ pub fn AdminPackagesPage() -> impl IntoView {
     let form = view! {
         <section class="panel" data-testid="package-form-panel">
             <h2>{move || if fields.editing.get().is_some() { i18n.tr("admin-package-edit") } else { i18n.tr("admin-package-new") }}</h2>
-            {errors.view()}
+            {editor.errors.view()}
             <form class="stack" data-testid="package-form" novalidate on:submit=submit>
                 <label class="field">
                     <span>{move || i18n.tr("admin-package-name")}</span>
                     <input type="text" data-testid="package-name" maxlength="100" bind:value=fields.name
-                        aria-invalid=move || errors.has("name").to_string()/>
-                    {errors.field("name")}
+                        aria-invalid=move || editor.errors.has("name").to_string()/>
+                    {editor.errors.field("name")}
                 </label>
                 <label class="field">
                     <span>{move || i18n.tr("admin-package-description")}</span>
@@ -182,22 +161,22 @@ pub fn AdminPackagesPage() -> impl IntoView {
                     <label class="field">
                         <span>{move || i18n.tr("admin-package-price")}</span>
                         <input type="text" inputmode="numeric" data-testid="package-price" placeholder="10.000"
-                            bind:value=fields.price aria-invalid=move || errors.has("price").to_string()/>
+                            bind:value=fields.price aria-invalid=move || editor.errors.has("price").to_string()/>
                         <small class="muted">{price_hint}</small>
-                        {errors.field("price")}
+                        {editor.errors.field("price")}
                     </label>
                     <label class="field">
                         <span>{move || i18n.tr("admin-package-quota")}</span>
                         <input type="text" inputmode="decimal" data-testid="package-quota" placeholder="1,5"
-                            bind:value=fields.quota_gb aria-invalid=move || errors.has("data_quota_gb").to_string()/>
+                            bind:value=fields.quota_gb aria-invalid=move || editor.errors.has("data_quota_gb").to_string()/>
                         <small class="muted" data-testid="package-quota-hint">{quota_hint}</small>
-                        {errors.field("data_quota_gb")}
+                        {editor.errors.field("data_quota_gb")}
                     </label>
                     <label class="field">
                         <span>{move || i18n.tr("admin-package-days")}</span>
                         <input type="text" inputmode="numeric" data-testid="package-days"
-                            bind:value=fields.days aria-invalid=move || errors.has("duration_days").to_string()/>
-                        {errors.field("duration_days")}
+                            bind:value=fields.days aria-invalid=move || editor.errors.has("duration_days").to_string()/>
+                        {editor.errors.field("duration_days")}
                     </label>
                 </div>
                 <label class="field">
@@ -216,19 +195,19 @@ pub fn AdminPackagesPage() -> impl IntoView {
                         Some(Err(e)) => view! { <span class="alert alert-error">{e.text(i18n.get())}</span> }.into_any(),
                         None => view! { <span class="muted">{move || i18n.tr("common-loading")}</span> }.into_any(),
                     }}
-                    {errors.field("profile_id")}
+                    {editor.errors.field("profile_id")}
                 </label>
                 <label class="inline">
                     <input type="checkbox" data-testid="package-active" bind:checked=fields.is_active/>
                     <span>{move || i18n.tr("admin-package-active")}</span>
                 </label>
                 <div class="row">
-                    <button type="submit" class="btn btn-primary" data-testid="package-save" disabled=move || busy.get()>
-                        {move || if busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
+                    <button type="submit" class="btn btn-primary" data-testid="package-save" disabled=move || editor.busy.get()>
+                        {move || if editor.busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
                     </button>
                     <Show when=move || fields.editing.get().is_some()>
                         <button type="button" class="btn btn-ghost" data-testid="package-cancel"
-                            on:click=move |_| { fields.reset(); errors.clear(); }>
+                            on:click=move |_| { fields.reset(); editor.errors.clear(); }>
                             {move || i18n.tr("common-cancel")}
                         </button>
                     </Show>
@@ -267,18 +246,18 @@ pub fn AdminPackagesPage() -> impl IntoView {
                 <td>
                     {move || {
                         let (a, b, c) = (id.clone(), id.clone(), p.clone());
-                        if deleting.get().as_deref() == Some(a.as_str()) {
+                        if editor.deleting.get().as_deref() == Some(a.as_str()) {
                             view! { <ConfirmBox danger=true
                                 message=Signal::derive(move || i18n.tr("admin-package-delete-confirm"))
                                 confirm_label=Signal::derive(move || i18n.tr("admin-delete"))
                                 on_confirm=Callback::new(move |_: String| remove(a.clone()))
-                                on_cancel=Callback::new(move |_| deleting.set(None))/> }.into_any()
+                                on_cancel=Callback::new(move |_| editor.deleting.set(None))/> }.into_any()
                         } else {
                             view! { <div class="row">
                                 <button type="button" class="btn btn-ghost" data-testid="package-edit"
-                                    on:click=move |_| { errors.clear(); fields.load(&c); }>{move || i18n.tr("admin-edit")}</button>
+                                    on:click=move |_| { editor.errors.clear(); fields.load(&c); }>{move || i18n.tr("admin-edit")}</button>
                                 <button type="button" class="btn btn-ghost btn-danger-text" data-testid="package-delete"
-                                    on:click=move |_| deleting.set(Some(b.clone()))>{move || i18n.tr("admin-delete")}</button>
+                                    on:click=move |_| editor.deleting.set(Some(b.clone()))>{move || i18n.tr("admin-delete")}</button>
                             </div> }.into_any()
                         }
                     }}
@@ -290,7 +269,7 @@ pub fn AdminPackagesPage() -> impl IntoView {
     view! {
         <AdminShell>
             <h1>{move || i18n.tr("admin-packages-title")}</h1>
-            {feedback.view()}
+            {editor.feedback.view()}
             {form}
             {move || match packages.get() {
                 None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),

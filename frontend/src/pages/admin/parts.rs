@@ -1,11 +1,33 @@
-//! Small view pieces the catalog pages share: form errors (local checks and the server's
-//! `validation_failed` details) shown next to the form and under each field.
+//! Small pieces the admin pages share: a loaded list or its loading/error text
+//! ([`loaded`]), form errors (local checks and the server's `validation_failed` details)
+//! shown next to the form and under each field, and the save/delete flow of an edit form
+//! ([`Editor`]).
+
+use std::future::Future;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::forms::{FieldProblem, server_field_errors};
 use crate::api::ApiError;
+use crate::components::common::Feedback;
 use crate::contexts::I18n;
+
+/// What a page shows for a resource: "loading" until it answers, the error's text, or
+/// `ok(value)`.
+pub fn loaded<T>(
+    i18n: I18n,
+    value: Option<Result<T, ApiError>>,
+    ok: impl FnOnce(T) -> AnyView,
+) -> AnyView {
+    match value {
+        None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any()
+        }
+        Some(Ok(v)) => ok(v),
+    }
+}
 
 /// The errors of one form: a summary and a text per field.
 #[derive(Debug, Clone, Copy)]
@@ -88,5 +110,111 @@ impl FormErrors {
                 }
             })
         }
+    }
+}
+
+/// The texts (i18n keys) an [`Editor`] shows after a successful call.
+#[derive(Debug, Clone, Copy)]
+pub struct EditorTexts {
+    pub created: &'static str,
+    pub updated: &'static str,
+    pub deleted: &'static str,
+}
+
+/// The state and the save/delete flow of an admin edit form: which item is being edited
+/// (`None`: a new one), the form's errors, the page's feedback, the busy flag of the save
+/// button, the item waiting for a delete confirmation, and the list's reload counter.
+#[derive(Debug, Clone, Copy)]
+pub struct Editor {
+    pub editing: RwSignal<Option<String>>,
+    pub errors: FormErrors,
+    pub feedback: Feedback,
+    pub busy: RwSignal<bool>,
+    pub deleting: RwSignal<Option<String>>,
+    pub reload: RwSignal<u32>,
+    texts: EditorTexts,
+}
+
+impl Editor {
+    pub fn new(i18n: I18n, editing: RwSignal<Option<String>>, texts: EditorTexts) -> Self {
+        Editor {
+            editing,
+            errors: FormErrors::new(i18n),
+            feedback: Feedback::new(),
+            busy: RwSignal::new(false),
+            deleting: RwSignal::new(None),
+            reload: RwSignal::new(0),
+            texts,
+        }
+    }
+
+    /// Asks the list to load again.
+    pub fn refresh(&self) {
+        self.reload.update(|r| *r += 1);
+    }
+
+    /// Sends the form: `body` is the checked request (its problems are shown under the
+    /// fields, nothing is sent); `send` gets the id being edited (`None`: create). On success
+    /// the created/updated text is shown, `reset` empties the form and the list reloads; the
+    /// server's errors are shown next to the form.
+    pub fn save<B, T, F>(
+        self,
+        body: Result<B, Vec<FieldProblem>>,
+        send: impl FnOnce(Option<String>, B) -> F + 'static,
+        reset: impl FnOnce() + 'static,
+    ) where
+        B: 'static,
+        F: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        self.feedback.clear();
+        self.errors.clear();
+        let body = match body {
+            Ok(b) => b,
+            Err(problems) => return self.errors.local(problems),
+        };
+        let id = self.editing.get_untracked();
+        let ok_key = if id.is_some() {
+            self.texts.updated
+        } else {
+            self.texts.created
+        };
+        self.busy.set(true);
+        spawn_local(async move {
+            match send(id, body).await {
+                Ok(_) => {
+                    self.feedback.success(ok_key);
+                    reset();
+                    self.refresh();
+                }
+                Err(e) => self.errors.server(&e),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// Deletes item `id` after its confirmation: on success the deleted text is shown, `done`
+    /// gets the server's answer, the form is reset (`reset`) when it held this item, and the
+    /// list reloads; a failure is shown as the page's error.
+    pub fn remove<T, F>(
+        self,
+        id: String,
+        delete: impl FnOnce(String) -> F + 'static,
+        done: impl FnOnce(T) + 'static,
+        reset: impl FnOnce() + 'static,
+    ) where
+        F: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        self.feedback.clear();
+        spawn_local(async move {
+            let result = delete(id.clone()).await;
+            if let Some(answer) = self.feedback.report(result, self.texts.deleted) {
+                done(answer);
+                if self.editing.get_untracked().as_deref() == Some(id.as_str()) {
+                    reset();
+                }
+                self.deleting.set(None);
+                self.refresh();
+            }
+        });
     }
 }

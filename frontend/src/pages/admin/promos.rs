@@ -2,14 +2,13 @@
 //! create, edit and delete (the server allows changes to super admins only).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use saring_domain::Role;
 use saring_domain::dto::payments::{PromoDto, PromoStatus, PromoType};
 
 use super::forms::{self, PromoForm};
-use super::parts::FormErrors;
+use super::parts::{Editor, EditorTexts};
 use crate::api;
-use crate::components::common::{AdminShell, ConfirmBox, Feedback, use_title};
+use crate::components::common::{AdminShell, ConfirmBox, use_title};
 use crate::contexts::{use_i18n, use_session, use_settings};
 use crate::format;
 
@@ -165,6 +164,13 @@ impl Fields {
     }
 }
 
+/// What the page says after a save or a delete.
+const TEXTS: EditorTexts = EditorTexts {
+    created: "admin-promo-created",
+    updated: "admin-promo-updated",
+    deleted: "admin-promo-deleted",
+};
+
 #[component]
 pub fn AdminPromosPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -172,58 +178,29 @@ pub fn AdminPromosPage() -> impl IntoView {
     let session = use_session();
     use_title("admin-promos-title");
     let can_edit = move || session.role() == Some(Role::SuperAdmin);
-    let reload = RwSignal::new(0u32);
+    let fields = Fields::new();
+    let editor = Editor::new(i18n, fields.editing, TEXTS);
     let promos = LocalResource::new(move || {
-        reload.track();
+        editor.reload.track();
         api::admin::promos()
     });
-    let fields = Fields::new();
-    let errors = FormErrors::new(i18n);
-    let feedback = Feedback::new();
-    let busy = RwSignal::new(false);
-    let deleting = RwSignal::new(None::<String>);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        feedback.clear();
-        errors.clear();
-        let body = match fields.form().to_upsert(settings.tz()) {
-            Ok(b) => b,
-            Err(problems) => return errors.local(problems),
-        };
-        let id = fields.editing.get_untracked();
-        busy.set(true);
-        spawn_local(async move {
-            match api::admin::save_promo(id.as_deref(), &body).await {
-                Ok(_) => {
-                    feedback.success(if id.is_some() {
-                        "admin-promo-updated"
-                    } else {
-                        "admin-promo-created"
-                    });
-                    fields.reset();
-                    reload.update(|r| *r += 1);
-                }
-                Err(e) => errors.server(&e),
-            }
-            busy.set(false);
-        });
+        editor.save(
+            fields.form().to_upsert(settings.tz()),
+            |id, body| async move { api::admin::save_promo(id.as_deref(), &body).await },
+            move || fields.reset(),
+        );
     };
 
     let remove = move |id: String| {
-        feedback.clear();
-        spawn_local(async move {
-            if feedback
-                .report(api::admin::delete_promo(&id).await, "admin-promo-deleted")
-                .is_some()
-            {
-                if fields.editing.get_untracked().as_deref() == Some(id.as_str()) {
-                    fields.reset();
-                }
-                deleting.set(None);
-                reload.update(|r| *r += 1);
-            }
-        });
+        editor.remove(
+            id,
+            |id| async move { api::admin::delete_promo(&id).await },
+            |_| {},
+            move || fields.reset(),
+        );
     };
 
     let status_options = move || {
@@ -251,13 +228,13 @@ pub fn AdminPromosPage() -> impl IntoView {
         view! {
             <section class="panel" data-testid="promo-form-panel">
                 <h2>{move || if fields.editing.get().is_some() { i18n.tr("admin-promo-edit") } else { i18n.tr("admin-promo-new") }}</h2>
-                {errors.view()}
+                {editor.errors.view()}
                 <form class="stack" data-testid="promo-form" novalidate on:submit=submit>
                     <label class="field">
                         <span>{move || i18n.tr("admin-promo-name")}</span>
                         <input type="text" data-testid="promo-name" maxlength="150" bind:value=fields.name
-                            aria-invalid=move || errors.has("name").to_string()/>
-                        {errors.field("name")}
+                            aria-invalid=move || editor.errors.has("name").to_string()/>
+                        {editor.errors.field("name")}
                     </label>
                     <label class="field">
                         <span>{move || i18n.tr("admin-package-description")}</span>
@@ -277,21 +254,21 @@ pub fn AdminPromosPage() -> impl IntoView {
                         <label class="field">
                             <span>{move || i18n.tr("admin-status")}</span>
                             {move || view! { <select data-testid="promo-status" bind:value=fields.status>{status_options()}</select> }}
-                            {errors.field("status")}
+                            {editor.errors.field("status")}
                         </label>
                     </div>
                     <div class="row">
                         <label class="field">
                             <span>{move || i18n.tr("admin-promo-start")}</span>
                             <input type="datetime-local" data-testid="promo-start" bind:value=fields.start
-                                aria-invalid=move || errors.has("start_date").to_string()/>
-                            {errors.field("start_date")}
+                                aria-invalid=move || editor.errors.has("start_date").to_string()/>
+                            {editor.errors.field("start_date")}
                         </label>
                         <label class="field">
                             <span>{move || i18n.tr("admin-promo-end")}</span>
                             <input type="datetime-local" data-testid="promo-end" bind:value=fields.end
-                                aria-invalid=move || errors.has("end_date").to_string()/>
-                            {errors.field("end_date")}
+                                aria-invalid=move || editor.errors.has("end_date").to_string()/>
+                            {editor.errors.field("end_date")}
                         </label>
                     </div>
                     <p class="muted small">{move || i18n.tr_with("admin-promo-tz", &[("tz", settings.tz().name())])}</p>
@@ -301,23 +278,23 @@ pub fn AdminPromosPage() -> impl IntoView {
                                 <span>{move || i18n.tr("admin-promo-bonus-mb")}</span>
                                 <input type="text" inputmode="numeric" data-testid="promo-bonus-mb" placeholder="1.024"
                                     bind:value=fields.bonus_mb/>
-                                {errors.field("bonus_value_mb")}
+                                {editor.errors.field("bonus_value_mb")}
                             </label>
                             <label class="field">
                                 <span>{move || i18n.tr("admin-promo-bonus-days")}</span>
                                 <input type="text" inputmode="numeric" data-testid="promo-bonus-days"
                                     bind:value=fields.bonus_days/>
-                                {errors.field("bonus_duration_days")}
+                                {editor.errors.field("bonus_duration_days")}
                             </label>
                         </div>
                     </Show>
                     <div class="row">
-                        <button type="submit" class="btn btn-primary" data-testid="promo-save" disabled=move || busy.get()>
-                            {move || if busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
+                        <button type="submit" class="btn btn-primary" data-testid="promo-save" disabled=move || editor.busy.get()>
+                            {move || if editor.busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
                         </button>
                         <Show when=move || fields.editing.get().is_some()>
                             <button type="button" class="btn btn-ghost" data-testid="promo-cancel"
-                                on:click=move |_| { fields.reset(); errors.clear(); }>
+                                on:click=move |_| { fields.reset(); editor.errors.clear(); }>
                                 {move || i18n.tr("common-cancel")}
                             </button>
                         </Show>
@@ -368,18 +345,18 @@ pub fn AdminPromosPage() -> impl IntoView {
                             let (id, p) = (id.clone(), p.clone());
                             move || {
                                 let (a, b, c) = (id.clone(), id.clone(), p.clone());
-                                if deleting.get().as_deref() == Some(a.as_str()) {
+                                if editor.deleting.get().as_deref() == Some(a.as_str()) {
                                     view! { <ConfirmBox danger=true
                                         message=Signal::derive(move || i18n.tr("admin-promo-delete-confirm"))
                                         confirm_label=Signal::derive(move || i18n.tr("admin-delete"))
                                         on_confirm=Callback::new(move |_: String| remove(a.clone()))
-                                        on_cancel=Callback::new(move |_| deleting.set(None))/> }.into_any()
+                                        on_cancel=Callback::new(move |_| editor.deleting.set(None))/> }.into_any()
                                 } else {
                                     view! { <div class="row">
                                         <button type="button" class="btn btn-ghost" data-testid="promo-edit"
-                                            on:click=move |_| { errors.clear(); fields.load(&c, settings.tz()); }>{move || i18n.tr("admin-edit")}</button>
+                                            on:click=move |_| { editor.errors.clear(); fields.load(&c, settings.tz()); }>{move || i18n.tr("admin-edit")}</button>
                                         <button type="button" class="btn btn-ghost btn-danger-text" data-testid="promo-delete"
-                                            on:click=move |_| deleting.set(Some(b.clone()))>{move || i18n.tr("admin-delete")}</button>
+                                            on:click=move |_| editor.deleting.set(Some(b.clone()))>{move || i18n.tr("admin-delete")}</button>
                                     </div> }.into_any()
                                 }
                             }
@@ -393,7 +370,7 @@ pub fn AdminPromosPage() -> impl IntoView {
     view! {
         <AdminShell>
             <h1>{move || i18n.tr("admin-promos-title")}</h1>
-            {feedback.view()}
+            {editor.feedback.view()}
             <Show when=can_edit
                 fallback=move || view! { <p class="alert alert-info" role="status">{move || i18n.tr("admin-promo-super-only")}</p> }>
                 {form()}
