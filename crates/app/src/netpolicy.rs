@@ -17,7 +17,7 @@ use saring_domain::access::{AccessDecision, AccessStatus};
 use saring_domain::api::ErrorCode;
 use saring_domain::mac::Mac;
 use saring_domain::user::User;
-use saring_routeros::menus::{AddressListEntry, HotspotHost};
+use saring_routeros::menus::{AddressListEntry, DhcpLease, HotspotHost};
 use saring_routeros::{Api, Pool, PoolConfig};
 use saring_store::repo::routers::{self as router_repo, Router};
 use uuid::Uuid;
@@ -237,6 +237,22 @@ pub fn server_for(app: &App, router: &Router, user: &User) -> String {
 
 pub use crate::sync::plan::BindingChange;
 
+/// Where static DHCP leases go, when they are on (`MIKROTIK_DHCP_STATIC_LEASE_ENABLED` and
+/// `MIKROTIK_DHCP_LEASE_SERVER_NAME` set).
+pub fn lease_target(app: &App) -> Option<plan::LeaseTarget> {
+    let r = &app.config().router;
+    if !r.dhcp_static_lease_enabled {
+        return None;
+    }
+    r.dhcp_lease_server_name
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .map(|server| plan::LeaseTarget {
+            server,
+            keyword: app.config().worker.waiting_dhcp_keyword.clone(),
+        })
+}
+
 /// Makes the router reflect one device of a user: the ip-binding for its MAC with the type
 /// the policy gives, the device's IP in exactly the status list, and (when the binding
 /// changed) the stale host row removed so the device re-enters with its new binding. The
@@ -266,6 +282,27 @@ pub async fn apply_device(
     let (mut ops, change) = plan::binding(user, binding_type, &server, &comment, mac, &existing);
     if let Some(ip) = ip.filter(|ip| in_hotspot(router, *ip)) {
         ops.extend(status_list_ops(app, rh, user, decision, ip, &stamp).await?);
+        if let Some(target) = lease_target(app) {
+            let (mac_text, ip_text) = (mac.to_string(), ip.to_string());
+            let (q_mac, q_ip) = (
+                [("mac-address", mac_text.as_str())],
+                [("address", ip_text.as_str())],
+            );
+            let (for_mac, for_ip) = tokio::try_join!(
+                pool.list::<DhcpLease>(&q_mac),
+                pool.list::<DhcpLease>(&q_ip),
+            )
+            .map_err(err)?;
+            let comment = plan::lease_comment(user, &target.keyword, source, &stamp);
+            ops.extend(plan::static_lease(
+                &target,
+                &comment,
+                mac,
+                ip,
+                &for_mac.iter().collect::<Vec<_>>(),
+                &for_ip.iter().collect::<Vec<_>>(),
+            ));
+        }
     }
     if change.type_changed {
         let hosts: Vec<HotspotHost> = pool
@@ -375,6 +412,20 @@ pub async fn remove_device(
             .await
             .map_err(err)?;
     }
+    // Our static leases of the MAC (never an operator's).
+    let keyword = &app.config().worker.waiting_dhcp_keyword;
+    let leases: Vec<DhcpLease> = pool
+        .list(&[("mac-address", &mac.to_string())])
+        .await
+        .map_err(err)?;
+    let ours: Vec<&str> = leases
+        .iter()
+        .filter(|l| !l.dynamic && plan::lease_is_ours(l.comment.as_deref(), keyword))
+        .map(|l| l.id.as_str())
+        .collect();
+    pool.remove("/ip/dhcp-server/lease", &ours)
+        .await
+        .map_err(err)?;
     remove_host_rows(pool, name, mac).await
 }
 

@@ -861,3 +861,118 @@ async fn roaming_host_rows_and_waiting_leases_are_cleaned_up() {
         "the ARP row went with the lease"
     );
 }
+
+#[tokio::test]
+async fn static_leases_follow_devices_when_enabled() {
+    use saring_app::sync::{parity, quota::sync_router};
+    let t = TestApp::with_env(&[
+        ("MIKROTIK_DHCP_STATIC_LEASE_ENABLED", "true"),
+        ("MIKROTIK_DHCP_LEASE_SERVER_NAME", "dhcp1"),
+    ])
+    .await
+    .with_router(3)
+    .await;
+    let router = default_router(&t).await;
+    let sims = t.sim().devices();
+    // The operator pinned device 2's address to another machine.
+    let taken = sims[2].ip.to_string();
+    t.sim()
+        .exec(
+            "/ip/dhcp-server/lease/add",
+            &[
+                ("address", taken.as_str()),
+                ("mac-address", "02:BB:00:00:00:01"),
+                ("comment", "kasir"),
+            ],
+        )
+        .unwrap();
+    let mut people = Vec::new();
+    for (i, d) in sims.iter().enumerate() {
+        let u = user(&t, &format!("08123330008{i}"), ApprovalStatus::Approved).await;
+        t.enroll_device(u.id, router.id, &d.mac, Some(d.ip.to_string()))
+            .await;
+        people.push(u);
+    }
+    let ours = |t: &TestApp| {
+        let mut v: Vec<(String, String)> = t
+            .sim()
+            .leases()
+            .into_iter()
+            .filter(|l| {
+                l.comment
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("lpsaring|static-dhcp|source="))
+            })
+            .map(|l| (l.mac_address, l.address))
+            .collect();
+        v.sort();
+        v
+    };
+    let r = sync_router(&t, &router, None).await.unwrap();
+    assert_eq!(r.router_failures, 0, "{r:?}");
+    t.sim().rejoin();
+    let mut want = vec![
+        (sims[0].mac.clone(), sims[0].ip.to_string()),
+        (sims[1].mac.clone(), sims[1].ip.to_string()),
+    ];
+    want.sort();
+    assert_eq!(ours(&t), want, "no lease over the operator's address");
+    let lease0 = t
+        .sim()
+        .leases()
+        .into_iter()
+        .find(|l| l.mac_address == sims[0].mac && !l.dynamic)
+        .unwrap();
+    assert!(
+        lease0
+            .comment
+            .as_deref()
+            .unwrap()
+            .contains(&format!("uid={}", people[0].id)),
+        "{lease0:?}"
+    );
+    // Steady state: nothing written.
+    t.sim().record(true);
+    sync_router(&t, &router, None).await.unwrap();
+    let writes = t
+        .sim()
+        .recorded()
+        .into_iter()
+        .filter(|s| s.first().is_some_and(|w| !w.ends_with("/print")))
+        .count();
+    t.sim().record(false);
+    assert_eq!(writes, 0);
+    // A lease removed by hand is reported and repaired.
+    t.sim().remove_item("/ip/dhcp-server/lease", &lease0.id);
+    let r = parity::check(&t, &router, 0).await.unwrap();
+    assert_eq!(r.summary.get("dhcp_lease_missing"), Some(&1), "{r:?}");
+    let r = parity::check(&t, &router, 10).await.unwrap();
+    assert_eq!(r.repaired_users, 1, "{r:?}");
+    assert_eq!(ours(&t), want);
+    // Taking a device off the router takes our lease with it, not the operator's.
+    let rh = saring_app::netpolicy::RouterHandle::open(&t, router.clone()).unwrap();
+    saring_app::netpolicy::remove_device(
+        &t,
+        &rh,
+        &people[1],
+        saring_domain::Mac::parse(&sims[1].mac).unwrap(),
+        Some(sims[1].ip.into()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ours(&t),
+        vec![(sims[0].mac.clone(), sims[0].ip.to_string())]
+    );
+    assert!(
+        t.sim()
+            .leases()
+            .iter()
+            .any(|l| l.comment.as_deref() == Some("kasir"))
+    );
+    // The per-user sync (login, purchase, admin change) puts it back.
+    saring_app::policysync::sync_user(&t, people[1].id)
+        .await
+        .unwrap();
+    assert_eq!(ours(&t), want);
+}

@@ -70,7 +70,7 @@ pub enum LifecycleAction {
     Delete,
 }
 
-/// One account the lifecycle acts on (`GET /api/admin/users/inactive-preview` lists them).
+/// One account the lifecycle acts on (`GET /api/admin/inactive-accounts/preview` lists them).
 #[derive(Debug, Clone, Serialize)]
 pub struct LifecyclePlanItem {
     pub user_id: String,

@@ -1,5 +1,5 @@
-//! Carrying out planned router writes: in phases (bindings, address lists, host rows, hotspot
-//! users), each phase pipelined on the router connection. Removing something already gone
+//! Carrying out planned router writes: in phases (bindings, address lists and leases, host
+//! rows, hotspot users), each phase pipelined on the router connection. Removing something already gone
 //! and adding an entry that exists are successes (the router is as wanted).
 
 use futures::StreamExt;
@@ -11,6 +11,7 @@ const BINDING: &str = "/ip/hotspot/ip-binding";
 const ADDRESS_LIST: &str = "/ip/firewall/address-list";
 const HOST: &str = "/ip/hotspot/host";
 const HOTSPOT_USER: &str = "/ip/hotspot/user";
+const LEASE: &str = "/ip/dhcp-server/lease";
 
 /// Commands in flight at once on a router.
 const PIPELINE: usize = 32;
@@ -68,6 +69,13 @@ pub async fn run_op(pool: &Pool, op: &Op) -> saring_routeros::Result<()> {
             }
         }
         Op::RemoveEntries(ids) => remove_ids(pool, ADDRESS_LIST, ids).await,
+        Op::AddLease { attrs } => match pool.add(LEASE, &borrowed(attrs)).await {
+            Ok(_) => Ok(()),
+            // The MAC got a static lease meanwhile: it keeps it.
+            Err(e) if e.is_duplicate() => Ok(()),
+            Err(e) => Err(e),
+        },
+        Op::RemoveLeases(ids) => remove_ids(pool, LEASE, ids).await,
         Op::RemoveHosts(ids) => remove_ids(pool, HOST, ids).await,
         Op::SetHotspotUser { id, attrs } => pool.set(HOTSPOT_USER, id, &borrowed(attrs)).await,
     }

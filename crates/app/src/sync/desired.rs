@@ -9,12 +9,13 @@ use saring_domain::access::{AccessStatus, ApprovalStatus};
 use saring_domain::device::Device;
 use saring_domain::mac::Mac;
 use saring_domain::user::User;
-use saring_routeros::menus::{AddressListEntry, HotspotUser, IpBinding};
+use saring_routeros::menus::{AddressListEntry, DhcpLease, HotspotHost, HotspotUser, IpBinding};
+use saring_routeros::{Api, Pool};
 use saring_store::repo::routers::Router;
 use uuid::Uuid;
 
 use super::counters::HostObs;
-use super::plan::{self, Op, RouterView};
+use super::plan::{self, LeaseTarget, Op, RouterView};
 use crate::context::App;
 use crate::netpolicy;
 
@@ -34,6 +35,69 @@ pub struct Snapshot {
     pub bindings: Vec<IpBinding>,
     pub entries: Vec<AddressListEntry>,
     pub hs_users: Vec<HotspotUser>,
+    /// DHCP leases (read only when static leases are on, see [`netpolicy::lease_target`]).
+    pub leases: Vec<DhcpLease>,
+}
+
+/// Reads the host table and the planner's snapshot in one pipelined round (leases only when
+/// static leases are on).
+pub async fn read(app: &App, pool: &Pool) -> saring_routeros::Result<(Vec<HotspotHost>, Snapshot)> {
+    let with_leases = netpolicy::lease_target(app).is_some();
+    let leases = async {
+        if with_leases {
+            pool.list::<DhcpLease>(&[]).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (hosts, bindings, entries, hs_users, leases) = tokio::try_join!(
+        pool.hotspot_hosts(),
+        pool.ip_bindings(None),
+        pool.address_list(None, None),
+        pool.hotspot_users(None),
+        leases,
+    )?;
+    Ok((
+        hosts,
+        Snapshot {
+            bindings,
+            entries,
+            hs_users,
+            leases,
+        },
+    ))
+}
+
+/// DHCP leases indexed by MAC (upper case) and by address.
+#[derive(Default)]
+struct Leases {
+    all: Vec<DhcpLease>,
+    by_mac: HashMap<String, Vec<usize>>,
+    by_ip: HashMap<String, Vec<usize>>,
+}
+
+impl Leases {
+    fn new(all: Vec<DhcpLease>) -> Self {
+        let mut l = Leases::default();
+        for (i, lease) in all.iter().enumerate() {
+            l.by_mac
+                .entry(lease.mac_address.to_ascii_uppercase())
+                .or_default()
+                .push(i);
+            l.by_ip.entry(lease.address.clone()).or_default().push(i);
+        }
+        l.all = all;
+        l
+    }
+
+    fn get<'a>(&'a self, index: &HashMap<String, Vec<usize>>, key: &str) -> Vec<&'a DhcpLease> {
+        index
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.all[i])
+            .collect()
+    }
 }
 
 pub struct Planner<'a> {
@@ -47,6 +111,8 @@ pub struct Planner<'a> {
     /// Who holds which IP: a live host row beats a remembered address.
     claims: HashMap<IpAddr, (Uuid, bool)>,
     obs_by_mac: &'a HashMap<Mac, Vec<HostObs>>,
+    lease_target: Option<LeaseTarget>,
+    leases: Leases,
 }
 
 /// The IPs a device holds now: the preferred host row's address in the hotspot ranges, else
@@ -117,6 +183,8 @@ impl<'a> Planner<'a> {
             devices_by_user,
             claims,
             obs_by_mac,
+            lease_target: netpolicy::lease_target(app),
+            leases: Leases::new(snapshot.leases),
         }
     }
 
@@ -165,6 +233,18 @@ impl<'a> Planner<'a> {
                     &comment,
                     &self.view.entries(ip),
                 ));
+                if let Some(target) = &self.lease_target {
+                    let comment = plan::lease_comment(u, &target.keyword, self.source, &self.stamp);
+                    let l = &self.leases;
+                    out.ops.extend(plan::static_lease(
+                        target,
+                        &comment,
+                        d.mac,
+                        ip,
+                        &l.get(&l.by_mac, &d.mac.to_string().to_ascii_uppercase()),
+                        &l.get(&l.by_ip, &ip.to_string()),
+                    ));
+                }
             }
         }
         out.ops.extend(plan::prune_owned(&self.view, u, &keep));

@@ -14,13 +14,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use saring_domain::access::ApprovalStatus;
 use saring_domain::mac::Mac;
-use saring_routeros::Api;
 use saring_store::repo::routers::Router;
 use saring_store::repo::sync as sync_repo;
 use serde::{Deserialize, Serialize};
 
 use super::counters::HostObs;
-use super::desired::{Planner, Snapshot};
+use super::desired::Planner;
 use super::plan::Op;
 use crate::context::App;
 use crate::error::AppResult;
@@ -68,6 +67,8 @@ pub fn mismatch(op: &Op) -> Option<&'static str> {
         Op::SetBinding { .. } => "binding_details",
         Op::RemoveBindings(_) => "extra_ip_binding",
         Op::AddEntry { .. } => "address_list",
+        Op::AddLease { .. } => "dhcp_lease_missing",
+        Op::RemoveLeases(_) => "dhcp_lease_stale",
         Op::SetEntryComment { .. } => "address_list_comment",
         Op::RemoveEntries(_) => "address_list_stale",
         Op::SetHotspotUser { .. } => "hotspot_profile",
@@ -131,13 +132,9 @@ async fn compare_and_repair(
     let rh = RouterHandle::open(app, router.clone())?;
     let pool = &rh.pool;
     let name = rh.name().to_owned();
-    let (hosts, bindings, entries, hs_users) = tokio::try_join!(
-        pool.hotspot_hosts(),
-        pool.ip_bindings(None),
-        pool.address_list(None, None),
-        pool.hotspot_users(None),
-    )
-    .map_err(|e| router_error(&name, e))?;
+    let (hosts, snapshot) = super::desired::read(app, pool)
+        .await
+        .map_err(|e| router_error(&name, e))?;
     let dbc = app.db();
     let users = sync_repo::users_for_router(dbc, router.id, router.is_default).await?;
     let devices = sync_repo::devices_for_router(dbc, router.id, router.is_default).await?;
@@ -148,18 +145,7 @@ async fn compare_and_repair(
             obs_by_mac.entry(o.mac).or_default().push(o);
         }
     }
-    let planner = Planner::new(
-        app,
-        router,
-        "parity-guard",
-        &devices,
-        &obs_by_mac,
-        Snapshot {
-            bindings,
-            entries,
-            hs_users,
-        },
-    );
+    let planner = Planner::new(app, router, "parity-guard", &devices, &obs_by_mac, snapshot);
     report.users_checked = users.len();
     let mut differing = Vec::new();
     for u in &users {

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use saring_domain::access::{AccessDecision, BindingType, StatusNames};
 use saring_domain::mac::Mac;
 use saring_domain::user::User;
-use saring_routeros::menus::{AddressListEntry, IpBinding};
+use saring_routeros::menus::{AddressListEntry, DhcpLease, IpBinding};
 
 use crate::netpolicy::comment_owned_by;
 
@@ -36,6 +36,10 @@ pub enum Op {
         comment: String,
     },
     RemoveEntries(Vec<String>),
+    AddLease {
+        attrs: Vec<(&'static str, String)>,
+    },
+    RemoveLeases(Vec<String>),
     RemoveHosts(Vec<String>),
     SetHotspotUser {
         id: String,
@@ -48,7 +52,11 @@ impl Op {
     pub fn phase(&self) -> u8 {
         match self {
             Op::AddBinding { .. } | Op::SetBinding { .. } | Op::RemoveBindings(_) => 0,
-            Op::AddEntry { .. } | Op::SetEntryComment { .. } | Op::RemoveEntries(_) => 1,
+            Op::AddEntry { .. }
+            | Op::SetEntryComment { .. }
+            | Op::RemoveEntries(_)
+            | Op::AddLease { .. }
+            | Op::RemoveLeases(_) => 1,
             Op::RemoveHosts(_) => 2,
             Op::SetHotspotUser { .. } => 3,
         }
@@ -95,6 +103,57 @@ pub fn status_comment(user: &User, decision: &AccessDecision, ip: IpAddr, stamp:
         decision.detail.as_str(),
         owner_tokens(user)
     )
+}
+
+/// Where static DHCP leases go (`MIKROTIK_DHCP_STATIC_LEASE_ENABLED` with
+/// `MIKROTIK_DHCP_LEASE_SERVER_NAME`) and the keyword that marks ours
+/// (`AUTO_CLEANUP_WAITING_DHCP_ARP_COMMENT_KEYWORD`).
+#[derive(Debug, Clone)]
+pub struct LeaseTarget {
+    pub server: String,
+    pub keyword: String,
+}
+
+/// The comment of a static lease we write: the keyword first, so the waiting-lease cleanup
+/// and device removal recognise it.
+pub fn lease_comment(user: &User, keyword: &str, source: &str, stamp: &str) -> String {
+    format!("{keyword}|source={source}|{}|{stamp}", owner_tokens(user))
+}
+
+/// Whether a lease comment marks one of ours.
+pub fn lease_is_ours(comment: Option<&str>, keyword: &str) -> bool {
+    comment.is_some_and(|c| c.to_lowercase().contains(keyword))
+}
+
+/// A static lease pinning `ip` to `mac`, unless the MAC has a static lease already (it
+/// keeps its address; an operator's lease is never replaced) or another MAC holds a static
+/// lease on `ip` (an address conflict: nothing is written). `for_mac` and `for_ip` are the
+/// router's leases of that MAC and of that address.
+pub fn static_lease(
+    target: &LeaseTarget,
+    comment: &str,
+    mac: Mac,
+    ip: IpAddr,
+    for_mac: &[&DhcpLease],
+    for_ip: &[&DhcpLease],
+) -> Vec<Op> {
+    let mac_text = mac.to_string();
+    let ip_text = ip.to_string();
+    let has_static = for_mac.iter().any(|l| !l.dynamic);
+    let conflict = for_ip
+        .iter()
+        .any(|l| !l.dynamic && !l.mac_address.eq_ignore_ascii_case(&mac_text));
+    if has_static || conflict {
+        return Vec::new();
+    }
+    vec![Op::AddLease {
+        attrs: vec![
+            ("address", ip_text),
+            ("mac-address", mac_text),
+            ("server", target.server.clone()),
+            ("comment", comment.to_owned()),
+        ],
+    }]
 }
 
 /// What a binding plan changes (a failed login undoes it).

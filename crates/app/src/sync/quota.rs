@@ -27,7 +27,6 @@ use saring_domain::mac::Mac;
 use saring_domain::units::{BYTES_PER_MB, Bytes};
 use saring_domain::user::User;
 use saring_routeros::Api;
-use saring_routeros::menus::HotspotUser;
 use saring_store::db;
 use saring_store::repo::routers::Router;
 use saring_store::repo::sync::{self as sync_repo, Counter, UsageCredit};
@@ -169,14 +168,9 @@ async fn run(
     let rh = RouterHandle::open(app, router.clone())?;
     let pool = &rh.pool;
     let name = rh.name().to_owned();
-    let (resource, hosts, bindings, entries, hs_users) = tokio::try_join!(
-        pool.resource(),
-        pool.hotspot_hosts(),
-        pool.ip_bindings(None),
-        pool.address_list(None, None),
-        pool.hotspot_users(None),
-    )
-    .map_err(|e| router_error(&name, e))?;
+    let (resource, (hosts, snapshot)) =
+        tokio::try_join!(pool.resource(), super::desired::read(app, pool))
+            .map_err(|e| router_error(&name, e))?;
     let poll_at = app.now();
     let uptime = i64::try_from(resource.uptime.as_secs()).unwrap_or(i64::MAX);
     let state = sync_repo::state(dbc, router.id).await?;
@@ -343,9 +337,7 @@ async fn run(
         &mut users,
         &devices,
         &obs_by_mac,
-        bindings,
-        entries,
-        hs_users,
+        snapshot,
         report,
     )
     .await?;
@@ -482,9 +474,7 @@ async fn enforce(
     users: &mut [User],
     devices: &[Device],
     obs_by_mac: &HashMap<Mac, Vec<HostObs>>,
-    bindings: Vec<saring_routeros::menus::IpBinding>,
-    entries: Vec<saring_routeros::menus::AddressListEntry>,
-    hs_users: Vec<HotspotUser>,
+    snapshot: Snapshot,
     report: &mut QuotaSyncReport,
 ) -> AppResult<()> {
     let router = &rh.router;
@@ -506,18 +496,7 @@ async fn enforce(
         }
     }
 
-    let planner = Planner::new(
-        app,
-        router,
-        "quota-sync",
-        devices,
-        obs_by_mac,
-        Snapshot {
-            bindings,
-            entries,
-            hs_users,
-        },
-    );
+    let planner = Planner::new(app, router, "quota-sync", devices, obs_by_mac, snapshot);
     let mut ops: Vec<Op> = Vec::new();
     let mut profile_changes: Vec<(Uuid, String, Option<String>, AccessStatus)> = Vec::new();
     let mut need_user_sync = Vec::new();

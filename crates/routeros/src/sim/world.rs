@@ -1581,11 +1581,14 @@ impl World {
                 found
             }
             ACTIVE => self.active.remove(&id).is_some(),
-            _ => self
-                .tables
-                .get_mut(path)
-                .and_then(|t| t.items.remove(&id))
-                .is_some(),
+            _ if self.tables.contains_key(path) => {
+                let removed = self.table_mut(path).items.remove(&id).is_some();
+                if path == BINDING {
+                    self.bindings_dirty = true;
+                }
+                removed
+            }
+            _ => false,
         }
     }
 }
