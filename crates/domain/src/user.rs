@@ -42,6 +42,10 @@ pub struct User {
     pub telegram_chat_id: Option<String>,
     pub telegram_username: Option<String>,
     pub telegram_linked_at: Option<DateTime<Utc>>,
+    /// The last low-quota notice level sent (MB left), so each level goes out once.
+    pub last_quota_notification_level: Option<i32>,
+    /// The last expiry notice level sent (days left).
+    pub last_expiry_notification_level: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -121,16 +121,12 @@ pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
                 )
         })
         .collect();
-    let ids: Vec<uuid::Uuid> = eligible.iter().map(|u| u.id.0).collect();
-    let levels: std::collections::HashMap<uuid::Uuid, (Option<i32>, Option<i32>)> =
-        sync_repo::notification_levels(app.db(), &ids)
-            .await?
-            .into_iter()
-            .map(|(id, q, e)| (id, (q, e)))
-            .collect();
     let mut sent = 0;
     for u in eligible {
-        let (last_q, last_e) = levels.get(&u.id.0).copied().unwrap_or((None, None));
+        let (last_q, last_e) = (
+            u.last_quota_notification_level,
+            u.last_expiry_notification_level,
+        );
         let komandan = u.role == Role::Komandan;
         // Low quota.
         let remaining_mb = u.quota_account().remaining().0 / saring_domain::units::BYTES_PER_MB;

@@ -454,6 +454,7 @@ pub async fn users_for_router<C: ConnectionTrait>(
     }
     users::Entity::find()
         .filter(cond)
+        .into_partial_model::<super::users::UserRow>()
         .all(db)
         .await?
         .into_iter()
@@ -470,6 +471,7 @@ pub async fn users_by_ids<C: ConnectionTrait>(
     for chunk in ids.chunks(ROWS_PER_STATEMENT * 2) {
         for m in users::Entity::find()
             .filter(users::Column::Id.is_in(chunk.iter().copied()))
+            .into_partial_model::<super::users::UserRow>()
             .all(db)
             .await?
         {
@@ -543,27 +545,6 @@ pub async fn set_notification_levels<C: ConnectionTrait>(
     }
     q.exec(db).await?;
     Ok(())
-}
-
-/// `(last_quota_notification_level, last_expiry_notification_level)` of users.
-pub async fn notification_levels<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> Result<Vec<(Uuid, Option<i32>, Option<i32>)>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT * 2) {
-        let rows: Vec<(Uuid, Option<i32>, Option<i32>)> = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .column(users::Column::LastQuotaNotificationLevel)
-            .column(users::Column::LastExpiryNotificationLevel)
-            .filter(users::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(rows);
-    }
-    Ok(out)
 }
 
 /// On PostgreSQL: locks the user's row without waiting (`FOR UPDATE NOWAIT`). Returns

@@ -1,18 +1,78 @@
 //! Users.
 
+use chrono::{DateTime, Utc};
 use saring_domain::Phone;
 use saring_domain::ids::UserId;
 use saring_domain::units::Bytes;
 use saring_domain::user::{NewUser, User};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    EntityTrait, QueryFilter,
+    DerivePartialModel, EntityTrait, QueryFilter,
 };
+use uuid::Uuid;
 
+use crate::entities::enums::{ApprovalStatus as EntityApproval, UserRole};
 use crate::entities::users;
 use crate::error::StoreError;
 
-pub(crate) fn to_domain(m: users::Model) -> Result<User, StoreError> {
+/// Declares [`UserRow`]: the columns a domain [`User`] is made of, as a partial model (the
+/// quota sync reads only these for every user of a router), and its conversion from a whole
+/// row.
+macro_rules! user_row {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        #[derive(Debug, Clone, DerivePartialModel)]
+        #[sea_orm(entity = "users::Entity")]
+        pub(crate) struct UserRow {
+            $(pub $field: $ty,)*
+        }
+
+        impl From<users::Model> for UserRow {
+            fn from(m: users::Model) -> Self {
+                UserRow { $($field: m.$field,)* }
+            }
+        }
+    };
+}
+
+user_row! {
+    id: Uuid,
+    phone_number: String,
+    full_name: String,
+    blok: Option<String>,
+    kamar: Option<String>,
+    is_tamping: bool,
+    tamping_type: Option<String>,
+    role: UserRole,
+    approval_status: EntityApproval,
+    is_active: bool,
+    is_blocked: bool,
+    blocked_reason: Option<String>,
+    blocked_at: Option<DateTime<Utc>>,
+    password_hash: Option<String>,
+    router_id: Option<Uuid>,
+    mikrotik_server_name: Option<String>,
+    mikrotik_profile_name: Option<String>,
+    mikrotik_password: Option<String>,
+    mikrotik_user_exists: bool,
+    is_unlimited_user: bool,
+    total_quota_purchased_mb: i64,
+    total_quota_used_bytes: i64,
+    auto_debt_offset_mb: i64,
+    manual_debt_mb: i64,
+    quota_expiry_date: Option<DateTime<Utc>>,
+    approved_at: Option<DateTime<Utc>>,
+    last_login_at: Option<DateTime<Utc>>,
+    telegram_chat_id: Option<String>,
+    telegram_username: Option<String>,
+    telegram_linked_at: Option<DateTime<Utc>>,
+    last_quota_notification_level: Option<i32>,
+    last_expiry_notification_level: Option<i32>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+pub(crate) fn to_domain(m: impl Into<UserRow>) -> Result<User, StoreError> {
+    let m: UserRow = m.into();
     let phone = Phone::parse(&m.phone_number)
         .map_err(|e| StoreError::Corrupt(format!("users.phone_number of {}: {e}", m.id)))?;
     Ok(User {
@@ -46,6 +106,8 @@ pub(crate) fn to_domain(m: users::Model) -> Result<User, StoreError> {
         telegram_chat_id: m.telegram_chat_id,
         telegram_username: m.telegram_username,
         telegram_linked_at: m.telegram_linked_at,
+        last_quota_notification_level: m.last_quota_notification_level,
+        last_expiry_notification_level: m.last_expiry_notification_level,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
