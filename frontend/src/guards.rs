@@ -73,7 +73,8 @@ fn route_of(path: &str) -> Route {
         | "/admin/transactions"
         | "/admin/jobs"
         | "/admin/templates"
-        | "/admin/inactive-accounts" => Route::Admin,
+        | "/admin/inactive-accounts"
+        | "/admin/parity" => Route::Admin,
         p if p.starts_with("/admin/users/") && p.matches('/').count() == 3 => Route::Admin,
         p if p.starts_with("/admin/transactions/") && p.matches('/').count() == 3 => Route::Admin,
         _ => Route::Unknown,
@@ -331,6 +332,7 @@ mod tests {
             "/admin/jobs",
             "/admin/templates",
             "/admin/inactive-accounts",
+            "/admin/parity",
         ] {
             assert_eq!(go(page, ADMIN), None, "{page}");
             assert_eq!(go(page, USER_OK).as_deref(), Some("/dashboard"), "{page}");

@@ -24,6 +24,7 @@ nav-transactions = Transactions
 nav-packages = Packages
 nav-promos = Promos
 nav-jobs = Jobs
+nav-parity = Router parity
 nav-templates = Message templates
 nav-inactive = Inactive accounts
 nav-buy = Buy a package
@@ -396,6 +397,46 @@ admin-inactive-phone = Number
 admin-inactive-last-activity = Last activity
 admin-inactive-idle = Idle
 admin-inactive-thresholds = Thresholds are set on the server (defaults in brackets): INACTIVE_DEACTIVATE_DAYS (45), INACTIVE_PRE_DELETE_WARNING_DAYS (75), INACTIVE_DELETE_DAYS (90), INACTIVE_DELETE_MAX_PER_RUN (5). Deactivation runs when INACTIVE_DEACTIVATE_ENABLED is on, warnings and deletion when INACTIVE_AUTO_DELETE_ENABLED is on; both are off by default, and while both are off this list is empty. Only approved USER accounts; last activity = login, approval, registration or a device last seen, whichever is latest.
+
+## Admin: router parity (policy parity guard)
+admin-parity-title = Router parity
+admin-parity-help = The parity guard compares what each user should have on the router (IP binding, status address list, hotspot profile, static DHCP lease) with what the router really has. The last report of each router is kept for 24 hours. "Check now" only reads and repairs nothing.
+admin-parity-check = Check now
+admin-parity-checked = Check finished. The reports below were just made.
+admin-parity-no-routers = No routers yet.
+admin-parity-router = Router { $router }
+admin-parity-none = No report yet (in the last 24 hours).
+admin-parity-skipped = Skipped: { $reason }.
+admin-parity-skipped-locked = being synchronised, try again shortly
+admin-parity-skipped-disabled = router/operations disabled
+admin-parity-match = In sync
+admin-parity-differing = { $count } users differ
+admin-parity-generated = Generated
+admin-parity-users-checked = Users checked
+admin-parity-users-differing = Users differing
+admin-parity-repaired-users = Repaired
+admin-parity-repair-failures = Repairs failed
+admin-parity-repair-note = The automatic guard repairs at most a few users per run (POLICY_PARITY_AUTO_REMEDIATION_MAX_USERS, default 10; approved active accounts only); the next quota sync repairs the rest. A manual check repairs nothing.
+admin-parity-repair-errors = Some repairs failed:
+admin-parity-all-match = Every user matches the router.
+admin-parity-by-kind = Differences by kind (users)
+admin-parity-users = Differing users
+admin-parity-kinds = Differences
+admin-parity-repaired = Repaired
+admin-parity-repaired-mark = repaired
+admin-parity-ops = { $ops } router changes
+admin-parity-partial = Showing { $shown } of { $total } differing users.
+admin-parity-kind-missing-ip-binding = IP binding missing
+admin-parity-kind-binding-type = IP binding type differs
+admin-parity-kind-binding-details = IP binding details differ
+admin-parity-kind-extra-ip-binding = Extra IP binding
+admin-parity-kind-address-list = Not in the status list
+admin-parity-kind-address-list-comment = Status list comment differs
+admin-parity-kind-address-list-stale = Stale/duplicate list entry
+admin-parity-kind-hotspot-profile = Hotspot profile differs
+admin-parity-kind-missing-hotspot-user = Hotspot user missing
+admin-parity-kind-dhcp-lease-missing = Static DHCP lease missing
+admin-parity-kind-dhcp-lease-stale = Stale DHCP lease
 
 ## Purchases & payments
 buy-intro = Choose an internet quota package. Payment through Midtrans (QRIS, e-wallets or bank transfer).

@@ -25,6 +25,7 @@ nav-transactions = Transaksi
 nav-packages = Paket
 nav-promos = Promo
 nav-jobs = Jobs
+nav-parity = Paritas Router
 nav-templates = Template Pesan
 nav-inactive = Akun Tidak Aktif
 nav-buy = Beli Paket
@@ -397,6 +398,46 @@ admin-inactive-phone = Nomor
 admin-inactive-last-activity = Aktivitas terakhir
 admin-inactive-idle = Tidak aktif
 admin-inactive-thresholds = Ambang batas diatur di server (nilai bawaan dalam kurung): INACTIVE_DEACTIVATE_DAYS (45), INACTIVE_PRE_DELETE_WARNING_DAYS (75), INACTIVE_DELETE_DAYS (90), INACTIVE_DELETE_MAX_PER_RUN (5). Penonaktifan berjalan bila INACTIVE_DEACTIVATE_ENABLED aktif, peringatan dan penghapusan bila INACTIVE_AUTO_DELETE_ENABLED aktif; keduanya mati secara bawaan, dan selama keduanya mati daftar ini kosong. Hanya akun USER yang sudah disetujui; aktivitas terakhir = login, persetujuan, pendaftaran atau perangkat terakhir terlihat, mana yang paling baru.
+
+## Admin: paritas router (penjaga paritas kebijakan)
+admin-parity-title = Paritas router
+admin-parity-help = Penjaga paritas membandingkan apa yang seharusnya ada di router untuk tiap pengguna (IP binding, daftar status, profil hotspot, lease DHCP statis) dengan apa yang benar-benar ada di router. Laporan terakhir tiap router disimpan 24 jam. "Periksa sekarang" hanya membaca dan tidak memperbaiki apa pun.
+admin-parity-check = Periksa sekarang
+admin-parity-checked = Pemeriksaan selesai. Laporan di bawah ini baru saja dibuat.
+admin-parity-no-routers = Belum ada router.
+admin-parity-router = Router { $router }
+admin-parity-none = Belum ada laporan (dalam 24 jam terakhir).
+admin-parity-skipped = Dilewati: { $reason }.
+admin-parity-skipped-locked = sedang disinkronkan, coba lagi sebentar lagi
+admin-parity-skipped-disabled = router/operasi nonaktif
+admin-parity-match = Sesuai
+admin-parity-differing = { $count } pengguna berbeda
+admin-parity-generated = Dibuat
+admin-parity-users-checked = Pengguna diperiksa
+admin-parity-users-differing = Pengguna berbeda
+admin-parity-repaired-users = Diperbaiki
+admin-parity-repair-failures = Gagal diperbaiki
+admin-parity-repair-note = Penjaga yang berjalan otomatis memperbaiki paling banyak beberapa pengguna per putaran (POLICY_PARITY_AUTO_REMEDIATION_MAX_USERS, bawaan 10; hanya akun aktif yang sudah disetujui); sisanya diperbaiki oleh sinkronisasi kuota berikutnya. Pemeriksaan manual tidak memperbaiki.
+admin-parity-repair-errors = Sebagian perbaikan gagal:
+admin-parity-all-match = Semua pengguna sesuai dengan router.
+admin-parity-by-kind = Perbedaan per jenis (jumlah pengguna)
+admin-parity-users = Pengguna yang berbeda
+admin-parity-kinds = Perbedaan
+admin-parity-repaired = Diperbaiki
+admin-parity-repaired-mark = diperbaiki
+admin-parity-ops = { $ops } perubahan di router
+admin-parity-partial = Menampilkan { $shown } dari { $total } pengguna yang berbeda.
+admin-parity-kind-missing-ip-binding = IP binding tidak ada
+admin-parity-kind-binding-type = Jenis IP binding berbeda
+admin-parity-kind-binding-details = Rincian IP binding berbeda
+admin-parity-kind-extra-ip-binding = IP binding berlebih
+admin-parity-kind-address-list = Tidak ada di daftar status
+admin-parity-kind-address-list-comment = Komentar daftar status berbeda
+admin-parity-kind-address-list-stale = Entri daftar lama/ganda
+admin-parity-kind-hotspot-profile = Profil hotspot berbeda
+admin-parity-kind-missing-hotspot-user = Pengguna hotspot tidak ada
+admin-parity-kind-dhcp-lease-missing = Lease DHCP statis tidak ada
+admin-parity-kind-dhcp-lease-stale = Lease DHCP lama
 
 ## Pembelian & pembayaran
 buy-intro = Pilih paket kuota internet. Pembayaran lewat Midtrans (QRIS, e-wallet atau transfer bank).

@@ -1,6 +1,8 @@
 //! `/api/admin/*`: users, action log, catalog (packages, profiles, promos), transactions,
-//! the Midtrans self-test, the jobs table, the WhatsApp message templates and the preview of
-//! the inactive-account lifecycle.
+//! the Midtrans self-test, the jobs table, the WhatsApp message templates, the preview of
+//! the inactive-account lifecycle and the policy parity guard's reports.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use saring_domain::api::Page;
@@ -11,6 +13,7 @@ use saring_domain::dto::payments::{
     AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, PackageDto, PackageUpsert,
     ProfileDto, PromoDto, PromoUpsert, ReconcileResponse, SelfTestResponse,
 };
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, encode_component, get, patch, post, put, query_string};
@@ -203,16 +206,17 @@ pub struct DeadLetterRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// The `items` of a `{items, total}` list.
+async fn get_items<T: DeserializeOwned>(path: &str) -> Result<Vec<T>, ApiError> {
+    get::<Items<T>>(path).await.map(|l| l.items)
+}
+
 pub async fn jobs() -> Result<Vec<JobRow>, ApiError> {
-    get::<Items<JobRow>>("/api/admin/jobs")
-        .await
-        .map(|l| l.items)
+    get_items("/api/admin/jobs").await
 }
 
 pub async fn dead_letters() -> Result<Vec<DeadLetterRow>, ApiError> {
-    get::<Items<DeadLetterRow>>("/api/admin/jobs/dead-letters")
-        .await
-        .map(|l| l.items)
+    get_items("/api/admin/jobs/dead-letters").await
 }
 
 /// One template of `GET /api/admin/message-templates` (the server's
@@ -261,9 +265,7 @@ fn template_path(key: &str, tail: &str) -> String {
 }
 
 pub async fn message_templates() -> Result<Vec<MessageTemplate>, ApiError> {
-    get::<Items<MessageTemplate>>("/api/admin/message-templates")
-        .await
-        .map(|l| l.items)
+    get_items("/api/admin/message-templates").await
 }
 
 /// Saves the admin's text for a template (super admin); `None` restores the built-in one.
@@ -304,7 +306,69 @@ pub struct InactiveAccount {
 }
 
 pub async fn inactive_accounts_preview() -> Result<Vec<InactiveAccount>, ApiError> {
-    get::<Items<InactiveAccount>>("/api/admin/inactive-accounts/preview")
+    get_items("/api/admin/inactive-accounts/preview").await
+}
+
+/// One user whose router state differs from the database, in a [`ParityReport`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ParityItem {
+    pub user_id: String,
+    /// The hotspot username (the local number, `08…`).
+    pub username: String,
+    pub full_name: String,
+    /// Kinds of difference (`missing_ip_binding`, `address_list`, …).
+    #[serde(default)]
+    pub mismatches: Vec<String>,
+    /// Router writes the repair needs.
+    #[serde(default)]
+    pub ops: u64,
+    #[serde(default)]
+    pub repaired: bool,
+}
+
+/// One run of the policy parity guard on a router (the server's
+/// `saring_app::sync::parity::ParityReport`, which is not a shared DTO).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct ParityReport {
+    #[serde(default)]
+    pub generated_at: Option<DateTime<Utc>>,
+    /// Why nothing was checked (`disabled`, `locked`).
+    #[serde(default)]
+    pub skipped: Option<String>,
+    #[serde(default)]
+    pub users_checked: u64,
+    #[serde(default)]
+    pub users_with_mismatches: u64,
+    /// Users per kind of difference.
+    #[serde(default)]
+    pub summary: BTreeMap<String, u64>,
+    /// The differing users (the server keeps the first 300).
+    #[serde(default)]
+    pub items: Vec<ParityItem>,
+    #[serde(default)]
+    pub repaired_users: u64,
+    #[serde(default)]
+    pub repair_failures: u64,
+    #[serde(default)]
+    pub repair_errors: Vec<String>,
+}
+
+/// A router with its last report (`None`: none in the last 24 hours).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RouterParity {
+    pub router: String,
+    #[serde(default)]
+    pub report: Option<ParityReport>,
+}
+
+/// The guard's last report per router.
+pub async fn policy_parity() -> Result<Vec<RouterParity>, ApiError> {
+    get_items("/api/admin/policy-parity").await
+}
+
+/// A fresh read-only report for every enabled router (never repairs).
+pub async fn check_policy_parity() -> Result<Vec<RouterParity>, ApiError> {
+    post::<_, Items<RouterParity>>("/api/admin/policy-parity/check", &serde_json::json!({}))
         .await
         .map(|l| l.items)
 }
@@ -369,6 +433,30 @@ mod tests {
         let plan: Items<InactiveAccount> = serde_json::from_str(raw).unwrap();
         assert_eq!(plan.items[0].action, LifecycleAction::WarnBeforeDelete);
         assert_eq!(plan.items[0].idle_days, 91);
+    }
+
+    #[test]
+    fn parity_reports_parse_the_server_shape() {
+        let raw = r#"{"items":[{"router":"default","report":{"router":"default",
+            "generated_at":"2026-03-01T10:00:00Z","skipped":null,"users_checked":12,
+            "users_with_mismatches":1,"summary":{"address_list":1,"hotspot_profile":1},
+            "items":[{"user_id":"7f0c2d4e-0000-4000-8000-000000000001","username":"081234567890",
+            "full_name":"Budi","mismatches":["address_list","hotspot_profile"],"ops":2,
+            "repaired":true}],"repaired_users":1,"repair_failures":0,"repair_errors":[]}},
+            {"router":"r2","report":null},
+            {"router":"r3","report":{"router":"r3","generated_at":null,"skipped":"locked",
+            "users_checked":0,"users_with_mismatches":0,"summary":{},"items":[],
+            "repaired_users":0,"repair_failures":0,"repair_errors":[]}}],"total":3}"#;
+        let list: Items<RouterParity> = serde_json::from_str(raw).unwrap();
+        let report = list.items[0].report.as_ref().unwrap();
+        assert_eq!(report.users_checked, 12);
+        assert_eq!(report.summary.get("hotspot_profile"), Some(&1));
+        assert_eq!(report.items[0].mismatches.len(), 2);
+        assert!(report.items[0].repaired);
+        assert_eq!(list.items[1].report, None);
+        let skipped = list.items[2].report.as_ref().unwrap();
+        assert_eq!(skipped.skipped.as_deref(), Some("locked"));
+        assert_eq!(skipped.generated_at, None);
     }
 
     #[test]

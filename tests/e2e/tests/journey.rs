@@ -2,8 +2,9 @@
 //! admin approves in the admin UI, the user logs in with the OTP from the dev outbox and lands
 //! on the connected page (or the policy page the server names); plus the language toggle, a
 //! policy page and the 404 page; a purchase: a signed-in user buys a package on `/beli`,
-//! pays on the simulated Midtrans page and sees the paid order and the quota; and the admin's
-//! message templates (server checks, preview, save, restore) and inactive-account preview.
+//! pays on the simulated Midtrans page and sees the paid order and the quota; the admin's
+//! message templates (server checks, preview, save, restore) and inactive-account preview; and
+//! the router parity page (stored report, "check now" with the API's counts).
 //!
 //! Run by `cargo xtask test` (`cargo test -p saring-e2e -- --ignored`); needs the SPA built
 //! (`cargo xtask spa`) and `target/debug/saring`.
@@ -575,5 +576,145 @@ async fn inactive_accounts(b: &Browser) -> Result<()> {
         assert_eq!(rows.len(), count, "{action}");
     }
     b.screenshot("13-inactive-accounts").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn admin_router_parity() -> Result<()> {
+    with_browser("parity", async |server, b| {
+        admin_login(server, b).await?;
+        router_parity(b).await
+    })
+    .await
+}
+
+fn parity_card(router: &str) -> String {
+    format!("[data-testid='parity-router'][data-router='{router}']")
+}
+
+/// The text of `[data-testid=…]` inside `el`.
+async fn text_in(el: &fantoccini::elements::Element, testid: &str) -> Result<String> {
+    let found = el
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-testid='{testid}']"
+        )))
+        .await
+        .with_context(|| format!("no [data-testid={testid}]"))?;
+    Ok(found.text().await?)
+}
+
+/// `/admin/parity` from the menu: each router's stored report (or "Belum ada laporan"), then
+/// **Periksa sekarang** shows a fresh report whose users-checked count the API keeps.
+async fn router_parity(b: &Browser) -> Result<()> {
+    b.click("nav-admin-parity").await?;
+    b.wait_path("/admin/parity").await?;
+    let stored = wait_css(b, "[data-testid='parity-routers'][data-checks='0']", 10)
+        .await
+        .context("the stored reports are not shown")?;
+    let cards = stored
+        .find_all(fantoccini::Locator::Css("[data-testid='parity-router']"))
+        .await?;
+    assert!(!cards.is_empty(), "no router card");
+    for card in &cards {
+        match card.attr("data-state").await?.as_deref() {
+            Some("none") => {
+                assert!(
+                    text_in(card, "parity-none")
+                        .await?
+                        .contains("Belum ada laporan")
+                );
+            }
+            Some("report") => {
+                let shown = text_in(card, "parity-users-checked").await?;
+                assert_eq!(card.attr("data-users-checked").await?, Some(shown));
+            }
+            Some("skipped") => {
+                assert!(
+                    text_in(card, "parity-skipped")
+                        .await?
+                        .starts_with("Dilewati:")
+                );
+            }
+            other => bail!("unexpected router card state {other:?}"),
+        }
+    }
+    b.screenshot("14-parity-stored").await?;
+
+    // Check now (read-only); a router busy with its quota sync is skipped: check again.
+    let mut attempts = 0;
+    let routers = loop {
+        attempts += 1;
+        b.click("parity-check").await?;
+        let fresh = wait_css(
+            b,
+            &format!("[data-testid='parity-routers'][data-checks='{attempts}']"),
+            30,
+        )
+        .await
+        .context("no fresh report after \"Periksa sekarang\"")?;
+        let locked = fresh
+            .find_all(fantoccini::Locator::Css(
+                "[data-testid='parity-skipped'][data-reason='locked']",
+            ))
+            .await?;
+        if locked.is_empty() || attempts == 5 {
+            break fresh;
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    wait_text(b, "parity-check", "Periksa sekarang").await?;
+    assert_eq!(b.el("parity-check").await?.attr("disabled").await?, None);
+    let done = wait_css(b, ".alert-ok[role='status']", 10).await?;
+    assert!(done.text().await?.contains("Pemeriksaan selesai"));
+
+    // The API keeps what the page shows: the same users-checked count per router.
+    let api = b.fetch_json("/api/admin/policy-parity").await?;
+    let items = api["items"].as_array().context("no routers in the API")?;
+    let mut reported = 0;
+    for item in items {
+        let router = item["router"].as_str().context("router name")?;
+        let card = routers
+            .find(fantoccini::Locator::Css(&parity_card(router)))
+            .await
+            .with_context(|| format!("no card for router {router}"))?;
+        let report = &item["report"];
+        if report.is_null() {
+            // Disabled routers are not checked.
+            assert_ne!(card.attr("data-state").await?.as_deref(), Some("report"));
+            continue;
+        }
+        assert_eq!(
+            card.attr("data-state").await?.as_deref(),
+            Some("report"),
+            "router {router}: {api}"
+        );
+        let checked = report["users_checked"].as_u64().context("users_checked")?;
+        assert_eq!(
+            text_in(&card, "parity-users-checked").await?,
+            checked.to_string()
+        );
+        assert_eq!(
+            card.attr("data-users-checked").await?,
+            Some(checked.to_string())
+        );
+        // `dd-mm-yyyy HH:MM` in the operator's time zone.
+        let generated = text_in(&card, "parity-generated").await?;
+        let g = generated.as_bytes();
+        assert!(
+            g.len() >= 16 && g[2] == b'-' && g[5] == b'-' && g[10] == b' ' && g[13] == b':',
+            "generated {generated:?}"
+        );
+        // One row per differing user (the server lists up to 300).
+        let differing: usize = text_in(&card, "parity-users-differing").await?.parse()?;
+        let rows = card
+            .find_all(fantoccini::Locator::Css("[data-testid='parity-row']"))
+            .await?;
+        assert_eq!(rows.len(), differing.min(300), "router {router}");
+        eprintln!("parity: router {router}: {checked} users checked, {differing} differing");
+        reported += 1;
+    }
+    assert!(reported > 0, "no router was checked: {api}");
+    b.screenshot("15-parity-checked").await?;
     Ok(())
 }

@@ -73,6 +73,7 @@ fn frame(admin: bool, children: Children) -> impl IntoView {
             ("/admin/packages", "nav-packages"),
             ("/admin/promos", "nav-promos"),
             ("/admin/jobs", "nav-jobs"),
+            ("/admin/parity", "nav-parity"),
             ("/admin/templates", "nav-templates"),
             ("/admin/inactive-accounts", "nav-inactive"),
             ("/admin/logs", "nav-logs"),

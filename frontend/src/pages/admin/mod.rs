@@ -1,6 +1,6 @@
 //! The admin portal: login, users, user detail, action log, packages, promos, transactions
-//! (with the Midtrans self-test), jobs, WhatsApp message templates and the inactive-account
-//! preview.
+//! (with the Midtrans self-test), jobs, WhatsApp message templates, the inactive-account
+//! preview and the policy parity guard's reports.
 
 pub mod forms;
 pub mod inactive_accounts;
@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod login;
 pub mod logs;
 pub mod packages;
+pub mod parity;
 mod parts;
 pub mod promos;
 pub mod templates;
@@ -21,6 +22,7 @@ pub use jobs::AdminJobsPage;
 pub use login::AdminLoginPage;
 pub use logs::AdminLogsPage;
 pub use packages::AdminPackagesPage;
+pub use parity::AdminParityPage;
 pub use promos::AdminPromosPage;
 pub use templates::AdminTemplatesPage;
 pub use transaction_detail::AdminTransactionDetailPage;
