@@ -307,7 +307,7 @@ pub async fn insert_usage_ledger<C: ConnectionTrait>(
         ]);
         for c in chunk {
             q.values([
-                Uuid::new_v4().into(),
+                Uuid::now_v7().into(),
                 c.user_id.0.into(),
                 SYNC_USAGE_SOURCE.into(),
                 c.idempotency_key
@@ -399,7 +399,7 @@ pub async fn add_daily<C: ConnectionTrait>(
         ]);
         for (user, delta) in chunk {
             q.values([
-                Uuid::new_v4().into(),
+                Uuid::now_v7().into(),
                 (*user).into(),
                 date.into(),
                 (*delta).into(),
