@@ -210,12 +210,7 @@ async fn run(n: usize) -> (Sample, Sample, usize) {
     // Steady state: no traffic, nothing changes, nothing written to the router.
     sim.handle.record(true);
     let _steady = cycle(&t, &sim).await;
-    let writes = sim
-        .handle
-        .recorded()
-        .into_iter()
-        .filter(|s| s.first().is_some_and(|w| !w.ends_with("/print")))
-        .count();
+    let writes = sim.handle.recorded_writes().len();
     sim.handle.record(false);
     let steady = cycle(&t, &sim).await;
     (full, steady, writes)

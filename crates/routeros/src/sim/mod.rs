@@ -515,6 +515,18 @@ impl SimHandle {
         lock(&self.shared.recording).clone().unwrap_or_default()
     }
 
+    /// The recorded commands that change something (all but `print` / `getall`).
+    #[must_use]
+    pub fn recorded_writes(&self) -> Vec<Vec<String>> {
+        self.recorded()
+            .into_iter()
+            .filter(|s| {
+                s.first()
+                    .is_some_and(|w| !w.ends_with("/print") && !w.ends_with("/getall"))
+            })
+            .collect()
+    }
+
     // ----- traffic and the clock -----
 
     /// Advances the simulated clock by `dt`; online devices generate traffic, timed
