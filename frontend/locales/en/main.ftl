@@ -436,7 +436,6 @@ admin-parity-kind-address-list-stale = Stale/duplicate list entry
 admin-parity-kind-hotspot-profile = Hotspot profile differs
 admin-parity-kind-missing-hotspot-user = Hotspot user missing
 admin-parity-kind-dhcp-lease-missing = Static DHCP lease missing
-admin-parity-kind-dhcp-lease-stale = Stale DHCP lease
 
 ## Purchases & payments
 buy-intro = Choose an internet quota package. Payment through Midtrans (QRIS, e-wallets or bank transfer).

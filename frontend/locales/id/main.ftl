@@ -437,7 +437,6 @@ admin-parity-kind-address-list-stale = Entri daftar lama/ganda
 admin-parity-kind-hotspot-profile = Profil hotspot berbeda
 admin-parity-kind-missing-hotspot-user = Pengguna hotspot tidak ada
 admin-parity-kind-dhcp-lease-missing = Lease DHCP statis tidak ada
-admin-parity-kind-dhcp-lease-stale = Lease DHCP lama
 
 ## Pembelian & pembayaran
 buy-intro = Pilih paket kuota internet. Pembayaran lewat Midtrans (QRIS, e-wallet atau transfer bank).

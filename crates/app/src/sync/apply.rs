@@ -75,7 +75,6 @@ pub async fn run_op(pool: &Pool, op: &Op) -> saring_routeros::Result<()> {
             Err(e) if e.is_duplicate() => Ok(()),
             Err(e) => Err(e),
         },
-        Op::RemoveLeases(ids) => remove_ids(pool, LEASE, ids).await,
         Op::RemoveHosts(ids) => remove_ids(pool, HOST, ids).await,
         Op::SetHotspotUser { id, attrs } => pool.set(HOTSPOT_USER, id, &borrowed(attrs)).await,
     }

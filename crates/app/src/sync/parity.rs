@@ -68,7 +68,6 @@ pub fn mismatch(op: &Op) -> Option<&'static str> {
         Op::RemoveBindings(_) => "extra_ip_binding",
         Op::AddEntry { .. } => "address_list",
         Op::AddLease { .. } => "dhcp_lease_missing",
-        Op::RemoveLeases(_) => "dhcp_lease_stale",
         Op::SetEntryComment { .. } => "address_list_comment",
         Op::RemoveEntries(_) => "address_list_stale",
         Op::SetHotspotUser { .. } => "hotspot_profile",

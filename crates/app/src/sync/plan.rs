@@ -39,7 +39,6 @@ pub enum Op {
     AddLease {
         attrs: Vec<(&'static str, String)>,
     },
-    RemoveLeases(Vec<String>),
     RemoveHosts(Vec<String>),
     SetHotspotUser {
         id: String,
@@ -55,8 +54,7 @@ impl Op {
             Op::AddEntry { .. }
             | Op::SetEntryComment { .. }
             | Op::RemoveEntries(_)
-            | Op::AddLease { .. }
-            | Op::RemoveLeases(_) => 1,
+            | Op::AddLease { .. } => 1,
             Op::RemoveHosts(_) => 2,
             Op::SetHotspotUser { .. } => 3,
         }

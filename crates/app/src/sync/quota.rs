@@ -45,7 +45,7 @@ use crate::netpolicy::{RouterHandle, router_error};
 
 /// Users per write transaction: a transaction of 2,500 holds SQLite's write lock for about
 /// 0.1 s; smaller chunks cost a commit (fsync) each (10,000 users in chunks of 1,000: ~500 ms
-/// CPU for the cycle, in chunks of 2,500: ~420 ms).
+/// CPU for the cycle, in chunks of 2,500: ~370 ms).
 pub const CHUNK_USERS: usize = 2500;
 /// The lease's TTL (renewed every third of it while the sync runs).
 pub const LEASE_TTL: Duration = Duration::from_secs(60);

@@ -18,7 +18,7 @@ use crate::contexts::{I18n, Settings, use_i18n, use_settings};
 use crate::format;
 
 /// The kinds of difference the guard reports, with their text keys.
-pub const KINDS: [(&str, &str); 11] = [
+pub const KINDS: [(&str, &str); 10] = [
     ("missing_ip_binding", "admin-parity-kind-missing-ip-binding"),
     ("binding_type", "admin-parity-kind-binding-type"),
     ("binding_details", "admin-parity-kind-binding-details"),
@@ -35,7 +35,6 @@ pub const KINDS: [(&str, &str); 11] = [
         "admin-parity-kind-missing-hotspot-user",
     ),
     ("dhcp_lease_missing", "admin-parity-kind-dhcp-lease-missing"),
-    ("dhcp_lease_stale", "admin-parity-kind-dhcp-lease-stale"),
 ];
 
 /// The text key of a kind of difference (`None`: a kind this SPA does not know yet).
