@@ -86,6 +86,10 @@ pub struct OtpConfig {
 #[derive(Debug, Clone)]
 pub struct DeviceConfig {
     pub max_per_user: u32,
+    /// The quota sync enrols a MAC whose ip-binding comment names an account (`uid=<id>`,
+    /// e.g. written by the reference or by an admin on the router) as that account's device,
+    /// within `max_per_user`.
+    pub auto_enroll_from_bindings: bool,
     /// Minimum minutes between two replacements of a randomized-MAC device (0 = no limit).
     pub change_cooldown_minutes: i64,
     /// Hosts the hotspot's `link_login_only` may point at.
@@ -821,6 +825,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
     };
     let devices = DeviceConfig {
         max_per_user: r.int("MAX_DEVICES_PER_USER", &[], 3, 1, 50),
+        auto_enroll_from_bindings: r.bool("AUTO_ENROLL_DEVICES_FROM_IP_BINDING", &[], true),
         change_cooldown_minutes: r.int("DEVICE_CHANGE_COOLDOWN_MINUTES", &[], 0, 0, 7 * 24 * 60),
         stale_days: r.int("DEVICE_STALE_DAYS", &[], 30, 0, 3650),
         trusted_login_hosts: r.parsed(

@@ -966,3 +966,87 @@ async fn static_leases_follow_devices_when_enabled() {
         .unwrap();
     assert_eq!(ours(&t), want);
 }
+
+#[tokio::test]
+async fn bindings_naming_an_account_enrol_its_devices() {
+    use saring_store::repo::devices;
+    let t = TestApp::with_env(&[("MAX_DEVICES_PER_USER", "1")])
+        .await
+        .with_router(3)
+        .await;
+    let router = default_router(&t).await;
+    let sims = t.sim().devices();
+    let budi = user(&t, "081233300091", ApprovalStatus::Approved).await;
+    let pending = user(&t, "081233300092", ApprovalStatus::PendingApproval).await;
+    let bind = |mac: &str, comment: String| {
+        t.sim()
+            .exec(
+                "/ip/hotspot/ip-binding/add",
+                &[
+                    ("mac-address", mac),
+                    ("type", "bypassed"),
+                    ("comment", comment.as_str()),
+                ],
+            )
+            .unwrap();
+    };
+    // As the reference wrote them; a second MAC of Budi's is over his one-device limit; a
+    // pending account's binding and a phone-only comment enrol nothing.
+    bind(
+        &sims[0].mac,
+        format!("authorized|user=081233300091|uid={}", budi.id),
+    );
+    bind(
+        &sims[1].mac,
+        format!("authorized|user=081233300092|uid={}", pending.id),
+    );
+    bind(&sims[2].mac, "authorized|user=081233300091".into());
+    let r = saring_app::sync::quota::sync_router(&t, &router, None)
+        .await
+        .unwrap();
+    assert_eq!(r.devices_enrolled, 1, "{r:?}");
+    let mine = devices::list_for_user(t.db(), budi.id).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].mac.to_string(), sims[0].mac);
+    assert!(mine[0].is_authorized);
+    assert_eq!(
+        mine[0].ip_address.as_deref(),
+        Some(sims[0].ip.to_string().as_str())
+    );
+    assert!(
+        devices::list_for_user(t.db(), pending.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Enrolled once: the next cycle finds the device and counts its traffic.
+    t.sim().rejoin();
+    t.sim().tick(std::time::Duration::from_secs(60));
+    t.set_now(t.now() + Duration::seconds(60));
+    let r = saring_app::sync::quota::sync_router(&t, &router, None)
+        .await
+        .unwrap();
+    assert_eq!((r.devices_enrolled, r.users_credited), (0, 1), "{r:?}");
+
+    // With a free slot, Budi's second binding (by id) is enrolled too.
+    bind(&sims[2].mac, format!("authorized|uid={}", budi.id));
+    devices::delete(t.db(), mine[0].id).await.unwrap();
+    let r = saring_app::sync::quota::sync_router(&t, &router, None)
+        .await
+        .unwrap();
+    assert_eq!(r.devices_enrolled, 1, "{r:?}");
+}
+
+#[test]
+fn owner_ids_come_from_uid_tokens_or_legacy_user_ids() {
+    use saring_app::sync::plan::owner_id;
+    let id = uuid::Uuid::new_v4();
+    assert_eq!(
+        owner_id(Some(&format!("authorized|user=0812|uid={id}|role=USER"))),
+        Some(id)
+    );
+    assert_eq!(owner_id(Some(&format!("lpsaring user={id}"))), Some(id));
+    assert_eq!(owner_id(Some("authorized|user=081233300091")), None);
+    assert_eq!(owner_id(Some("uid=not-an-id")), None);
+    assert_eq!(owner_id(None), None);
+}

@@ -79,6 +79,18 @@ pub fn uid_of(comment: Option<&str>) -> Option<&str> {
         .filter(|u| !u.is_empty())
 }
 
+/// The account a comment names by id: `uid=<id>`, else `user_id=<id>`, else a legacy
+/// `user=<id>` that holds an id (a `user=08…` phone number names nobody here).
+pub fn owner_id(comment: Option<&str>) -> Option<uuid::Uuid> {
+    let tokens: Vec<&str> = comment?.split(['|', ' ']).collect();
+    ["uid=", "user_id=", "user="].iter().find_map(|key| {
+        tokens
+            .iter()
+            .filter_map(|t| t.strip_prefix(key))
+            .find_map(|v| uuid::Uuid::parse_str(v).ok())
+    })
+}
+
 /// The comment of a binding we write.
 pub fn binding_comment(
     user: &User,

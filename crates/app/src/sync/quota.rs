@@ -6,7 +6,8 @@
 //! 2. One pipelined read: `/system/resource` (uptime: reboot detection and the router's
 //!    clock), `/ip/hotspot/host`, `/ip/hotspot/ip-binding`, `/ip/firewall/address-list`,
 //!    `/ip/hotspot/user`.
-//! 3. One query each for the router's users, devices and host counters; per host row of a
+//! 3. One query each for the router's users, devices and host counters; MACs whose ip-binding
+//!    names an account become its devices ([`enroll_from_bindings`]); per host row of a
 //!    known MAC, [`counters::credit`].
 //! 4. Users are written in chunks, each chunk one transaction that first checks the epoch:
 //!    ledger rows (idempotency key = hash of the observations), new baselines, `used += delta`,
@@ -38,7 +39,7 @@ use super::apply::{self, Applied};
 use super::counters::{self, HostObs, Reason};
 use super::desired::{Planner, Snapshot};
 use super::lock::Lease;
-use super::plan::Op;
+use super::plan::{self, Op};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 use crate::netpolicy::{RouterHandle, router_error};
@@ -67,6 +68,8 @@ pub struct QuotaSyncReport {
     pub counters_written: usize,
     pub counters_deleted: usize,
     pub rebooted: bool,
+    /// Devices enrolled from ip-binding comments (`AUTO_ENROLL_DEVICES_FROM_IP_BINDING`).
+    pub devices_enrolled: usize,
     pub blocked: usize,
     pub unblocked: usize,
     pub profile_changes: usize,
@@ -186,7 +189,7 @@ async fn run(
     report.hosts = hosts.len();
 
     let mut users = sync_repo::users_for_router(dbc, router.id, router.is_default).await?;
-    let devices = sync_repo::devices_for_router(dbc, router.id, router.is_default).await?;
+    let mut devices = sync_repo::devices_for_router(dbc, router.id, router.is_default).await?;
     let known: HashSet<Uuid> = users.iter().map(|u| u.id.0).collect();
     let missing: Vec<Uuid> = devices
         .iter()
@@ -199,6 +202,17 @@ async fn run(
         users.extend(sync_repo::users_by_ids(dbc, &missing).await?);
     }
     report.users = users.len();
+    if app.config().devices.auto_enroll_from_bindings {
+        report.devices_enrolled = enroll_from_bindings(
+            app,
+            router,
+            &users,
+            &mut devices,
+            &snapshot.bindings,
+            &hosts,
+        )
+        .await?;
+    }
     let stored: HashMap<(String, String), Counter> = sync_repo::counters(dbc, router.id)
         .await?
         .into_iter()
@@ -352,6 +366,80 @@ struct ChunkExtras<'a> {
     rebooted: bool,
     uptime: i64,
     vanished: &'a [(String, String)],
+}
+
+/// Enrols, as an authorised device of its account, every MAC whose ip-binding comment names an
+/// approved account of this router by id and that is no device yet, while the account has
+/// device slots left (`MAX_DEVICES_PER_USER`). A MAC that is another account's device stays
+/// theirs.
+async fn enroll_from_bindings(
+    app: &App,
+    router: &Router,
+    users: &[User],
+    devices: &mut Vec<Device>,
+    bindings: &[saring_routeros::menus::IpBinding],
+    hosts: &[saring_routeros::menus::HotspotHost],
+) -> AppResult<usize> {
+    use saring_store::repo::devices as device_repo;
+    let by_id: HashMap<Uuid, &User> = users
+        .iter()
+        .filter(|u| u.approval_status == ApprovalStatus::Approved)
+        .map(|u| (u.id.0, u))
+        .collect();
+    let mut known: HashSet<Mac> = devices.iter().map(|d| d.mac).collect();
+    let mut slots: HashMap<Uuid, u64> = HashMap::new();
+    let max = u64::from(app.config().devices.max_per_user);
+    let mut enrolled = 0;
+    for b in bindings.iter().filter(|b| !b.disabled) {
+        let Some(user) = plan::owner_id(b.comment.as_deref()).and_then(|id| by_id.get(&id)) else {
+            continue;
+        };
+        let Some(mac) = b.mac_address.as_deref().and_then(|m| Mac::parse(m).ok()) else {
+            continue;
+        };
+        if known.contains(&mac) {
+            continue;
+        }
+        let used = match slots.get(&user.id.0) {
+            Some(n) => *n,
+            None => device_repo::count_for_user(app.db(), user.id).await?,
+        };
+        if used >= max {
+            continue;
+        }
+        let mac_text = mac.to_string();
+        let ip = b.address.clone().or_else(|| {
+            hosts
+                .iter()
+                .find(|h| h.mac_address.eq_ignore_ascii_case(&mac_text))
+                .and_then(|h| h.address.clone())
+        });
+        let seen = device_repo::DeviceSeen {
+            user_id: user.id,
+            router_id: Some(router.id),
+            mac,
+            ip_address: ip,
+            user_agent: None,
+            authorized: true,
+        };
+        match device_repo::upsert_seen(app.db(), &seen, app.now()).await {
+            Ok(device) => {
+                known.insert(mac);
+                slots.insert(user.id.0, used + 1);
+                devices.push(device);
+                enrolled += 1;
+                tracing::info!(user_id = %user.id, %mac, "device enrolled from its ip-binding");
+            }
+            // E.g. the MAC is another account's device on another router.
+            Err(e) => tracing::warn!(%mac, error = %e, "device not enrolled from ip-binding"),
+        }
+    }
+    if enrolled > 0 {
+        for id in slots.keys() {
+            crate::accounts::forget_user(app, saring_domain::ids::UserId(*id));
+        }
+    }
+    Ok(enrolled)
 }
 
 /// One chunk's transaction. `None` when the run was fenced off (a newer run started).
