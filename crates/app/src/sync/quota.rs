@@ -428,15 +428,11 @@ async fn enroll_from_bindings(
                 slots.insert(user.id.0, used + 1);
                 devices.push(device);
                 enrolled += 1;
+                crate::accounts::forget_user(app, user.id);
                 tracing::info!(user_id = %user.id, %mac, "device enrolled from its ip-binding");
             }
             // E.g. the MAC is another account's device on another router.
             Err(e) => tracing::warn!(%mac, error = %e, "device not enrolled from ip-binding"),
-        }
-    }
-    if enrolled > 0 {
-        for id in slots.keys() {
-            crate::accounts::forget_user(app, saring_domain::ids::UserId(*id));
         }
     }
     Ok(enrolled)

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::forms::{duration_text, interval_text};
+use super::parts::list_table;
 use super::transaction_detail::payload_text;
 use crate::api;
 use crate::api::admin::{DeadLetterRow, JobRow, JobSchedule};
@@ -111,49 +112,39 @@ pub fn AdminJobsPage() -> impl IntoView {
                     on:click=move |_| reload.update(|r| *r += 1)>{move || i18n.tr("admin-refresh")}</button>
             </div>
             <p class="muted small">{move || i18n.tr_with("admin-jobs-tz", &[("tz", settings.tz().name())])}</p>
-            {move || match jobs.get() {
-                None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{move || i18n.tr("admin-jobs-none")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="jobs">
-                            <thead><tr>
-                                <th scope="col">{move || i18n.tr("admin-jobs-name")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-router")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-schedule")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-started")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-finished")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-duration")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-result")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-next")}</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(|j| job_row(i18n, settings, j)).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
+            {move || list_table(
+                i18n,
+                jobs.get(),
+                ("admin-jobs-none", "no-jobs"),
+                "jobs",
+                &[
+                    "admin-jobs-name",
+                    "admin-jobs-router",
+                    "admin-jobs-schedule",
+                    "admin-jobs-started",
+                    "admin-jobs-finished",
+                    "admin-jobs-duration",
+                    "admin-jobs-result",
+                    "admin-jobs-next",
+                ],
+                |j| job_row(i18n, settings, j),
+            )}
             <h2>{move || i18n.tr("admin-dead-letters")}</h2>
-            {move || match dead.get() {
-                None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" data-testid="no-dead-letters">{move || i18n.tr("admin-dead-letters-none")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="dead-letters">
-                            <thead><tr>
-                                <th scope="col">{move || i18n.tr("admin-log-time")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-name")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-router")}</th>
-                                <th scope="col">{move || i18n.tr("admin-dead-attempts")}</th>
-                                <th scope="col">{move || i18n.tr("admin-jobs-error")}</th>
-                                <th scope="col">{move || i18n.tr("admin-tx-payload")}</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(|d| dead_letter_row(i18n, settings, d)).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
+            {move || list_table(
+                i18n,
+                dead.get(),
+                ("admin-dead-letters-none", "no-dead-letters"),
+                "dead-letters",
+                &[
+                    "admin-log-time",
+                    "admin-jobs-name",
+                    "admin-jobs-router",
+                    "admin-dead-attempts",
+                    "admin-jobs-error",
+                    "admin-tx-payload",
+                ],
+                |d| dead_letter_row(i18n, settings, d),
+            )}
         </AdminShell>
     }
 }

@@ -6,7 +6,7 @@ use saring_domain::Megabytes;
 use saring_domain::dto::payments::PackageDto;
 
 use super::forms::{self, PackageForm};
-use super::parts::{Editor, EditorTexts};
+use super::parts::{Editor, EditorTexts, list_table};
 use crate::api;
 use crate::api::admin::PackageRemoval;
 use crate::components::common::{AdminShell, ConfirmBox, use_title};
@@ -271,27 +271,22 @@ pub fn AdminPackagesPage() -> impl IntoView {
             <h1>{move || i18n.tr("admin-packages-title")}</h1>
             {editor.feedback.view()}
             {form}
-            {move || match packages.get() {
-                None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" data-testid="no-packages">{move || i18n.tr("admin-no-packages")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="packages">
-                            <thead><tr>
-                                <th scope="col">{move || i18n.tr("admin-package-name")}</th>
-                                <th scope="col">{move || i18n.tr("admin-package-price")}</th>
-                                <th scope="col">{move || i18n.tr("admin-package-quota-col")}</th>
-                                <th scope="col">{move || i18n.tr("admin-package-days")}</th>
-                                <th scope="col">{move || i18n.tr("admin-package-profile")}</th>
-                                <th scope="col">{move || i18n.tr("admin-status")}</th>
-                                <th scope="col">{move || i18n.tr("admin-actions")}</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
+            {move || list_table(
+                i18n,
+                packages.get(),
+                ("admin-no-packages", "no-packages"),
+                "packages",
+                &[
+                    "admin-package-name",
+                    "admin-package-price",
+                    "admin-package-quota-col",
+                    "admin-package-days",
+                    "admin-package-profile",
+                    "admin-status",
+                    "admin-actions",
+                ],
+                row,
+            )}
         </AdminShell>
     }
 }

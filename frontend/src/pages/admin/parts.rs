@@ -1,5 +1,5 @@
-//! Small pieces the admin pages share: a loaded list or its loading/error text
-//! ([`loaded`]), form errors (local checks and the server's `validation_failed` details)
+//! Small pieces the admin pages share: a loaded value or its loading/error text
+//! ([`loaded`]), a loaded list as a table ([`list_table`]), form errors (local checks and the server's `validation_failed` details)
 //! shown next to the form and under each field, and the save/delete flow of an edit form
 //! ([`Editor`]).
 
@@ -27,6 +27,41 @@ pub fn loaded<T>(
         }
         Some(Ok(v)) => ok(v),
     }
+}
+
+/// A list resource as a table: "loading", the error, the text `empty.0` (test id `empty.1`)
+/// when there is nothing, else the table `table_id` with a column per text key of `cols` and
+/// a row per item.
+pub fn list_table<T, V>(
+    i18n: I18n,
+    value: Option<Result<Vec<T>, ApiError>>,
+    empty: (&'static str, &'static str),
+    table_id: &'static str,
+    cols: &'static [&'static str],
+    row: impl Fn(T) -> V,
+) -> AnyView
+where
+    V: IntoView + 'static,
+{
+    loaded(i18n, value, |list| {
+        if list.is_empty() {
+            let (key, id) = empty;
+            return view! { <p class="muted" data-testid=id>{move || i18n.tr(key)}</p> }.into_any();
+        }
+        let head = cols
+            .iter()
+            .map(|&key| view! { <th scope="col">{move || i18n.tr(key)}</th> })
+            .collect_view();
+        view! {
+            <div class="table-wrap">
+                <table class="table" data-testid=table_id>
+                    <thead><tr>{head}</tr></thead>
+                    <tbody>{list.into_iter().map(row).collect_view()}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    })
 }
 
 /// The errors of one form: a summary and a text per field.

@@ -6,7 +6,7 @@ use saring_domain::Role;
 use saring_domain::dto::payments::{PromoDto, PromoStatus, PromoType};
 
 use super::forms::{self, PromoForm};
-use super::parts::{Editor, EditorTexts};
+use super::parts::{Editor, EditorTexts, list_table};
 use crate::api;
 use crate::components::common::{AdminShell, ConfirmBox, use_title};
 use crate::contexts::{use_i18n, use_session, use_settings};
@@ -375,26 +375,21 @@ pub fn AdminPromosPage() -> impl IntoView {
                 fallback=move || view! { <p class="alert alert-info" role="status">{move || i18n.tr("admin-promo-super-only")}</p> }>
                 {form()}
             </Show>
-            {move || match promos.get() {
-                None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted" data-testid="no-promos">{move || i18n.tr("admin-no-promos")}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <div class="table-wrap">
-                        <table class="table" data-testid="promos">
-                            <thead><tr>
-                                <th scope="col">{move || i18n.tr("admin-promo-name")}</th>
-                                <th scope="col">{move || i18n.tr("admin-promo-type")}</th>
-                                <th scope="col">{move || i18n.tr("admin-status")}</th>
-                                <th scope="col">{move || i18n.tr("admin-promo-range")}</th>
-                                <th scope="col">{move || i18n.tr("admin-promo-bonus")}</th>
-                                <th scope="col">{move || i18n.tr("admin-actions")}</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
+            {move || list_table(
+                i18n,
+                promos.get(),
+                ("admin-no-promos", "no-promos"),
+                "promos",
+                &[
+                    "admin-promo-name",
+                    "admin-promo-type",
+                    "admin-status",
+                    "admin-promo-range",
+                    "admin-promo-bonus",
+                    "admin-actions",
+                ],
+                row,
+            )}
         </AdminShell>
     }
 }
