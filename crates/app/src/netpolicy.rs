@@ -124,7 +124,8 @@ pub fn router_error(router: &str, e: saring_routeros::Error) -> AppError {
     }
 }
 
-fn cidrs(router: &Router) -> Vec<IpNet> {
+/// The router's hotspot client ranges.
+pub(crate) fn cidrs(router: &Router) -> Vec<IpNet> {
     router
         .spec
         .hotspot_client_cidrs

@@ -47,7 +47,7 @@ pub async fn stale_hosts(app: &App, router: &Router) -> AppResult<CleanupReport>
         router: router.spec.name.clone(),
         ..CleanupReport::default()
     };
-    let nets = super::quota::parse_cidrs(router);
+    let nets = crate::netpolicy::cidrs(router);
     if nets.is_empty() {
         report.skipped = Some("no hotspot ranges".into());
         return Ok(report);

@@ -137,7 +137,7 @@ async fn compare_and_repair(
     let dbc = app.db();
     let users = sync_repo::users_for_router(dbc, router.id, router.is_default).await?;
     let devices = sync_repo::devices_for_router(dbc, router.id, router.is_default).await?;
-    let cidrs = super::quota::parse_cidrs(router);
+    let cidrs = crate::netpolicy::cidrs(router);
     let mut obs_by_mac: HashMap<Mac, Vec<HostObs>> = HashMap::new();
     for h in &hosts {
         if let Some(o) = HostObs::from_row(h, &cidrs) {

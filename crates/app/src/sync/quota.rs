@@ -21,7 +21,6 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use ipnet::IpNet;
 use saring_domain::access::{AccessStatus, ApprovalStatus, BlockKind, auto_debt_limit_reason};
 use saring_domain::device::Device;
 use saring_domain::mac::Mac;
@@ -133,16 +132,6 @@ struct UserWork {
     devices: Vec<Uuid>,
 }
 
-/// The router's hotspot client ranges.
-pub(crate) fn parse_cidrs(router: &Router) -> Vec<IpNet> {
-    router
-        .spec
-        .hotspot_client_cidrs
-        .iter()
-        .filter_map(|c| c.parse().ok())
-        .collect()
-}
-
 fn idempotency_key(rows: &[RowCredit]) -> String {
     let mut h = Sha256::new();
     for r in rows {
@@ -220,7 +209,7 @@ async fn run(
         .collect();
 
     // Credit every row of a known MAC.
-    let cidrs = parse_cidrs(router);
+    let cidrs = crate::netpolicy::cidrs(router);
     let device_by_mac: HashMap<Mac, &Device> = devices.iter().map(|d| (d.mac, d)).collect();
     let mut obs_by_mac: HashMap<Mac, Vec<HostObs>> = HashMap::new();
     let mut present: HashSet<(String, String)> = HashSet::with_capacity(hosts.len());
