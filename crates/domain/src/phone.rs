@@ -2,7 +2,7 @@
 //!
 //! The accepted inputs follow the reference system's normalisation exactly, so numbers
 //! stored by it compare equal to ours:
-//! `+<digits>` (any country, 8–15 digits), `00<cc>…`, `08…`, `62…`, `8…`, and otherwise a
+//! `+<digits>` (any country, 8–15 digits; `+62` must be a mobile number), `00<cc>…`, `08…`, `62…`, `8…`, and otherwise a
 //! bare international number of 8–15 digits. Indonesian results must look like a mobile
 //! number: `+628[1-9]` followed by 7–11 digits. Spaces, dashes, dots and brackets are
 //! ignored. A leading `0` other than `08` is refused (it is ambiguous across countries).
@@ -113,6 +113,11 @@ impl Phone {
 }
 
 fn international(digits: &str) -> Result<Phone, PhoneError> {
+    // However it was spelt, a +62 result is an Indonesian number and must be a mobile one
+    // (otherwise its local `0…` form, the hotspot username, would not parse back).
+    if digits.starts_with("62") {
+        return validate_indonesian(format!("+{digits}"));
+    }
     let ok = (8..=15).contains(&digits.len()) && !digits.starts_with('0');
     if !ok {
         return Err(PhoneError::InvalidInternational);
@@ -243,6 +248,26 @@ mod tests {
         let p: Phone = serde_json::from_str("\"0812-3456-7890\"").unwrap();
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"+6281234567890\"");
         assert!(serde_json::from_str::<Phone>("\"021\"").is_err());
+    }
+
+    #[test]
+    fn indonesian_numbers_are_checked_in_every_spelling() {
+        // Found by the property below: `+62000000` was accepted as "international", and
+        // its local form `0000000` did not parse back.
+        for bad in ["+62000000", "0062000000", "+62211234567"] {
+            let err = Phone::parse(bad).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    PhoneError::InvalidLength | PhoneError::InvalidIndonesianMobile
+                ),
+                "{bad}: {err:?}"
+            );
+        }
+        assert_eq!(
+            Phone::parse("0062 812 3456 7890").unwrap().as_e164(),
+            "+6281234567890"
+        );
     }
 
     proptest! {
