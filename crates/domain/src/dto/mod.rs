@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod auth;
 pub mod payments;
+pub mod routers;
 pub mod users;
 
 use serde::{Deserialize, Serialize};

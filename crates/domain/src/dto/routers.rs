@@ -1,0 +1,102 @@
+//! `/api/admin/routers`: the MikroTik routers of an install (one per site), with their own
+//! hotspot ranges, server names and job schedules.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One router as admins see it; never its password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterView {
+    pub id: String,
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub use_tls: bool,
+    /// Any certificate is accepted (self-signed routers without a pinned fingerprint).
+    pub tls_insecure: bool,
+    /// A CA certificate is stored for the router's TLS (its text is not shown).
+    pub has_tls_ca: bool,
+    pub tls_fingerprint_sha256: Option<String>,
+    pub username: String,
+    pub hotspot_server_names: Vec<String>,
+    pub hotspot_client_cidrs: Vec<String>,
+    pub is_enabled: bool,
+    pub is_default: bool,
+    /// The router `MIKROTIK_*` configures: its connection and ranges come from the
+    /// environment at every start, so only its schedules can be changed here.
+    pub managed_by_env: bool,
+    /// Per-job schedule of this router, in seconds (`0`: the job does not run on it). Jobs
+    /// not named here follow the install's schedule.
+    pub job_intervals: BTreeMap<String, u64>,
+    /// `None`: never checked; otherwise whether the last check reached it.
+    pub online: Option<bool>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub routeros_version: Option<String>,
+    pub user_count: u64,
+    pub device_count: u64,
+}
+
+/// A per-router job and what its schedule may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterJobInfo {
+    pub name: String,
+    pub description: String,
+    /// The install's interval (`None` for a job on a cron expression, or switched off).
+    pub default_seconds: Option<u64>,
+    /// The install's cron expression, if the job runs on one.
+    pub cron: Option<String>,
+    /// The shortest interval a router may have (`0` always allowed: off on that router).
+    /// `None`: the job runs on a cron expression, so only `0` can be set.
+    pub min_seconds: Option<u64>,
+    /// Whether the install runs the job at all (a router cannot switch on a job the
+    /// configuration switched off).
+    pub enabled: bool,
+}
+
+/// `GET /api/admin/routers`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterList {
+    pub items: Vec<RouterView>,
+    pub jobs: Vec<RouterJobInfo>,
+}
+
+/// `POST /api/admin/routers` (every field but the optional ones required) and
+/// `PUT /api/admin/routers/{id}` (only the fields present change; an absent password keeps
+/// the stored one; an empty `tls_ca_pem` or `tls_fingerprint_sha256` removes it;
+/// `job_intervals`, when present, replaces the router's whole map).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RouterInput {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Default 8728 (8729 with TLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_tls: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_insecure: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_ca_pem: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_fingerprint_sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Default: the install's `MIKROTIK_SERVER_USER` and `MIKROTIK_SERVER_KOMANDAN`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hotspot_server_names: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hotspot_client_cidrs: Option<Vec<String>>,
+    /// Default `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_intervals: Option<BTreeMap<String, u64>>,
+}
