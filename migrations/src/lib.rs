@@ -26,6 +26,7 @@ mod m20261125_000002_catalog_payments;
 mod m20261125_000003_quota;
 mod m20261125_000004_ops;
 mod m20261126_000001_worker;
+mod m20261127_000001_router_schedules;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_quota::Migration),
             Box::new(m20261125_000004_ops::Migration),
             Box::new(m20261126_000001_worker::Migration),
+            Box::new(m20261127_000001_router_schedules::Migration),
         ]
     }
 }

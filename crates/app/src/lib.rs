@@ -32,6 +32,7 @@ pub mod portal;
 pub mod present;
 pub mod ratelimit;
 pub mod registration;
+pub mod router_admin;
 pub mod routers;
 pub mod sync;
 pub use sync::quota_lock;

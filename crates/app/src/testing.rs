@@ -107,7 +107,20 @@ impl TestApp {
     /// Adds a RouterOS simulator with `hosts` client devices (no random traffic), with the
     /// policy's profiles and the role servers, registered as the default router.
     pub async fn with_router(mut self, hosts: usize) -> Self {
-        let c = self.app.config().clone();
+        let sim = self.start_router_sim(hosts).await;
+        let spec =
+            crate::embedded::simulator_router(self.config(), sim.addr(), SIM_PASSWORD.into());
+        saring_store::repo::routers::upsert(self.app.db(), self.app.cipher(), &spec, true)
+            .await
+            .expect("router registered");
+        self.sim = Some(sim);
+        self
+    }
+
+    /// Starts a RouterOS simulator like [`TestApp::with_router`]'s (user `admin`,
+    /// [`SIM_PASSWORD`]) without registering it: for a second router.
+    pub async fn start_router_sim(&self, hosts: usize) -> SimHandle {
+        let c = self.app.config();
         let p = &c.policy.profiles;
         let mut builder = Simulator::builder()
             .user("admin", SIM_PASSWORD)
@@ -129,17 +142,11 @@ impl TestApp {
         for n in names {
             builder = builder.profile(n, None);
         }
-        let sim = builder
+        builder
             .build()
             .start("127.0.0.1:0")
             .await
-            .expect("simulator starts");
-        let spec = crate::embedded::simulator_router(&c, sim.addr(), SIM_PASSWORD.into());
-        saring_store::repo::routers::upsert(self.app.db(), self.app.cipher(), &spec, true)
-            .await
-            .expect("router registered");
-        self.sim = Some(sim);
-        self
+            .expect("simulator starts")
     }
 
     pub fn sim(&self) -> &SimHandle {
@@ -171,6 +178,28 @@ impl TestApp {
         )
         .await
         .expect("device enrolled")
+    }
+
+    /// An approved, active user with the phone `phone` (no quota, no router).
+    pub async fn approved_user(&self, phone: &str) -> saring_domain::user::User {
+        saring_store::repo::users::insert(
+            self.app.db(),
+            &saring_domain::user::NewUser {
+                phone: Phone::parse(phone).expect("a phone number"),
+                full_name: "Budi Santoso".into(),
+                blok: None,
+                kamar: None,
+                is_tamping: false,
+                tamping_type: None,
+                role: saring_domain::Role::User,
+                approval_status: saring_domain::access::ApprovalStatus::Approved,
+                is_active: true,
+                password_hash: None,
+                router_id: None,
+            },
+        )
+        .await
+        .expect("user inserted")
     }
 
     pub fn set_now(&self, t: DateTime<Utc>) {

@@ -1,8 +1,5 @@
 //! `saring admin create`: an approved administrator who logs in with a password.
 
-use std::io::BufRead;
-
-use anyhow::Context;
 use clap::Subcommand;
 use saring_app::accounts::{CreateAdmin, create_admin};
 use saring_app::{App, AppError, Mode};
@@ -37,12 +34,7 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<()> {
         super_admin,
     } = cmd;
     let phone = Phone::parse(&phone).map_err(|e| anyhow::anyhow!("--phone {phone:?}: {e}"))?;
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("reading the password from stdin")?;
-    let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned());
+    let password = SecretString::from(crate::read_stdin_line("the password")?);
     let config = crate::load_config(Mode::Embedded)?;
     let app = App::connect(config, Mode::Embedded).await?;
     match create_admin(

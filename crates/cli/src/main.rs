@@ -56,7 +56,7 @@ enum Command {
     /// Scheduled jobs: list them, run one now.
     #[command(subcommand)]
     Job(cmd_job::JobCommand),
-    /// Push the database's policy to routers.
+    /// Routers: list, add, change, check, remove, push the database's policy.
     #[command(subcommand)]
     Router(cmd_router::RouterCommand),
     /// Quota resets.
@@ -133,6 +133,18 @@ async fn resolve_router(name: &str) -> anyhow::Result<saring_routeros::ConnectOp
 }
 
 /// Loads the configuration for a mode, printing every problem found.
+/// The first line of stdin (a password: never on the command line), without its newline.
+pub fn read_stdin_line(what: &str) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    use std::io::BufRead as _;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .with_context(|| format!("reading {what} from stdin"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
 pub fn load_config(mode: saring_app::Mode) -> anyhow::Result<saring_app::Config> {
     match saring_app::Config::from_process_env(mode) {
         Ok((config, _)) => Ok(config),

@@ -6,6 +6,9 @@
 //! `apalis_cron::CronScheduler` in `APP_TIMEZONE` (a fixed interval or a cron expression),
 //! with tower middleware: a concurrency limit of one (a slow run is never overlapped by the
 //! next tick). Each run executes in its own tokio task, so a panic fails that run only.
+//! A per-router job on an interval ticks at its floor and runs on each router whose own
+//! interval has passed (`saring_app::jobs::schedule`), so routers keep their own schedules
+//! and routers added or changed while the worker runs are picked up at the next tick.
 //!
 //! Coordination between several worker processes does not come from a queue: the quota sync
 //! takes a per-router lease (KV, heartbeat) and is fenced by an epoch in the database, and
@@ -71,8 +74,9 @@ struct JobRef(JobSpec);
 async fn on_tick(_tick: Tick<Tz>, app: Data<App>, job: Data<JobRef>) -> Result<(), BoxDynError> {
     let app: App = (*app).clone();
     let spec: JobSpec = job.0.0.clone();
-    // The run owns its data (it outlives no borrow of the worker's context).
-    let outcomes = tokio::spawn(async move { jobs::run_all_scopes(&app, &spec).await })
+    // The run owns its data (it outlives no borrow of the worker's context); boxed, as its
+    // future is too deep for the compiler's layout query inside apalis' service stack.
+    let outcomes = tokio::spawn(async move { Box::pin(jobs::run_due(&app, &spec)).await })
         .await
         .map_err(|e| -> BoxDynError { Box::new(e) })??;
     for o in outcomes.iter().filter(|o| !o.ok) {
@@ -87,7 +91,10 @@ pub async fn run(app: App, mut shutdown: watch::Receiver<bool>) {
     let tz: Tz = Tz::from_str(app.config().app.timezone.name()).unwrap_or(Tz::Asia__Makassar);
     let mut tasks = Vec::new();
     for spec in jobs::registry(app.config()) {
-        let Some(schedule) = spec.when.as_ref().and_then(JobSchedule::from_when) else {
+        let Some(schedule) = jobs::schedule::worker_tick(&spec)
+            .as_ref()
+            .and_then(JobSchedule::from_when)
+        else {
             tracing::info!(job = spec.name, "job switched off");
             continue;
         };

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod admin_jobs;
+pub mod admin_routers;
 pub mod admin_templates;
 pub mod auth;
 pub mod health;
@@ -109,6 +110,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/action-logs", web::get().to(admin::action_logs))
                 .configure(payments::admin_routes)
                 .configure(admin_jobs::configure)
+                .configure(admin_routers::configure)
                 .configure(admin_templates::configure)
                 .default_service(web::to(not_found)),
         );

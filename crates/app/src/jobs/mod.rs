@@ -9,6 +9,7 @@ pub mod debts;
 pub mod messaging;
 pub mod notices;
 pub mod retention;
+pub mod schedule;
 
 use std::time::Duration;
 
@@ -421,15 +422,45 @@ pub async fn run_recorded(
     }
 }
 
-/// Runs a job now in every scope it has (each router for per-router jobs), concurrently.
+/// Runs a job now in every scope it has (each enabled router where it is not switched off,
+/// for per-router jobs), concurrently: `saring job run` without `--router`.
 pub async fn run_all_scopes(app: &App, job: &JobSpec) -> AppResult<Vec<RunOutcome>> {
+    run_where(app, job, |_, _| true).await
+}
+
+/// What a worker tick runs: a global job; a per-router job on each enabled router whose own
+/// schedule says it is due (see [`schedule`]). Routers not due are skipped without a record.
+pub async fn run_due(app: &App, job: &JobSpec) -> AppResult<Vec<RunOutcome>> {
+    let Some(tick) = schedule::worker_tick(job) else {
+        return Ok(Vec::new());
+    };
+    let runs = match job.scope {
+        Scope::Global => Vec::new(),
+        Scope::PerRouter => jobs_repo::runs(app.db()).await?,
+    };
+    let now = app.now();
+    run_where(app, job, |job, router| {
+        let last = runs
+            .iter()
+            .find(|r| r.job_name == job.name && r.scope == router.spec.name)
+            .and_then(|r| r.last_started_at);
+        schedule::for_router(job, router).is_some_and(|s| schedule::is_due(&s, &tick, last, now))
+    })
+    .await
+}
+
+async fn run_where(
+    app: &App,
+    job: &JobSpec,
+    due: impl Fn(&JobSpec, &Router) -> bool,
+) -> AppResult<Vec<RunOutcome>> {
     match job.scope {
         Scope::Global => Ok(vec![run_recorded(app, job, None, None).await]),
         Scope::PerRouter => {
             let routers: Vec<Router> = router_repo::list(app.db(), app.cipher())
                 .await?
                 .into_iter()
-                .filter(|r| r.spec.is_enabled)
+                .filter(|r| r.spec.is_enabled && !schedule::off_on(job, r) && due(job, r))
                 .collect();
             Ok(futures::future::join_all(
                 routers
@@ -486,22 +517,34 @@ pub async fn status(app: &App) -> AppResult<Vec<JobStatus>> {
     let now = app.now();
     let mut out = Vec::new();
     for job in registry(app.config()) {
-        let scopes: Vec<String> = match job.scope {
-            Scope::Global => vec!["global".into()],
-            Scope::PerRouter => routers.iter().map(|r| r.spec.name.clone()).collect(),
+        let tick = schedule::worker_tick(&job);
+        let scopes: Vec<(String, Option<When>)> = match job.scope {
+            Scope::Global => vec![("global".into(), job.when.clone())],
+            Scope::PerRouter => routers
+                .iter()
+                .map(|r| (r.spec.name.clone(), schedule::for_router(&job, r)))
+                .collect(),
         };
-        for scope in scopes {
+        for (scope, when) in scopes {
             let run = runs
                 .iter()
                 .find(|r| r.job_name == job.name && r.scope == scope);
+            let last_started_at = run.and_then(|r| r.last_started_at);
+            let next_run_at = match (&when, &tick, job.scope) {
+                (Some(When::Every { seconds }), Some(tick), Scope::PerRouter) => {
+                    schedule::next_interval_run(*seconds, tick, last_started_at, now)
+                }
+                (Some(w), _, _) => next_run(app.config(), w, now),
+                (None, _, _) => None,
+            };
             let summary = jobs_repo::last_summary(app.db(), job.name, &scope).await?;
             out.push(JobStatus {
                 job: job.name.to_owned(),
                 description: job.description.to_owned(),
                 scope: scope.clone(),
-                schedule: job.when.clone(),
+                schedule: when,
                 timezone: app.config().app.timezone.name().to_owned(),
-                last_started_at: run.and_then(|r| r.last_started_at),
+                last_started_at,
                 last_finished_at: run.and_then(|r| r.last_finished_at),
                 last_duration_ms: run.and_then(|r| r.last_duration_ms),
                 last_ok: run.and_then(|r| r.last_ok),
@@ -509,10 +552,7 @@ pub async fn status(app: &App) -> AppResult<Vec<JobStatus>> {
                 run_count: run.map_or(0, |r| r.run_count),
                 failure_count: run.map_or(0, |r| r.failure_count),
                 last_summary: summary,
-                next_run_at: job
-                    .when
-                    .as_ref()
-                    .and_then(|w| next_run(app.config(), w, now)),
+                next_run_at,
             });
         }
     }

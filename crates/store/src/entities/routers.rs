@@ -34,6 +34,9 @@ pub struct Model {
     pub hotspot_client_cidrs: String,
     pub is_enabled: bool,
     pub is_default: bool,
+    /// JSON object: job name → seconds for this router (`0`: off here).
+    #[sea_orm(column_type = "Text")]
+    pub job_intervals: String,
     pub last_seen_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,

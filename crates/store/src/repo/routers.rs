@@ -1,15 +1,17 @@
 //! Routers: connection settings per site, the password encrypted at rest.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, Utc};
 use saring_domain::router::RouterSpec;
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::cipher::SecretCipher;
-use crate::entities::routers;
+use crate::entities::{routers, user_devices, users};
 use crate::error::StoreError;
 
 /// A stored router: its spec (password decrypted) and what Saring last saw of it.
@@ -18,6 +20,9 @@ pub struct Router {
     pub id: Uuid,
     pub spec: RouterSpec,
     pub is_default: bool,
+    /// This router's own schedule per job, in seconds (`0`: off here); jobs not named follow
+    /// the install's schedule.
+    pub job_intervals: BTreeMap<String, u64>,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub routeros_version: Option<String>,
@@ -30,6 +35,8 @@ fn json_list(column: &str, text: &str) -> Result<Vec<String>, StoreError> {
 fn to_domain(m: routers::Model, cipher: &SecretCipher) -> Result<Router, StoreError> {
     let port = u16::try_from(m.port)
         .map_err(|_| StoreError::Corrupt(format!("routers.port of {}: {}", m.name, m.port)))?;
+    let job_intervals = serde_json::from_str(&m.job_intervals)
+        .map_err(|e| StoreError::Corrupt(format!("routers.job_intervals of {}: {e}", m.name)))?;
     Ok(Router {
         id: m.id,
         spec: RouterSpec {
@@ -47,6 +54,7 @@ fn to_domain(m: routers::Model, cipher: &SecretCipher) -> Result<Router, StoreEr
             is_enabled: m.is_enabled,
         },
         is_default: m.is_default,
+        job_intervals,
         last_seen_at: m.last_seen_at,
         last_error: m.last_error,
         routeros_version: m.routeros_version,
@@ -132,4 +140,97 @@ pub async fn list<C: ConnectionTrait>(
         .into_iter()
         .map(|m| to_domain(m, cipher))
         .collect()
+}
+
+pub async fn find_by_id<C: ConnectionTrait>(
+    db: &C,
+    cipher: &SecretCipher,
+    id: Uuid,
+) -> Result<Option<Router>, StoreError> {
+    routers::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|m| to_domain(m, cipher))
+        .transpose()
+}
+
+/// Adds a router (not the default one). A taken name is a [`StoreError::Conflict`].
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    cipher: &SecretCipher,
+    spec: &RouterSpec,
+    job_intervals: &BTreeMap<String, u64>,
+) -> Result<Router, StoreError> {
+    let mut row = routers::ActiveModel::new();
+    fill(&mut row, spec, cipher)?;
+    row.is_default = Set(false);
+    row.job_intervals = Set(intervals_json(job_intervals)?);
+    to_domain(row.insert(db).await?, cipher)
+}
+
+/// Replaces a router's connection settings and ranges (`spec`) and its schedules.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    cipher: &SecretCipher,
+    id: Uuid,
+    spec: &RouterSpec,
+    job_intervals: &BTreeMap<String, u64>,
+) -> Result<Router, StoreError> {
+    let model = routers::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut row = model.into_active_model();
+    fill(&mut row, spec, cipher)?;
+    row.job_intervals = Set(intervals_json(job_intervals)?);
+    to_domain(row.update(db).await?, cipher)
+}
+
+fn intervals_json(map: &BTreeMap<String, u64>) -> Result<String, StoreError> {
+    serde_json::to_string(map).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Deletes a router and, by cascade, its sync state and counters. The caller checks that no
+/// user or device belongs to it (their foreign keys would be set to NULL).
+pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), StoreError> {
+    let done = routers::Entity::delete_by_id(id).exec(db).await?;
+    if done.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// How many users and devices belong to each router.
+pub async fn member_counts<C: ConnectionTrait>(
+    db: &C,
+) -> Result<HashMap<Uuid, (u64, u64)>, StoreError> {
+    let users: Vec<(Option<Uuid>, i64)> = users::Entity::find()
+        .select_only()
+        .column(users::Column::RouterId)
+        .column_as(users::Column::Id.count(), "n")
+        .group_by(users::Column::RouterId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let devices: Vec<(Option<Uuid>, i64)> = user_devices::Entity::find()
+        .select_only()
+        .column(user_devices::Column::RouterId)
+        .column_as(user_devices::Column::Id.count(), "n")
+        .group_by(user_devices::Column::RouterId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, (u64, u64)> = HashMap::new();
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    for (id, count) in users {
+        if let Some(id) = id {
+            out.entry(id).or_default().0 = n(count);
+        }
+    }
+    for (id, count) in devices {
+        if let Some(id) = id {
+            out.entry(id).or_default().1 = n(count);
+        }
+    }
+    Ok(out)
 }

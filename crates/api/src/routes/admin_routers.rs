@@ -1,0 +1,74 @@
+//! `/api/admin/routers`: the routers of an install (admins list and check them; super admins
+//! add, change and remove them). Bodies: `saring_domain::dto::routers`.
+
+use actix_web::{HttpResponse, web};
+use saring_app::App;
+use saring_domain::api::ErrorCode;
+use saring_domain::dto::routers::RouterInput;
+use uuid::Uuid;
+
+use crate::ApiError;
+use crate::body::Body;
+use crate::session::{AdminUser, SuperAdmin};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/routers", web::get().to(list))
+        .route("/routers", web::post().to(create))
+        .route("/routers/{id}", web::get().to(get))
+        .route("/routers/{id}", web::put().to(update))
+        .route("/routers/{id}", web::delete().to(delete))
+        .route("/routers/{id}/check", web::post().to(check));
+}
+
+fn router_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::new(ErrorCode::NotFound, "Router tidak ditemukan."))
+}
+
+async fn list(app: web::Data<App>, AdminUser(_): AdminUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(saring_app::router_admin::list(&app).await?))
+}
+
+async fn get(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(saring_app::router_admin::get(&app, router_id(&id)?).await?))
+}
+
+async fn create(
+    app: web::Data<App>,
+    SuperAdmin(admin): SuperAdmin,
+    Body(input): Body<RouterInput>,
+) -> Result<HttpResponse, ApiError> {
+    let view = saring_app::router_admin::create(&app, Some(&admin), input).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+async fn update(
+    app: web::Data<App>,
+    SuperAdmin(admin): SuperAdmin,
+    id: web::Path<String>,
+    Body(input): Body<RouterInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = router_id(&id)?;
+    Ok(HttpResponse::Ok()
+        .json(saring_app::router_admin::update(&app, Some(&admin), id, input).await?))
+}
+
+async fn delete(
+    app: web::Data<App>,
+    SuperAdmin(admin): SuperAdmin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    saring_app::router_admin::delete(&app, Some(&admin), router_id(&id)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn check(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(saring_app::router_admin::check(&app, router_id(&id)?).await?))
+}
