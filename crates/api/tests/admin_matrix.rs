@@ -34,6 +34,12 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::GET, "/api/admin/inactive-accounts/preview".into()),
         (Method::GET, "/api/admin/policy-parity".into()),
         (Method::POST, "/api/admin/policy-parity/check".into()),
+        (Method::GET, "/api/admin/routers".into()),
+        (Method::POST, "/api/admin/routers".into()),
+        (Method::GET, format!("/api/admin/routers/{ID}")),
+        (Method::PUT, format!("/api/admin/routers/{ID}")),
+        (Method::DELETE, format!("/api/admin/routers/{ID}")),
+        (Method::POST, format!("/api/admin/routers/{ID}/check")),
         (Method::GET, "/api/admin/message-templates".into()),
         (
             Method::PUT,
@@ -290,4 +296,180 @@ async fn parity_report_is_checked_and_kept_per_router() {
     assert_eq!(report["repaired_users"], 0, "a check never repairs");
     let (_, b) = s.get(&admin, "/api/admin/policy-parity").await;
     assert_eq!(b["items"][0]["report"], *report, "the check is kept");
+}
+
+#[tokio::test]
+async fn routers_are_listed_by_admins_and_managed_by_super_admins() {
+    let s = spawn_with_router(1).await;
+    let admin = s.admin_client(false).await;
+    let sa = s.admin_client(true).await;
+    let send = |c: &reqwest::Client, m: Method, path: &str, v: Option<serde_json::Value>| {
+        let mut req = c.request(m, s.url(path));
+        if let Some(v) = v {
+            req = req.json(&v);
+        }
+        async move { body(req.send().await.unwrap()).await }
+    };
+    let (st, list) = s.get(&admin, "/api/admin/routers").await;
+    assert_eq!(st, 200, "{list}");
+    assert_eq!(list["items"][0]["name"], "default");
+    assert_eq!(list["items"][0]["managed_by_env"], true);
+    assert!(list["items"][0].get("password").is_none(), "{list}");
+    let quota = list["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "quota-sync")
+        .unwrap();
+    assert_eq!(
+        (
+            quota["default_seconds"].as_u64(),
+            quota["min_seconds"].as_u64()
+        ),
+        (Some(300), Some(60))
+    );
+
+    let site_b = json!({
+        "name": "site-b", "host": "127.0.0.1", "port": 1, "username": "api",
+        "password": "rahasia-router", "hotspot_client_cidrs": ["10.9.0.0/24"],
+        "job_intervals": {"quota-sync": 120}
+    });
+    // Plain admins read and check; only super admins change.
+    let (st, _) = send(
+        &admin,
+        Method::POST,
+        "/api/admin/routers",
+        Some(site_b.clone()),
+    )
+    .await;
+    assert_eq!(st, 403);
+    // Bad bodies: a clear error, nothing written.
+    let raw = |text: &'static str| {
+        let req = sa
+            .post(s.url("/api/admin/routers"))
+            .header("content-type", "application/json")
+            .body(text);
+        async move { body(req.send().await.unwrap()).await }
+    };
+    let (st, b) = raw("{not json").await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (400, Some("invalid_json")),
+        "{b}"
+    );
+    let (st, b) = raw(r#"{"name": "x", "port": "delapan"}"#).await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (422, Some("validation_failed")),
+        "{b}"
+    );
+    let (st, b) = raw(r#"{"name": "x", "passwd": "typo"}"#).await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (422, Some("validation_failed")),
+        "{b}"
+    );
+    let mut bad = site_b.clone();
+    bad["hotspot_client_cidrs"] = json!(["10.9.0.0/40"]);
+    let (st, b) = send(&sa, Method::POST, "/api/admin/routers", Some(bad)).await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (422, Some("validation_failed")),
+        "{b}"
+    );
+    assert_eq!(b["details"][0]["loc"][0], "hotspot_client_cidrs", "{b}");
+    let huge = json!({"name": "x", "tls_ca_pem": "A".repeat(2_000_000)});
+    let (st, b) = send(&sa, Method::POST, "/api/admin/routers", Some(huge)).await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (413, Some("payload_too_large")),
+        "{b}"
+    );
+    let (_, unchanged) = s.get(&admin, "/api/admin/routers").await;
+    assert_eq!(unchanged["items"].as_array().unwrap().len(), 1);
+
+    let (st, created) = send(
+        &sa,
+        Method::POST,
+        "/api/admin/routers",
+        Some(site_b.clone()),
+    )
+    .await;
+    assert_eq!(st, 201, "{created}");
+    assert!(!created.to_string().contains("rahasia-router"), "{created}");
+    assert_eq!(created["job_intervals"]["quota-sync"], 120);
+    let id = created["id"].as_str().unwrap().to_owned();
+    let (st, _) = send(&sa, Method::POST, "/api/admin/routers", Some(site_b)).await;
+    assert_eq!(st, 409, "the name is taken");
+    // Nothing listens on port 1: the check says offline, with the reason.
+    let (st, checked) = send(
+        &admin,
+        Method::POST,
+        &format!("/api/admin/routers/{id}/check"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{checked}");
+    assert_eq!(checked["online"], false, "{checked}");
+    assert!(checked["last_error"].is_string(), "{checked}");
+    let (st, changed) = send(
+        &sa,
+        Method::PUT,
+        &format!("/api/admin/routers/{id}"),
+        Some(json!({"is_enabled": false, "job_intervals": {"quota-sync": 600}})),
+    )
+    .await;
+    assert_eq!(st, 200, "{changed}");
+    assert_eq!(
+        (changed["is_enabled"].as_bool(), changed["port"].as_u64()),
+        (Some(false), Some(1))
+    );
+    let (st, _) = send(
+        &admin,
+        Method::PUT,
+        &format!("/api/admin/routers/{id}"),
+        Some(json!({"port": 2})),
+    )
+    .await;
+    assert_eq!(st, 403);
+    // The default router's connection is the environment's.
+    let default_id = list["items"][0]["id"].as_str().unwrap();
+    let (st, b) = send(
+        &sa,
+        Method::PUT,
+        &format!("/api/admin/routers/{default_id}"),
+        Some(json!({"host": "10.1.1.1"})),
+    )
+    .await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (409, Some("conflict")),
+        "{b}"
+    );
+    let (st, _) = send(
+        &sa,
+        Method::DELETE,
+        &format!("/api/admin/routers/{default_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 409);
+    let (st, _) = send(
+        &sa,
+        Method::DELETE,
+        &format!("/api/admin/routers/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(st, 204);
+    let (st, _) = s.get(&admin, &format!("/api/admin/routers/{id}")).await;
+    assert_eq!(st, 404);
+    let (st, _) = s.get(&admin, "/api/admin/routers/not-a-uuid").await;
+    assert_eq!(st, 404);
+    let (_, logs) = s.get(&sa, "/api/admin/action-logs").await;
+    let text = logs.to_string();
+    for k in ["CREATE_ROUTER", "UPDATE_ROUTER", "DELETE_ROUTER"] {
+        assert!(text.contains(k), "{k} in {text}");
+    }
+    assert!(!text.contains("rahasia-router"));
 }

@@ -96,7 +96,7 @@ pub async fn create(app: &App, admin: Option<&User>, input: RouterInput) -> AppR
     };
     let (spec, intervals) = merged(app, blank, BTreeMap::new(), &input)?;
     let tx = begin_write(app.db()).await?;
-    check_overlap(&repo::list(&tx, app.cipher()).await?, None, &spec)?;
+    check_against(&repo::list(&tx, app.cipher()).await?, None, &spec)?;
     let saved = repo::create(&tx, app.cipher(), &spec, &intervals)
         .await
         .map_err(|e| name_taken(e, &spec.name))?;
@@ -128,7 +128,7 @@ pub async fn update(
         current.job_intervals.clone(),
         &input,
     )?;
-    check_overlap(&repo::list(&tx, app.cipher()).await?, Some(id), &spec)?;
+    check_against(&repo::list(&tx, app.cipher()).await?, Some(id), &spec)?;
     let saved = repo::update(&tx, app.cipher(), id, &spec, &intervals)
         .await
         .map_err(|e| name_taken(e, &spec.name))?;
@@ -194,12 +194,17 @@ fn not_found() -> AppError {
     AppError::rejected(ErrorCode::NotFound, "Router tidak ditemukan.")
 }
 
+fn taken(name: &str) -> AppError {
+    AppError::rejected(
+        ErrorCode::Conflict,
+        format!("Nama router {name:?} sudah dipakai."),
+    )
+}
+
+/// A unique-name refusal from the database (two adds racing) as the same answer.
 fn name_taken(e: StoreError, name: &str) -> AppError {
     if e.is_conflict() {
-        AppError::rejected(
-            ErrorCode::Conflict,
-            format!("Nama router {name:?} sudah dipakai."),
-        )
+        taken(name)
     } else {
         e.into()
     }
@@ -411,9 +416,15 @@ fn valid_cidrs(cidrs: &[String]) -> AppResult<Vec<String>> {
     Ok(out.iter().map(ToString::to_string).collect())
 }
 
-/// An enabled router's ranges may not overlap another enabled router's: the client's
-/// address decides which router a login belongs to.
-fn check_overlap(all: &[Router], this: Option<Uuid>, spec: &RouterSpec) -> AppResult<()> {
+/// A router's name is its own, and an enabled router's ranges may not overlap another
+/// enabled router's: the client's address decides which router a login belongs to.
+fn check_against(all: &[Router], this: Option<Uuid>, spec: &RouterSpec) -> AppResult<()> {
+    if all
+        .iter()
+        .any(|r| Some(r.id) != this && r.spec.name == spec.name)
+    {
+        return Err(taken(&spec.name));
+    }
     if !spec.is_enabled {
         return Ok(());
     }

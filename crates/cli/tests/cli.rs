@@ -262,3 +262,106 @@ fn config_check_masks_secrets_and_reports_problems() {
         "{vars:?}"
     );
 }
+
+#[tokio::test]
+async fn routers_are_added_changed_and_removed_from_the_command_line() {
+    let db = TestDb::new().await;
+    let url = db.url().to_owned();
+    let env = [("DATABASE_URL", url.as_str())];
+    let add = |extra: &[&str], stdin: &str| {
+        let mut args = vec![
+            "router",
+            "add",
+            "--name",
+            "site-b",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "1",
+            "--username",
+            "api",
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        saring(&args, &env, stdin)
+    };
+    // Clear refusals, nothing stored.
+    let bad = add(&["--cidr", "10.9.0.0/40"], "rahasia\n");
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("Rentang alamat tidak valid"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = add(
+        &["--cidr", "10.9.0.0/24", "--every", "quota-sync"],
+        "rahasia\n",
+    );
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("JOB=SECONDS"), "{}", stderr(&bad));
+    let bad = add(
+        &["--cidr", "10.9.0.0/24", "--every", "quota-sync=5"],
+        "rahasia\n",
+    );
+    assert!(stderr(&bad).contains("60–604800"), "{}", stderr(&bad));
+    let empty = saring(&["router", "list", "--json"], &env, "");
+    assert!(empty.status.success(), "{}", stderr(&empty));
+    let list: serde_json::Value = serde_json::from_str(&stdout(&empty)).unwrap();
+    assert_eq!(list["items"], serde_json::json!([]));
+
+    let ok = add(
+        &[
+            "--cidr",
+            "10.9.0.0/24",
+            "--cidr",
+            "10.9.1.0/24",
+            "--every",
+            "quota-sync=120",
+        ],
+        "rahasia-router\n",
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).contains("site-b  127.0.0.1:1"),
+        "{}",
+        stdout(&ok)
+    );
+    assert!(stdout(&ok).contains("quota-sync=120s"), "{}", stdout(&ok));
+
+    let set = saring(
+        &[
+            "router",
+            "set",
+            "site-b",
+            "--every",
+            "walled-garden=0",
+            "--enabled",
+            "false",
+            "--rename",
+            "site-b2",
+        ],
+        &env,
+        "",
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&saring(&["router", "list", "--json"], &env, ""))).unwrap();
+    let r = &list["items"][0];
+    assert_eq!(r["name"], "site-b2");
+    assert_eq!(r["is_enabled"], false);
+    assert_eq!(
+        r["job_intervals"],
+        serde_json::json!({"quota-sync": 120, "walled-garden": 0}),
+        "--every adds to the router's schedules"
+    );
+    assert!(!stdout(&saring(&["router", "list", "--json"], &env, "")).contains("rahasia"));
+    // Nothing listens on port 1.
+    let check = saring(&["router", "check", "site-b2"], &env, "");
+    assert!(!check.status.success());
+    assert!(stdout(&check).contains("OFFLINE"), "{}", stdout(&check));
+
+    let gone = saring(&["router", "remove", "site-b2"], &env, "");
+    assert!(gone.status.success(), "{}", stderr(&gone));
+    let again = saring(&["router", "remove", "site-b2"], &env, "");
+    assert!(stderr(&again).contains("tidak ada"), "{}", stderr(&again));
+}
