@@ -10,8 +10,8 @@ use crate::contexts::{I18n, Session, Settings, use_i18n};
 use crate::guards;
 use crate::pages::admin::{
     AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage, AdminLogsPage, AdminPackagesPage,
-    AdminParityPage, AdminPromosPage, AdminTemplatesPage, AdminTransactionDetailPage,
-    AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+    AdminParityPage, AdminPromosPage, AdminRoutersPage, AdminTemplatesPage,
+    AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/templates") view=guarded(AdminTemplatesPage)/>
                 <Route path=path!("/admin/inactive-accounts") view=guarded(AdminInactiveAccountsPage)/>
                 <Route path=path!("/admin/parity") view=guarded(AdminParityPage)/>
+                <Route path=path!("/admin/routers") view=guarded(AdminRoutersPage)/>
             </Routes>
         </Router>
     }

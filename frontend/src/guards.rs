@@ -74,7 +74,8 @@ fn route_of(path: &str) -> Route {
         | "/admin/jobs"
         | "/admin/templates"
         | "/admin/inactive-accounts"
-        | "/admin/parity" => Route::Admin,
+        | "/admin/parity"
+        | "/admin/routers" => Route::Admin,
         p if p.starts_with("/admin/users/") && p.matches('/').count() == 3 => Route::Admin,
         p if p.starts_with("/admin/transactions/") && p.matches('/').count() == 3 => Route::Admin,
         _ => Route::Unknown,
@@ -333,6 +334,7 @@ mod tests {
             "/admin/templates",
             "/admin/inactive-accounts",
             "/admin/parity",
+            "/admin/routers",
         ] {
             assert_eq!(go(page, ADMIN), None, "{page}");
             assert_eq!(go(page, USER_OK).as_deref(), Some("/dashboard"), "{page}");

@@ -23,6 +23,7 @@ nav-logs = Activity log
 nav-transactions = Transactions
 nav-packages = Packages
 nav-promos = Promos
+nav-routers = Routers
 nav-jobs = Jobs
 nav-parity = Router parity
 nav-templates = Message templates
@@ -436,6 +437,65 @@ admin-parity-kind-address-list-stale = Stale/duplicate list entry
 admin-parity-kind-hotspot-profile = Hotspot profile differs
 admin-parity-kind-missing-hotspot-user = Hotspot user missing
 admin-parity-kind-dhcp-lease-missing = Static DHCP lease missing
+
+## Admin: routers
+admin-routers-title = Routers
+admin-routers-help = The MikroTik routers of this install (one per site), each with its own hotspot ranges, hotspot server names and job schedules. "Check" connects to a router right away.
+admin-routers-super-only = Only super admins can add, change or delete routers. You can still check their connection.
+admin-routers-none = No routers yet.
+admin-router-add = Add router
+admin-router-new = Add router
+admin-router-edit = Change router
+admin-router-name = Name
+admin-router-host = Host (IP or name)
+admin-router-port = API port
+admin-router-address = Address
+admin-router-tls = Use TLS (API-SSL)
+admin-router-tls-insecure = Accept any certificate (insecure; for self-signed certificates without a fingerprint)
+admin-router-fingerprint = Certificate SHA-256 fingerprint (optional)
+admin-router-ca = CA certificate (PEM, optional)
+admin-router-ca-stored = A CA certificate is stored; leave this empty to keep it.
+admin-router-ca-remove = Remove the stored CA certificate
+admin-router-username = API username
+admin-router-password = API password
+admin-router-password-keep = Leave empty to keep the stored password.
+admin-router-server-names = Hotspot server names (comma separated; empty = the install's)
+admin-router-cidrs = Hotspot client IP ranges (CIDR)
+admin-router-cidrs-help = Separate with commas or new lines, e.g. 172.16.0.0/16.
+admin-router-enabled = Enabled (jobs and syncs run on this router)
+admin-router-env-note = This default router is configured with MIKROTIK_* in .env: its connection and ranges are read again at every start. Only its schedules can be changed here.
+admin-router-schedules = Schedules on this router
+admin-router-schedules-help = Empty = the install's schedule; 0 = the job does not run on this router; otherwise an interval in seconds (at least the job's minimum).
+admin-router-schedules-col = Own schedules
+admin-router-schedules-install = as the install
+admin-router-job-seconds = Interval on this router (s)
+admin-router-job-min = At least { $min } s; 0 = off on this router.
+admin-router-job-every = Install: every { $interval }
+admin-router-job-cron = Install: cron { $cron }
+admin-router-job-off-install = Install: off (cannot be switched on per router)
+admin-router-job-off-here = Off on this router
+admin-router-job-off = off
+admin-router-seconds = { $seconds } s ({ $interval })
+admin-router-interval-invalid = A schedule must be empty (the install's), 0 (off on this router) or at least the job's minimum in seconds; a cron job can only be switched off.
+admin-router-port-invalid = The port must be a whole number from 1 to 65535 (empty = 8728, or 8729 with TLS).
+admin-form-required = Required.
+admin-router-version = RouterOS
+admin-router-last-seen = Last seen
+admin-router-users-devices = Users / devices
+admin-router-counts = { $users } users, { $devices } devices
+admin-router-enabled-col = Enabled
+admin-router-ranges = Hotspot ranges
+admin-router-default = default
+admin-router-online = Online
+admin-router-offline = Offline
+admin-router-unchecked = not checked yet
+admin-router-check = Check
+admin-router-check-online = Router { $name } is reachable (RouterOS { $version }).
+admin-router-check-offline = Router { $name } cannot be reached: { $error }
+admin-router-created = Router added.
+admin-router-updated = Router saved.
+admin-router-deleted = Router deleted.
+admin-router-delete-confirm = Delete router { $name }? The default router and routers that still have users or devices cannot be deleted.
 
 ## Purchases & payments
 buy-intro = Choose an internet quota package. Payment through Midtrans (QRIS, e-wallets or bank transfer).

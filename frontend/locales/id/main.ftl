@@ -24,6 +24,7 @@ nav-logs = Log Aktivitas
 nav-transactions = Transaksi
 nav-packages = Paket
 nav-promos = Promo
+nav-routers = Router
 nav-jobs = Jobs
 nav-parity = Paritas Router
 nav-templates = Template Pesan
@@ -437,6 +438,65 @@ admin-parity-kind-address-list-stale = Entri daftar lama/ganda
 admin-parity-kind-hotspot-profile = Profil hotspot berbeda
 admin-parity-kind-missing-hotspot-user = Pengguna hotspot tidak ada
 admin-parity-kind-dhcp-lease-missing = Lease DHCP statis tidak ada
+
+## Admin: router
+admin-routers-title = Router
+admin-routers-help = Router MikroTik instalasi ini (satu per lokasi), masing-masing dengan rentang hotspot, nama server hotspot dan jadwal job sendiri. "Periksa" langsung mencoba terhubung ke router.
+admin-routers-super-only = Hanya super admin yang dapat menambah, mengubah atau menghapus router. Anda tetap dapat memeriksa koneksinya.
+admin-routers-none = Belum ada router.
+admin-router-add = Tambah router
+admin-router-new = Tambah router
+admin-router-edit = Ubah router
+admin-router-name = Nama
+admin-router-host = Host (IP atau nama)
+admin-router-port = Port API
+admin-router-address = Alamat
+admin-router-tls = Pakai TLS (API-SSL)
+admin-router-tls-insecure = Terima sertifikat apa pun (tidak aman; untuk sertifikat self-signed tanpa sidik jari)
+admin-router-fingerprint = Sidik jari SHA-256 sertifikat (opsional)
+admin-router-ca = Sertifikat CA (PEM, opsional)
+admin-router-ca-stored = Sertifikat CA sudah tersimpan; kosongkan untuk tetap memakainya.
+admin-router-ca-remove = Hapus sertifikat CA yang tersimpan
+admin-router-username = Username API
+admin-router-password = Kata sandi API
+admin-router-password-keep = Kosongkan untuk tetap memakai kata sandi yang tersimpan.
+admin-router-server-names = Nama server hotspot (pisahkan dengan koma; kosong = bawaan instalasi)
+admin-router-cidrs = Rentang IP klien hotspot (CIDR)
+admin-router-cidrs-help = Pisahkan dengan koma atau baris baru, contoh 172.16.0.0/16.
+admin-router-enabled = Aktif (job dan sinkronisasi berjalan di router ini)
+admin-router-env-note = Router bawaan ini diatur lewat MIKROTIK_* di .env: koneksi dan rentangnya dibaca ulang setiap server dimulai. Di sini hanya jadwalnya yang dapat diubah.
+admin-router-schedules = Jadwal di router ini
+admin-router-schedules-help = Kosong = ikut jadwal instalasi; 0 = job tidak berjalan di router ini; selain itu interval dalam detik (paling sedikit batas minimum job).
+admin-router-schedules-col = Jadwal khusus
+admin-router-schedules-install = ikut instalasi
+admin-router-job-seconds = Interval di router ini (dtk)
+admin-router-job-min = Minimal { $min } dtk; 0 = mati di router ini.
+admin-router-job-every = Instalasi: setiap { $interval }
+admin-router-job-cron = Instalasi: cron { $cron }
+admin-router-job-off-install = Instalasi: mati (tidak dapat dinyalakan per router)
+admin-router-job-off-here = Mati di router ini
+admin-router-job-off = mati
+admin-router-seconds = { $seconds } dtk ({ $interval })
+admin-router-interval-invalid = Jadwal harus kosong (ikut instalasi), 0 (mati di router ini) atau paling sedikit batas minimum job dalam detik; job cron hanya dapat dimatikan.
+admin-router-port-invalid = Port harus bilangan bulat 1 sampai 65535 (kosong = 8728, atau 8729 dengan TLS).
+admin-form-required = Wajib diisi.
+admin-router-version = RouterOS
+admin-router-last-seen = Terakhir terlihat
+admin-router-users-devices = Pengguna / perangkat
+admin-router-counts = { $users } pengguna, { $devices } perangkat
+admin-router-enabled-col = Aktif
+admin-router-ranges = Rentang hotspot
+admin-router-default = bawaan
+admin-router-online = Online
+admin-router-offline = Offline
+admin-router-unchecked = belum diperiksa
+admin-router-check = Periksa
+admin-router-check-online = Router { $name } terhubung (RouterOS { $version }).
+admin-router-check-offline = Router { $name } tidak dapat dihubungi: { $error }
+admin-router-created = Router ditambahkan.
+admin-router-updated = Router disimpan.
+admin-router-deleted = Router dihapus.
+admin-router-delete-confirm = Hapus router { $name }? Router bawaan dan router yang masih punya pengguna atau perangkat tidak dapat dihapus.
 
 ## Pembelian & pembayaran
 buy-intro = Pilih paket kuota internet. Pembayaran lewat Midtrans (QRIS, e-wallet atau transfer bank).

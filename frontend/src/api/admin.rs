@@ -1,6 +1,6 @@
 //! `/api/admin/*`: users, action log, catalog (packages, profiles, promos), transactions,
 //! the Midtrans self-test, the jobs table, the WhatsApp message templates, the preview of
-//! the inactive-account lifecycle and the policy parity guard's reports.
+//! the inactive-account lifecycle, the policy parity guard's reports and the routers.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +13,7 @@ use saring_domain::dto::payments::{
     AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, PackageDto, PackageUpsert,
     ProfileDto, PromoDto, PromoUpsert, ReconcileResponse, SelfTestResponse,
 };
+use saring_domain::dto::routers::{RouterInput, RouterList, RouterView};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -373,6 +374,35 @@ pub async fn check_policy_parity() -> Result<Vec<RouterParity>, ApiError> {
         .map(|l| l.items)
 }
 
+// ---- Routers --------------------------------------------------------------------------------
+
+/// The routers with the per-router jobs whose schedule a router may override.
+pub async fn routers() -> Result<RouterList, ApiError> {
+    get("/api/admin/routers").await
+}
+
+fn router_path(id: &str, action: &str) -> String {
+    format!("/api/admin/routers/{}{action}", encode_component(id))
+}
+
+/// Creates (`id` `None`) or changes a router (only the fields present in `body` change).
+pub async fn save_router(id: Option<&str>, body: &RouterInput) -> Result<RouterView, ApiError> {
+    match id {
+        Some(id) => put(&router_path(id, ""), body).await,
+        None => post("/api/admin/routers", body).await,
+    }
+}
+
+/// `204 No Content` on success.
+pub async fn delete_router(id: &str) -> Result<serde_json::Value, ApiError> {
+    super::delete(&router_path(id, "")).await
+}
+
+/// Connects to the router now; the router as it is after the check.
+pub async fn check_router(id: &str) -> Result<RouterView, ApiError> {
+    post(&router_path(id, "/check"), &serde_json::json!({})).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +487,12 @@ mod tests {
         let skipped = list.items[2].report.as_ref().unwrap();
         assert_eq!(skipped.skipped.as_deref(), Some("locked"));
         assert_eq!(skipped.generated_at, None);
+    }
+
+    #[test]
+    fn router_paths() {
+        assert_eq!(router_path("a b", ""), "/api/admin/routers/a%20b");
+        assert_eq!(router_path("r-1", "/check"), "/api/admin/routers/r-1/check");
     }
 
     #[test]

@@ -378,7 +378,18 @@ impl Browser {
     }
 
     pub async fn click(&self, testid: &str) -> Result<()> {
-        self.el(testid).await?.click().await?;
+        let e = self.el(testid).await?;
+        self.click_el(&e).await
+    }
+
+    /// Clicks `e` after scrolling it to the middle of the window (WebDriver scrolls it just
+    /// into view, where the sticky admin top bar can cover it).
+    pub async fn click_el(&self, e: &fantoccini::elements::Element) -> Result<()> {
+        let arg = serde_json::to_value(e)?;
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await?;
+        e.clone().click().await?;
         Ok(())
     }
 
@@ -424,6 +435,36 @@ impl Browser {
         let script = "const [p, done] = arguments; \
             fetch(p, {credentials: 'same-origin'}).then(r => r.ok ? r.json() : null).then(done, () => done(null));";
         Ok(self.client.execute_async(script, vec![json!(path)]).await?)
+    }
+
+    /// `fetch(path)` inside the page (with its cookies) with `method` and a JSON `body`: the
+    /// HTTP status (0 when the server was not reached) and the JSON answer (null when none).
+    pub async fn fetch_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(u16, serde_json::Value)> {
+        let script = "const [m, p, b, done] = arguments; \
+            const init = {method: m, credentials: 'same-origin', \
+                headers: {'Accept': 'application/json', 'Content-Type': 'application/json'}}; \
+            if (b !== null) init.body = JSON.stringify(b); \
+            fetch(p, init).then(async r => { \
+                const t = await r.text(); let j = null; \
+                try { j = JSON.parse(t); } catch (e) {} \
+                done([r.status, j]); \
+            }, () => done([0, null]));";
+        let args = vec![
+            json!(method),
+            json!(path),
+            body.cloned().unwrap_or(serde_json::Value::Null),
+        ];
+        let answer = self.client.execute_async(script, args).await?;
+        let status = answer[0]
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0);
+        Ok((status, answer[1].clone()))
     }
 
     /// Saves a PNG of the page as `<name>.png` in `SARING_E2E_SCREENSHOTS`, when set.

@@ -4,7 +4,9 @@
 //! policy page and the 404 page; a purchase: a signed-in user buys a package on `/beli`,
 //! pays on the simulated Midtrans page and sees the paid order and the quota; the admin's
 //! message templates (server checks, preview, save, restore) and inactive-account preview; and
-//! the router parity page (stored report, "check now" with the API's counts).
+//! the router parity page (stored report, "check now" with the API's counts); and the
+//! routers page (check, add, change, a server-side error, the default router's schedule,
+//! delete).
 //!
 //! Run by `cargo xtask test` (`cargo test -p saring-e2e -- --ignored`); needs the SPA built
 //! (`cargo xtask spa`) and `target/debug/saring`.
@@ -716,5 +718,398 @@ async fn router_parity(b: &Browser) -> Result<()> {
     }
     assert!(reported > 0, "no router was checked: {api}");
     b.screenshot("15-parity-checked").await?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn admin_routers() -> Result<()> {
+    with_browser("routers", async |server, b| {
+        admin_login(server, b).await?;
+        routers(b).await
+    })
+    .await
+}
+
+/// The router `name` as `GET /api/admin/routers` has it (`None`: not listed), and the list.
+async fn router_from_api(
+    b: &Browser,
+    name: &str,
+) -> Result<(Option<serde_json::Value>, serde_json::Value)> {
+    let list = b.fetch_json("/api/admin/routers").await?;
+    let items = list["items"]
+        .as_array()
+        .with_context(|| format!("no router list: {list}"))?;
+    let found = items.iter().find(|r| r["name"] == name).cloned();
+    Ok((found, list))
+}
+
+/// The CSS of router `name`'s table row, followed by `inner` (a descendant selector or "").
+fn router_row(name: &str, inner: &str) -> String {
+    format!("[data-testid='router-row'][data-name='{name}'] {inner}")
+}
+
+/// Clicks `inner` (a CSS selector) in router `name`'s row, found afresh: the table is
+/// redrawn after every change.
+async fn click_in_row(b: &Browser, name: &str, inner: &str) -> Result<()> {
+    let e = wait_css(b, &router_row(name, inner), 10).await?;
+    b.click_el(&e).await
+}
+
+/// Clicks the button `[data-testid=…]` in router `name`'s row.
+async fn row_button(b: &Browser, name: &str, testid: &str) -> Result<()> {
+    click_in_row(b, name, &format!("[data-testid='{testid}']")).await
+}
+
+/// The seconds input of `job` in the router form.
+async fn job_seconds(b: &Browser, job: &str) -> Result<fantoccini::elements::Element> {
+    wait_css(
+        b,
+        &format!("[data-testid='router-job-seconds'][data-job='{job}']"),
+        10,
+    )
+    .await
+}
+
+/// Waits (10 s) until nothing matches the CSS selector `css`.
+async fn wait_gone(b: &Browser, css: &str, what: &str) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !b
+        .client
+        .find_all(fantoccini::Locator::Css(css))
+        .await?
+        .is_empty()
+    {
+        if std::time::Instant::now() > deadline {
+            bail!("{what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Saves the open router form and waits for the page's confirmation and the closed form.
+async fn save_router_form(b: &Browser) -> Result<()> {
+    b.click("router-save").await?;
+    wait_css(b, "[data-testid='routers-feedback'] .alert-ok", 10)
+        .await
+        .context("no confirmation after saving the router")?;
+    wait_gone(
+        b,
+        "[data-testid='router-form']",
+        "the router form stayed open after saving",
+    )
+    .await
+}
+
+/// `/admin/routers` as the super admin: the default router (the simulator) with a check;
+/// add "site-b", check it (offline: nothing listens on port 1), change its schedule and
+/// switch it off, a bad CIDR answered by the server, the default router's own quota-sync
+/// schedule, the default router refused deletion, and site-b deleted.
+async fn routers(b: &Browser) -> Result<()> {
+    b.click("nav-admin-routers").await?;
+    b.wait_path("/admin/routers").await?;
+    b.el("routers").await.context("no router table")?;
+
+    // 1. The table lists what the API has, the default router (the simulator) marked.
+    let list = b.fetch_json("/api/admin/routers").await?;
+    let items = list["items"].as_array().context("no router items")?;
+    let rows = b
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid='router-row']"))
+        .await?;
+    assert_eq!(rows.len(), items.len(), "{list}");
+    let default = items
+        .iter()
+        .find(|r| r["is_default"] == true)
+        .with_context(|| format!("no default router: {list}"))?
+        .clone();
+    let default_name = default["name"].as_str().context("default name")?.to_owned();
+    let default_id = default["id"].as_str().context("default id")?.to_owned();
+    wait_css(
+        b,
+        &router_row(&default_name, "[data-testid='router-default']"),
+        10,
+    )
+    .await?;
+    let address = wait_css(
+        b,
+        &router_row(&default_name, "[data-testid='router-address']"),
+        10,
+    )
+    .await?
+    .text()
+    .await?;
+    assert_eq!(
+        address,
+        format!(
+            "{}:{}",
+            default["host"].as_str().unwrap_or_default(),
+            default["port"]
+        )
+    );
+    let quota_sync = list["jobs"]
+        .as_array()
+        .and_then(|jobs| jobs.iter().find(|j| j["name"] == "quota-sync"))
+        .with_context(|| format!("quota-sync is not a per-router job: {list}"))?;
+    assert_eq!(quota_sync["min_seconds"].as_u64(), Some(60), "{quota_sync}");
+    b.screenshot("16-routers").await?;
+
+    // 2. Check the default router: the simulator answers.
+    row_button(b, &default_name, "router-check").await?;
+    let done = wait_css(b, "[data-testid='routers-feedback'] .alert-ok", 15)
+        .await
+        .context("no answer after checking the default router")?;
+    assert!(done.text().await?.contains("terhubung"));
+    wait_css(
+        b,
+        &router_row(
+            &default_name,
+            "[data-testid='router-status'][data-state='online']",
+        ),
+        10,
+    )
+    .await?;
+    let (checked, _) = router_from_api(b, &default_name).await?;
+    let checked = checked.context("default router gone")?;
+    assert_eq!(checked["online"], true, "{checked}");
+    let version = wait_css(
+        b,
+        &router_row(&default_name, "[data-testid='router-version']"),
+        10,
+    )
+    .await?
+    .text()
+    .await?;
+    assert_eq!(Some(version.as_str()), checked["routeros_version"].as_str());
+    // `dd-mm-yyyy HH:MM` in the operator's time zone.
+    let seen = wait_css(
+        b,
+        &router_row(&default_name, "[data-testid='router-last-seen']"),
+        10,
+    )
+    .await?
+    .text()
+    .await?;
+    let s = seen.as_bytes();
+    assert!(
+        s.len() >= 16 && s[2] == b'-' && s[5] == b'-' && s[10] == b' ' && s[13] == b':',
+        "last seen {seen:?}"
+    );
+
+    // 3. Add site-b with its own quota-sync schedule.
+    b.click("router-add").await?;
+    b.type_into("router-name", "site-b").await?;
+    b.type_into("router-host", "127.0.0.1").await?;
+    b.type_into("router-port", "1").await?;
+    b.type_into("router-username", "api").await?;
+    b.type_into("router-password", "secret").await?;
+    b.type_into("router-cidrs", "10.9.0.0/24").await?;
+    job_seconds(b, "quota-sync").await?.send_keys("120").await?;
+    b.screenshot("17-router-new").await?;
+    save_router_form(b).await?;
+    wait_css(
+        b,
+        &router_row(
+            "site-b",
+            "[data-testid='router-schedule'][data-job='quota-sync'][data-seconds='120']",
+        ),
+        10,
+    )
+    .await
+    .context("site-b is not listed with its schedule")?;
+    let (site, _) = router_from_api(b, "site-b").await?;
+    let site = site.context("site-b is not in the API's list")?;
+    let site_id = site["id"].as_str().context("site-b id")?.to_owned();
+    assert_eq!(site["host"], "127.0.0.1");
+    assert_eq!(site["port"], 1);
+    assert_eq!(site["username"], "api");
+    assert_eq!(
+        site["hotspot_client_cidrs"],
+        serde_json::json!(["10.9.0.0/24"])
+    );
+    assert_eq!(
+        site["job_intervals"],
+        serde_json::json!({"quota-sync": 120})
+    );
+    assert_eq!(site["is_enabled"], true);
+    assert_eq!(site["is_default"], false);
+    assert!(
+        site.get("password").is_none(),
+        "the API shows a password: {site}"
+    );
+    assert_eq!(
+        wait_css(
+            b,
+            &router_row("site-b", "[data-testid='router-cidrs-cell']"),
+            10
+        )
+        .await?
+        .text()
+        .await?,
+        "10.9.0.0/24"
+    );
+
+    // 4. Check site-b: nothing listens on port 1, so it is offline with the error.
+    row_button(b, "site-b", "router-check").await?;
+    let failed = wait_css(b, "[data-testid='routers-feedback'] .alert-error", 30)
+        .await
+        .context("no answer after checking site-b")?;
+    assert!(failed.text().await?.contains("tidak dapat dihubungi"));
+    wait_css(
+        b,
+        &router_row(
+            "site-b",
+            "[data-testid='router-status'][data-state='offline']",
+        ),
+        10,
+    )
+    .await?;
+    let (site, _) = router_from_api(b, "site-b").await?;
+    let site = site.context("site-b gone")?;
+    assert_eq!(site["online"], false, "{site}");
+    let error = site["last_error"].as_str().context("no last_error")?;
+    let shown = wait_css(
+        b,
+        &router_row("site-b", "[data-testid='router-last-error']"),
+        10,
+    )
+    .await?
+    .text()
+    .await?;
+    assert_eq!(shown, error);
+    b.screenshot("18-router-offline").await?;
+
+    // 5. Change site-b: quota-sync every 600 s, switched off. The password is kept.
+    row_button(b, "site-b", "router-edit").await?;
+    let name = b.el("router-name").await?.prop("value").await?;
+    assert_eq!(name.as_deref(), Some("site-b"));
+    assert_eq!(
+        b.el("router-password")
+            .await?
+            .prop("value")
+            .await?
+            .as_deref(),
+        Some("")
+    );
+    b.el("router-password-keep").await?;
+    let seconds = job_seconds(b, "quota-sync").await?;
+    assert_eq!(seconds.prop("value").await?.as_deref(), Some("120"));
+    seconds.clear().await?;
+    seconds.send_keys("600").await?;
+    b.click("router-enabled").await?;
+    save_router_form(b).await?;
+    wait_css(
+        b,
+        "[data-testid='router-row'][data-name='site-b'][data-enabled='false'] \
+         [data-testid='router-schedule'][data-job='quota-sync'][data-seconds='600']",
+        10,
+    )
+    .await
+    .context("site-b does not show the change")?;
+    let (site, _) = router_from_api(b, "site-b").await?;
+    let site = site.context("site-b gone")?;
+    assert_eq!(site["is_enabled"], false, "{site}");
+    assert_eq!(
+        site["job_intervals"],
+        serde_json::json!({"quota-sync": 600})
+    );
+    assert_eq!(
+        site["hotspot_client_cidrs"],
+        serde_json::json!(["10.9.0.0/24"])
+    );
+
+    // 6. A bad CIDR: the server's message next to the form, nothing changed.
+    let (status, answer) = b
+        .fetch_with(
+            "PUT",
+            &format!("/api/admin/routers/{site_id}"),
+            Some(&serde_json::json!({"hotspot_client_cidrs": ["10.9.0.0/33"]})),
+        )
+        .await?;
+    assert!(matches!(status, 400 | 422), "{status} {answer}");
+    let message = answer["message"].as_str().context("no message")?.to_owned();
+    row_button(b, "site-b", "router-edit").await?;
+    b.type_into("router-cidrs", "10.9.0.0/33").await?;
+    b.click("router-save").await?;
+    let errors = wait_text(b, "form-errors", &message).await?;
+    eprintln!("routers: a bad CIDR is answered {status} {errors:?}");
+    b.screenshot("19-router-bad-cidr").await?;
+    b.click("router-cancel").await?;
+    let (site, _) = router_from_api(b, "site-b").await?;
+    assert_eq!(
+        site.context("site-b gone")?["hotspot_client_cidrs"],
+        serde_json::json!(["10.9.0.0/24"])
+    );
+
+    // 7. The default router's own quota-sync schedule (its connection is read-only when
+    // MIKROTIK_* configures it).
+    row_button(b, &default_name, "router-edit").await?;
+    if default["managed_by_env"] == true {
+        b.el("router-env-note").await?;
+        assert!(b.el("router-name").await?.attr("readonly").await?.is_some());
+        assert!(
+            b.el("router-password")
+                .await?
+                .attr("readonly")
+                .await?
+                .is_some()
+        );
+    }
+    let seconds = job_seconds(b, "quota-sync").await?;
+    seconds.clear().await?;
+    seconds.send_keys("900").await?;
+    b.screenshot("20-router-default-form").await?;
+    save_router_form(b).await?;
+    wait_css(
+        b,
+        &router_row(
+            &default_name,
+            "[data-testid='router-schedule'][data-job='quota-sync'][data-seconds='900']",
+        ),
+        10,
+    )
+    .await
+    .context("the default router does not show its schedule")?;
+    let (saved, _) = router_from_api(b, &default_name).await?;
+    let saved = saved.context("default router gone")?;
+    assert_eq!(saved["job_intervals"]["quota-sync"], 900, "{saved}");
+    assert_eq!(saved["host"], default["host"]);
+    b.screenshot("21-router-default-schedule").await?;
+
+    // 8. The default router cannot be deleted: the server's message.
+    let (status, answer) = b
+        .fetch_with("DELETE", &format!("/api/admin/routers/{default_id}"), None)
+        .await?;
+    assert_eq!(status, 409, "{answer}");
+    let message = answer["message"].as_str().context("no message")?.to_owned();
+    row_button(b, &default_name, "router-delete").await?;
+    click_in_row(
+        b,
+        &default_name,
+        "[data-testid='router-delete-confirm'] .btn-danger",
+    )
+    .await?;
+    wait_text(b, "routers-feedback", &message).await?;
+    assert!(router_from_api(b, &default_name).await?.0.is_some());
+
+    // 9. Delete site-b (with its confirmation): gone from the table and the API.
+    row_button(b, "site-b", "router-delete").await?;
+    click_in_row(
+        b,
+        "site-b",
+        "[data-testid='router-delete-confirm'] .btn-danger",
+    )
+    .await?;
+    wait_text(b, "routers-feedback", "Router dihapus").await?;
+    wait_gone(
+        b,
+        &router_row("site-b", ""),
+        "site-b is still listed after deleting it",
+    )
+    .await?;
+    let (gone, list) = router_from_api(b, "site-b").await?;
+    assert!(gone.is_none(), "site-b is still in the API: {list}");
+    b.screenshot("22-router-deleted").await?;
     Ok(())
 }

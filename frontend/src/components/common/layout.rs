@@ -72,6 +72,7 @@ fn frame(admin: bool, children: Children) -> impl IntoView {
             ("/admin/transactions", "nav-transactions"),
             ("/admin/packages", "nav-packages"),
             ("/admin/promos", "nav-promos"),
+            ("/admin/routers", "nav-routers"),
             ("/admin/jobs", "nav-jobs"),
             ("/admin/parity", "nav-parity"),
             ("/admin/templates", "nav-templates"),

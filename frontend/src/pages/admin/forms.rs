@@ -343,6 +343,14 @@ pub fn interval_text(seconds: u64) -> String {
     }
 }
 
+/// The fields a form's check names (tests).
+#[cfg(test)]
+pub fn problem_fields<T: std::fmt::Debug>(
+    checked: Result<T, Vec<FieldProblem>>,
+) -> Vec<&'static str> {
+    checked.unwrap_err().into_iter().map(|p| p.0).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,14 +436,8 @@ mod tests {
             days: "4000".into(),
             ..Default::default()
         };
-        let fields: Vec<&str> = f
-            .to_upsert()
-            .unwrap_err()
-            .into_iter()
-            .map(|p| p.0)
-            .collect();
         assert_eq!(
-            fields,
+            problem_fields(f.to_upsert()),
             [
                 "name",
                 "price",

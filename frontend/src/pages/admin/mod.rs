@@ -1,6 +1,6 @@
 //! The admin portal: login, users, user detail, action log, packages, promos, transactions
 //! (with the Midtrans self-test), jobs, WhatsApp message templates, the inactive-account
-//! preview and the policy parity guard's reports.
+//! preview, the policy parity guard's reports and the routers.
 
 pub mod forms;
 pub mod inactive_accounts;
@@ -11,6 +11,8 @@ pub mod packages;
 pub mod parity;
 mod parts;
 pub mod promos;
+pub mod router_form;
+pub mod routers;
 pub mod templates;
 pub mod transaction_detail;
 pub mod transactions;
@@ -24,6 +26,7 @@ pub use logs::AdminLogsPage;
 pub use packages::AdminPackagesPage;
 pub use parity::AdminParityPage;
 pub use promos::AdminPromosPage;
+pub use routers::AdminRoutersPage;
 pub use templates::AdminTemplatesPage;
 pub use transaction_detail::AdminTransactionDetailPage;
 pub use transactions::AdminTransactionsPage;

@@ -6,10 +6,10 @@ use saring_domain::Megabytes;
 use saring_domain::dto::payments::PackageDto;
 
 use super::forms::{self, PackageForm};
-use super::parts::{Editor, EditorTexts, list_table};
+use super::parts::{Editor, EditorTexts, list_table, row_actions, save_button};
 use crate::api;
 use crate::api::admin::PackageRemoval;
-use crate::components::common::{AdminShell, ConfirmBox, use_title};
+use crate::components::common::{AdminShell, use_title};
 use crate::contexts::use_i18n;
 use crate::format;
 
@@ -202,9 +202,7 @@ pub fn AdminPackagesPage() -> impl IntoView {
                     <span>{move || i18n.tr("admin-package-active")}</span>
                 </label>
                 <div class="row">
-                    <button type="submit" class="btn btn-primary" data-testid="package-save" disabled=move || editor.busy.get()>
-                        {move || if editor.busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
-                    </button>
+                    {save_button(i18n, editor, "package-save")}
                     <Show when=move || fields.editing.get().is_some()>
                         <button type="button" class="btn btn-ghost" data-testid="package-cancel"
                             on:click=move |_| { fields.reset(); editor.errors.clear(); }>
@@ -243,25 +241,9 @@ pub fn AdminPackagesPage() -> impl IntoView {
                 } else {
                     view! { <span class="badge badge-error">{move || i18n.tr("admin-inactive")}</span> }.into_any()
                 }}</td>
-                <td>
-                    {move || {
-                        let (a, b, c) = (id.clone(), id.clone(), p.clone());
-                        if editor.deleting.get().as_deref() == Some(a.as_str()) {
-                            view! { <ConfirmBox danger=true
-                                message=Signal::derive(move || i18n.tr("admin-package-delete-confirm"))
-                                confirm_label=Signal::derive(move || i18n.tr("admin-delete"))
-                                on_confirm=Callback::new(move |_: String| remove(a.clone()))
-                                on_cancel=Callback::new(move |_| editor.deleting.set(None))/> }.into_any()
-                        } else {
-                            view! { <div class="row">
-                                <button type="button" class="btn btn-ghost" data-testid="package-edit"
-                                    on:click=move |_| { editor.errors.clear(); fields.load(&c); }>{move || i18n.tr("admin-edit")}</button>
-                                <button type="button" class="btn btn-ghost btn-danger-text" data-testid="package-delete"
-                                    on:click=move |_| editor.deleting.set(Some(b.clone()))>{move || i18n.tr("admin-delete")}</button>
-                            </div> }.into_any()
-                        }
-                    }}
-                </td>
+                <td>{row_actions(i18n, editor, id, "package",
+                    move || i18n.tr("admin-package-delete-confirm"),
+                    move || fields.load(&p), remove)}</td>
             </tr>
         }
     };

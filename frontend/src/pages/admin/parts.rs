@@ -1,7 +1,8 @@
 //! Small pieces the admin pages share: a loaded value or its loading/error text
 //! ([`loaded`]), a loaded list as a table ([`list_table`]), form errors (local checks and the server's `validation_failed` details)
-//! shown next to the form and under each field, and the save/delete flow of an edit form
-//! ([`Editor`]).
+//! shown next to the form and under each field, the save/delete flow of an edit form
+//! ([`Editor`]) with its save button ([`save_button`]), and a list row's edit/delete buttons
+//! ([`row_actions`]).
 
 use std::future::Future;
 
@@ -10,7 +11,7 @@ use leptos::task::spawn_local;
 
 use super::forms::{FieldProblem, server_field_errors};
 use crate::api::ApiError;
-use crate::components::common::Feedback;
+use crate::components::common::{ConfirmBox, Feedback};
 use crate::contexts::I18n;
 
 /// What a page shows for a resource: "loading" until it answers, the error's text, or
@@ -251,5 +252,58 @@ impl Editor {
                 self.refresh();
             }
         });
+    }
+}
+
+/// A list row's **Ubah** and **Hapus** buttons (test ids `{prefix}-edit`, `{prefix}-delete`),
+/// or, while `editor.deleting` holds `id`, the delete confirmation asking `confirm()` (in
+/// `{prefix}-delete-confirm`) whose button calls `delete(id)`.
+pub fn row_actions<E, D, M>(
+    i18n: I18n,
+    editor: Editor,
+    id: String,
+    prefix: &'static str,
+    confirm: M,
+    edit: E,
+    delete: D,
+) -> impl IntoView + use<E, D, M>
+where
+    E: Fn() + Clone + Send + Sync + 'static,
+    D: Fn(String) + Clone + Send + Sync + 'static,
+    M: Fn() -> String + Clone + Send + Sync + 'static,
+{
+    move || {
+        let (id, edit, delete) = (id.clone(), edit.clone(), delete.clone());
+        if editor.deleting.get().as_deref() == Some(id.as_str()) {
+            view! {
+                <div data-testid=format!("{prefix}-delete-confirm")>
+                    <ConfirmBox danger=true
+                        message=Signal::derive(confirm.clone())
+                        confirm_label=Signal::derive(move || i18n.tr("admin-delete"))
+                        on_confirm=Callback::new(move |_: String| delete(id.clone()))
+                        on_cancel=Callback::new(move |_| editor.deleting.set(None))/>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="row">
+                    <button type="button" class="btn btn-ghost" data-testid=format!("{prefix}-edit")
+                        on:click=move |_| { editor.errors.clear(); edit(); }>{move || i18n.tr("admin-edit")}</button>
+                    <button type="button" class="btn btn-ghost btn-danger-text" data-testid=format!("{prefix}-delete")
+                        on:click=move |_| editor.deleting.set(Some(id.clone()))>{move || i18n.tr("admin-delete")}</button>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The submit button of an [`Editor`]'s form ("processing" while it saves).
+pub fn save_button(i18n: I18n, editor: Editor, testid: &'static str) -> impl IntoView {
+    view! {
+        <button type="submit" class="btn btn-primary" data-testid=testid disabled=move || editor.busy.get()>
+            {move || if editor.busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
+        </button>
     }
 }

@@ -6,9 +6,9 @@ use saring_domain::Role;
 use saring_domain::dto::payments::{PromoDto, PromoStatus, PromoType};
 
 use super::forms::{self, PromoForm};
-use super::parts::{Editor, EditorTexts, list_table};
+use super::parts::{Editor, EditorTexts, list_table, row_actions, save_button};
 use crate::api;
-use crate::components::common::{AdminShell, ConfirmBox, use_title};
+use crate::components::common::{AdminShell, use_title};
 use crate::contexts::{use_i18n, use_session, use_settings};
 use crate::format;
 
@@ -289,9 +289,7 @@ pub fn AdminPromosPage() -> impl IntoView {
                         </div>
                     </Show>
                     <div class="row">
-                        <button type="submit" class="btn btn-primary" data-testid="promo-save" disabled=move || editor.busy.get()>
-                            {move || if editor.busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
-                        </button>
+                        {save_button(i18n, editor, "promo-save")}
                         <Show when=move || fields.editing.get().is_some()>
                             <button type="button" class="btn btn-ghost" data-testid="promo-cancel"
                                 on:click=move |_| { fields.reset(); editor.errors.clear(); }>
@@ -341,26 +339,9 @@ pub fn AdminPromosPage() -> impl IntoView {
                 <td>{bonus}</td>
                 <td>
                     <Show when=can_edit fallback=|| "–">
-                        {
-                            let (id, p) = (id.clone(), p.clone());
-                            move || {
-                                let (a, b, c) = (id.clone(), id.clone(), p.clone());
-                                if editor.deleting.get().as_deref() == Some(a.as_str()) {
-                                    view! { <ConfirmBox danger=true
-                                        message=Signal::derive(move || i18n.tr("admin-promo-delete-confirm"))
-                                        confirm_label=Signal::derive(move || i18n.tr("admin-delete"))
-                                        on_confirm=Callback::new(move |_: String| remove(a.clone()))
-                                        on_cancel=Callback::new(move |_| editor.deleting.set(None))/> }.into_any()
-                                } else {
-                                    view! { <div class="row">
-                                        <button type="button" class="btn btn-ghost" data-testid="promo-edit"
-                                            on:click=move |_| { editor.errors.clear(); fields.load(&c, settings.tz()); }>{move || i18n.tr("admin-edit")}</button>
-                                        <button type="button" class="btn btn-ghost btn-danger-text" data-testid="promo-delete"
-                                            on:click=move |_| editor.deleting.set(Some(b.clone()))>{move || i18n.tr("admin-delete")}</button>
-                                    </div> }.into_any()
-                                }
-                            }
-                        }
+                        {row_actions(i18n, editor, id.clone(), "promo",
+                            move || i18n.tr("admin-promo-delete-confirm"),
+                            { let p = p.clone(); move || fields.load(&p, settings.tz()) }, remove)}
                     </Show>
                 </td>
             </tr>
