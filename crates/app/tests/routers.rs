@@ -396,3 +396,22 @@ async fn each_router_keeps_its_own_schedule() {
     all.sort();
     assert_eq!(all, vec!["default", "site-b"]);
 }
+
+/// The admin SPA shows each job's description in Indonesian and English (`job-<name>` in its
+/// catalogues); a new job without them fails here.
+#[test]
+fn every_job_has_a_description_in_both_languages_of_the_spa() {
+    let (config, _) =
+        saring_app::Config::from_vars(&Default::default(), saring_app::Mode::Embedded).unwrap();
+    for lang in ["id", "en"] {
+        let path = format!(
+            "{}/../../frontend/locales/{lang}/main.ftl",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        for job in jobs::registry(&config) {
+            let key = format!("job-{} = ", job.name);
+            assert!(text.lines().any(|l| l.starts_with(&key)), "{key} in {path}");
+        }
+    }
+}

@@ -591,3 +591,25 @@ error-router_unavailable = The hotspot router cannot be reached right now. Pleas
 error-maintenance = The service is under maintenance.
 error-service_unavailable = The service is busy. Please try again shortly.
 error-not_found = Not found.
+
+# Job descriptions (admin jobs and routers pages), by job name
+job-quota-sync = Usage from hotspot counters, status lists, bindings and profiles
+job-outbox = Router syncs after logins, purchases and admin changes; queued messages
+job-router-health = Online/offline, RouterOS version, down alert, re-push after a reboot
+job-unauthorized-hosts = Hotspot devices of no authorised user in the unauthorized list
+job-policy-parity-guard = Database vs router report per user; repairs a few users a run
+job-stale-devices = Devices unseen for long leave the router and the database
+job-stale-hotspot-hosts = Host rows left outside the hotspot ranges by roaming clients
+job-waiting-dhcp-leases = Our DHCP leases left waiting for long, with their ARP rows
+job-router-audit = Nightly: router entries of deleted accounts, stale blocked entries
+job-banking-bypass = Bank hosts resolved into the banking bypass list
+job-walled-garden = Portal, payment and messaging hosts in the hotspot walled garden
+job-expire-stale-transactions = Unpaid orders past their window become EXPIRED
+job-reconcile-payments = Ask the payment gateway about stale orders
+job-debt-reminders = WhatsApp reminders 3 days, 1 day and 3 hours before a debt is due
+job-debt-overdue-block = Block users whose manual debt is past its due day
+job-debt-end-of-month-block = On the month's last day, block users who still owe manual debt
+job-purge-unapproved = Delete registrations left pending or rejected for too long
+job-inactive-accounts = Deactivate, warn and delete accounts without activity
+job-retention = Expired tokens, old ledger rows, job and message logs
+job-dead-letter-monitor = Alert admins about jobs and outbox items given up

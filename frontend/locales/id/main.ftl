@@ -592,3 +592,25 @@ error-router_unavailable = Router hotspot sedang tidak dapat dihubungi. Coba lag
 error-maintenance = Layanan sedang dalam pemeliharaan.
 error-service_unavailable = Layanan sedang sibuk. Coba lagi sebentar lagi.
 error-not_found = Data tidak ditemukan.
+
+# Job descriptions (admin jobs and routers pages), by job name
+job-quota-sync = Pemakaian dari penghitung host hotspot, daftar status, binding dan profil
+job-outbox = Sinkron router setelah login, pembelian dan perubahan admin; pesan antrean
+job-router-health = Online/offline, versi RouterOS, peringatan router mati, push ulang setelah reboot
+job-unauthorized-hosts = Perangkat hotspot tanpa pengguna sah masuk daftar unauthorized
+job-policy-parity-guard = Laporan database vs router per pengguna; memperbaiki beberapa pengguna per putaran
+job-stale-devices = Perangkat yang lama tidak terlihat dihapus dari router dan database
+job-stale-hotspot-hosts = Baris host yang tertinggal di luar rentang hotspot oleh klien yang berpindah
+job-waiting-dhcp-leases = Lease DHCP milik Saring yang lama menunggu, beserta baris ARP-nya
+job-router-audit = Malam hari: entri router untuk akun terhapus dan entri blokir usang
+job-banking-bypass = Alamat host bank masuk daftar bypass perbankan
+job-walled-garden = Portal, pembayaran dan layanan pesan di walled garden hotspot
+job-expire-stale-transactions = Pesanan yang tidak dibayar melewati batas waktu menjadi EXPIRED
+job-reconcile-payments = Menanyakan status pesanan lama ke gateway pembayaran
+job-debt-reminders = Pengingat WhatsApp 3 hari, 1 hari dan 3 jam sebelum tunggakan jatuh tempo
+job-debt-overdue-block = Blokir pengguna yang tunggakan manualnya lewat jatuh tempo
+job-debt-end-of-month-block = Di hari terakhir bulan, blokir pengguna yang masih punya tunggakan manual
+job-purge-unapproved = Hapus pendaftaran yang terlalu lama menunggu atau ditolak
+job-inactive-accounts = Nonaktifkan, peringatkan dan hapus akun tanpa aktivitas
+job-retention = Token kedaluwarsa, ledger lama, log job dan pesan
+job-dead-letter-monitor = Peringatkan admin tentang job dan antrean yang menyerah

@@ -52,7 +52,8 @@ fn job_row(i18n: I18n, settings: Settings, j: JobRow) -> impl IntoView {
     );
     let name = j.job.clone();
     let name_attr = j.job.clone();
-    let description = j.description.clone();
+    let (job_name, server_text) = (j.job.clone(), j.description.clone());
+    let description = move || job_description(i18n, &job_name, &server_text);
     view! {
         <tr data-testid="job-row" data-job=name_attr>
             <td><strong class="mono">{name}</strong><br/><span class="muted small">{description}</span></td>
@@ -147,4 +148,11 @@ pub fn AdminJobsPage() -> impl IntoView {
             )}
         </AdminShell>
     }
+}
+
+/// A job's description in the page's language (`job-<name>`); the server's own text for a job
+/// this SPA does not know yet.
+pub fn job_description(i18n: I18n, name: &str, server_text: &str) -> String {
+    crate::i18n::lookup(i18n.locale.get(), &format!("job-{name}"))
+        .unwrap_or_else(|| server_text.to_owned())
 }

@@ -207,11 +207,13 @@ fn job_row(i18n: I18n, fields: Fields, job: RouterJobInfo) -> impl IntoView {
         }
         .into_any()
     };
+    let (job_name, server_text) = (name.clone(), job.description.clone());
+    let description = move || super::jobs::job_description(i18n, &job_name, &server_text);
     view! {
         <div class="row router-job" data-testid="router-job" data-job=name.clone()>
             <div class="router-job-info">
                 <strong class="mono">{name.clone()}</strong>
-                <span class="muted small">{job.description.clone()}</span>
+                <span class="muted small">{description}</span>
                 <span class="small" data-testid="router-job-install">{install}</span>
             </div>
             {control}
