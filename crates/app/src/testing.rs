@@ -120,12 +120,23 @@ impl TestApp {
     /// Starts a RouterOS simulator like [`TestApp::with_router`]'s (user `admin`,
     /// [`SIM_PASSWORD`]) without registering it: for a second router.
     pub async fn start_router_sim(&self, hosts: usize) -> SimHandle {
+        self.start_site_sim(hosts, 7, None).await
+    }
+
+    /// A simulator for another site: its own device seed (other MACs) and, when given, its
+    /// own hotspot client network.
+    pub async fn start_site_sim(
+        &self,
+        hosts: usize,
+        seed: u64,
+        network: Option<(std::net::Ipv4Addr, u8)>,
+    ) -> SimHandle {
         let c = self.app.config();
         let p = &c.policy.profiles;
         let mut builder = Simulator::builder()
             .user("admin", SIM_PASSWORD)
             .hosts(hosts)
-            .seed(7)
+            .seed(seed)
             .server(&c.router.server_user)
             .server(&c.router.server_komandan)
             .ip_binding_duplicates(true);
@@ -141,6 +152,9 @@ impl TestApp {
         names.dedup();
         for n in names {
             builder = builder.profile(n, None);
+        }
+        if let Some((net, prefix)) = network {
+            builder = builder.cidr(net, prefix);
         }
         builder
             .build()

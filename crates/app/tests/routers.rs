@@ -415,3 +415,104 @@ fn every_job_has_a_description_in_both_languages_of_the_spa() {
         }
     }
 }
+
+/// Two sites, one worker: each router's counters are credited to its own users, exactly, and
+/// each router gets the bindings of its own devices only.
+#[tokio::test]
+async fn each_site_credits_its_own_users_and_gets_only_their_bindings() {
+    use saring_store::repo::users::{self, UserPatch};
+    let t = TestApp::new().await.with_router(1).await;
+    let sim_b = t
+        .start_site_sim(1, 11, Some((std::net::Ipv4Addr::new(10, 9, 0, 0), 24)))
+        .await;
+    let b = input("site-b", sim_b.addr().port(), "10.9.0.0/24");
+    let b_id = uuid::Uuid::parse_str(&router_admin::create(&t, None, b).await.unwrap().id).unwrap();
+    let default_id = uuid::Uuid::parse_str(
+        &views(&t)
+            .await
+            .into_iter()
+            .find(|r| r.is_default)
+            .unwrap()
+            .id,
+    )
+    .unwrap();
+
+    let mut people = Vec::new();
+    for (phone, sim, router) in [
+        ("081234567101", t.sim(), default_id),
+        ("081234567102", &sim_b, b_id),
+    ] {
+        let u = t.approved_user(phone).await;
+        let mut q = u.quota_account();
+        q.purchased_mb = 100_000;
+        q.expiry = Some(t.now() + Duration::days(30));
+        users::update(
+            t.db(),
+            u.id,
+            UserPatch {
+                quota: Some(q),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let dev = sim.devices()[0].clone();
+        sim.set_online(&dev.mac, true).unwrap();
+        t.enroll_device(u.id, router, &dev.mac, Some(dev.ip.to_string()))
+            .await;
+        people.push((u.id, dev.mac));
+    }
+    assert_ne!(people[0].1, people[1].1, "the sites have different devices");
+
+    // What each host row counted, at its largest (a binding change replaces the row: the
+    // client comes back with a new one, as on a real router).
+    let mut seen: std::collections::HashMap<(String, String), u64> = Default::default();
+    let mut observe = |sims: [&saring_routeros::sim::SimHandle; 2]| {
+        for h in sims.iter().flat_map(|s| s.hosts()) {
+            let e = seen
+                .entry((h.mac_address.clone(), h.id.clone()))
+                .or_default();
+            *e = (*e).max(h.total_bytes());
+        }
+    };
+    let job = jobs::spec(t.config(), "quota-sync").unwrap();
+    for _ in 0..3 {
+        let outcomes = jobs::run_all_scopes(&t, &job).await.unwrap();
+        assert_eq!(outcomes.len(), 2);
+        assert!(outcomes.iter().all(|o| o.ok), "{outcomes:?}");
+        for sim in [t.sim(), &sim_b] {
+            sim.rejoin();
+            sim.tick(std::time::Duration::from_secs(60));
+        }
+        t.clock.advance(Duration::seconds(60));
+        observe([t.sim(), &sim_b]);
+    }
+    jobs::run_all_scopes(&t, &job).await.unwrap();
+
+    for ((id, mac), (sim, other)) in people.iter().zip([(t.sim(), &sim_b), (&sim_b, t.sim())]) {
+        let counted: u64 = seen
+            .iter()
+            .filter(|((m, _), _)| m == mac)
+            .map(|(_, v)| *v)
+            .sum();
+        assert!(counted > 0, "the device generated traffic");
+        let user = users::find_by_id(t.db(), *id).await.unwrap().unwrap();
+        assert_eq!(
+            u64::try_from(user.total_quota_used.0).unwrap(),
+            counted,
+            "credited exactly what its own router counted"
+        );
+        assert!(
+            sim.ip_bindings()
+                .iter()
+                .any(|b| b.mac_address.as_deref() == Some(mac.as_str()))
+        );
+        assert!(
+            !other
+                .ip_bindings()
+                .iter()
+                .any(|b| b.mac_address.as_deref() == Some(mac.as_str())),
+            "the other site never gets this device"
+        );
+    }
+}

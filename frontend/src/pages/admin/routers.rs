@@ -552,7 +552,11 @@ pub fn AdminRoutersPage() -> impl IntoView {
             </Show>
             {move || list_table(
                 i18n,
-                routers.get().map(|r| r.map(|l| l.items)),
+                match routers.get() {
+                    Some(Ok(list)) => Some(Ok(list.items)),
+                    Some(Err(e)) => Some(Err(e)),
+                    None => None,
+                },
                 ("admin-routers-none", "no-routers"),
                 "routers",
                 &[
