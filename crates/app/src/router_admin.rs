@@ -6,7 +6,8 @@
 //! overlap another enabled router's; TLS needs a way to trust the certificate; the default
 //! router is configured by `MIKROTIK_*` at every start, so only its schedules change here;
 //! a router that still has users or devices cannot be removed (disable it instead). Every
-//! change is in the admin action log, without the password.
+//! change is in the admin action log, without the password. Changes are serialised (one
+//! lock), so two admins cannot add overlapping routers at the same moment.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -17,7 +18,7 @@ use saring_domain::dto::routers::{RouterInput, RouterJobInfo, RouterList, Router
 use saring_domain::router::RouterSpec;
 use saring_domain::user::User;
 use saring_store::StoreError;
-use saring_store::db::begin_write;
+use saring_store::db::{ROUTERS_LOCK_KEY, begin_write, lock_for_check};
 use saring_store::repo::activity;
 use saring_store::repo::routers::{self as repo, Router};
 use uuid::Uuid;
@@ -96,6 +97,7 @@ pub async fn create(app: &App, admin: Option<&User>, input: RouterInput) -> AppR
     };
     let (spec, intervals) = merged(app, blank, BTreeMap::new(), &input)?;
     let tx = begin_write(app.db()).await?;
+    lock_for_check(&tx, ROUTERS_LOCK_KEY).await?;
     check_against(&repo::list(&tx, app.cipher()).await?, None, &spec)?;
     let saved = repo::create(&tx, app.cipher(), &spec, &intervals)
         .await
@@ -113,6 +115,7 @@ pub async fn update(
     input: RouterInput,
 ) -> AppResult<RouterView> {
     let tx = begin_write(app.db()).await?;
+    lock_for_check(&tx, ROUTERS_LOCK_KEY).await?;
     let current = repo::find_by_id(&tx, app.cipher(), id)
         .await?
         .ok_or_else(not_found)?;
@@ -140,6 +143,7 @@ pub async fn update(
 /// Removes a router that no user or device belongs to (not the default one).
 pub async fn delete(app: &App, admin: Option<&User>, id: Uuid) -> AppResult<()> {
     let tx = begin_write(app.db()).await?;
+    lock_for_check(&tx, ROUTERS_LOCK_KEY).await?;
     let router = repo::find_by_id(&tx, app.cipher(), id)
         .await?
         .ok_or_else(not_found)?;

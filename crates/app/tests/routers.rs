@@ -516,3 +516,27 @@ async fn each_site_credits_its_own_users_and_gets_only_their_bindings() {
         );
     }
 }
+
+/// Two admins add routers with overlapping ranges at the same moment: exactly one is
+/// stored, the other is told about the overlap (on PostgreSQL this needs the routers lock;
+/// row locks cannot stop a concurrent insert).
+#[tokio::test]
+async fn concurrent_adds_cannot_both_claim_a_range() {
+    let t = TestApp::new().await.with_router(0).await;
+    for round in 0..5u16 {
+        let a = input(&format!("race-a{round}"), 1, &format!("10.{round}.0.0/24"));
+        let b = input(
+            &format!("race-b{round}"),
+            1,
+            &format!("10.{round}.0.128/25"),
+        );
+        let (ra, rb) = tokio::join!(
+            router_admin::create(&t, None, a),
+            router_admin::create(&t, None, b)
+        );
+        assert!(ra.is_ok() != rb.is_ok(), "round {round}: {ra:?} / {rb:?}");
+        let (_, message) = code(if ra.is_err() { ra } else { rb });
+        assert!(message.contains("tumpang tindih"), "{message}");
+    }
+    assert_eq!(views(&t).await.len(), 1 + 5);
+}

@@ -132,18 +132,30 @@ where
         .await?)
 }
 
+/// Serialises transactions that check something across rows before writing (e.g. that a
+/// router's ranges overlap no other router's) under the lock named `key`: on PostgreSQL a
+/// transaction-scoped advisory lock (row locks cannot stop a concurrent insert); on SQLite
+/// the write lock [`begin_write`] already holds does it.
+pub async fn lock_for_check<C: ConnectionTrait>(txn: &C, key: i64) -> Result<(), StoreError> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The [`lock_for_check`] key of router changes.
+pub const ROUTERS_LOCK_KEY: i64 = 0x5341_5249_4E47_0002;
+
 /// Applies every pending migration, all in one transaction. Safe to call on every start and
 /// from several processes at once (PostgreSQL: an advisory lock; SQLite: the write lock).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StoreError> {
     let txn = begin_write(db).await?;
-    if db.get_database_backend() == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [MIGRATION_LOCK_KEY.into()],
-        ))
-        .await?;
-    }
+    lock_for_check(&txn, MIGRATION_LOCK_KEY).await?;
     Migrator::up(&txn, None).await?;
     txn.commit().await?;
     Ok(())
