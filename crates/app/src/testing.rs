@@ -216,6 +216,27 @@ impl TestApp {
         .expect("user inserted")
     }
 
+    /// Sets `user`'s purchased quota to `mb` MB, expiring in 30 days.
+    pub async fn grant_quota(
+        &self,
+        user: &saring_domain::user::User,
+        mb: i64,
+    ) -> saring_domain::user::User {
+        let mut q = user.quota_account();
+        q.purchased_mb = mb;
+        q.expiry = Some(self.app.now() + chrono::Duration::days(30));
+        saring_store::repo::users::update(
+            self.app.db(),
+            user.id,
+            saring_store::repo::users::UserPatch {
+                quota: Some(q),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("quota granted")
+    }
+
     pub fn set_now(&self, t: DateTime<Utc>) {
         self.clock.set(t);
     }

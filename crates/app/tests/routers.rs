@@ -420,7 +420,7 @@ fn every_job_has_a_description_in_both_languages_of_the_spa() {
 /// each router gets the bindings of its own devices only.
 #[tokio::test]
 async fn each_site_credits_its_own_users_and_gets_only_their_bindings() {
-    use saring_store::repo::users::{self, UserPatch};
+    use saring_store::repo::users;
     let t = TestApp::new().await.with_router(1).await;
     let sim_b = t
         .start_site_sim(1, 11, Some((std::net::Ipv4Addr::new(10, 9, 0, 0), 24)))
@@ -443,19 +443,7 @@ async fn each_site_credits_its_own_users_and_gets_only_their_bindings() {
         ("081234567102", &sim_b, b_id),
     ] {
         let u = t.approved_user(phone).await;
-        let mut q = u.quota_account();
-        q.purchased_mb = 100_000;
-        q.expiry = Some(t.now() + Duration::days(30));
-        users::update(
-            t.db(),
-            u.id,
-            UserPatch {
-                quota: Some(q),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        t.grant_quota(&u, 100_000).await;
         let dev = sim.devices()[0].clone();
         sim.set_online(&dev.mac, true).unwrap();
         t.enroll_device(u.id, router, &dev.mac, Some(dev.ip.to_string()))

@@ -73,19 +73,7 @@ async fn user(t: &TestApp, n: usize, quota_mb: i64) -> saring_domain::user::User
     )
     .await
     .unwrap();
-    let mut q = u.quota_account();
-    q.purchased_mb = quota_mb;
-    q.expiry = Some(t.now() + chrono::Duration::days(30));
-    users::update(
-        t.db(),
-        u.id,
-        UserPatch {
-            quota: Some(q),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
+    t.grant_quota(&u, quota_mb).await
 }
 
 /// `hosts` simulated devices, two per user, all enrolled.

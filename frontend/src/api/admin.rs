@@ -284,27 +284,7 @@ pub async fn preview_message_template(key: &str, body: Option<&str>) -> Result<S
         .map(|p| p.text)
 }
 
-/// What the inactive-account lifecycle would do to an account today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LifecycleAction {
-    Deactivate,
-    WarnBeforeDelete,
-    Delete,
-}
-
-/// One row of `GET /api/admin/inactive-accounts/preview` (the server's
-/// `saring_app::jobs::accounts::LifecyclePlanItem`, which is not a shared DTO).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct InactiveAccount {
-    pub user_id: String,
-    /// Local form (`08…`).
-    pub phone_number: String,
-    pub full_name: String,
-    pub last_activity_at: DateTime<Utc>,
-    pub idle_days: i64,
-    pub action: LifecycleAction,
-}
+pub use saring_domain::dto::admin::{InactiveAccount, LifecycleAction};
 
 pub async fn inactive_accounts_preview() -> Result<Vec<InactiveAccount>, ApiError> {
     get_items("/api/admin/inactive-accounts/preview").await

@@ -61,30 +61,12 @@ pub async fn purge_unapproved(app: &App) -> AppResult<PurgeReport> {
     Ok(report)
 }
 
-/// What the inactive-account lifecycle does to one account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LifecycleAction {
-    Deactivate,
-    WarnBeforeDelete,
-    Delete,
-}
-
-/// One account the lifecycle acts on (`GET /api/admin/inactive-accounts/preview` lists them).
-#[derive(Debug, Clone, Serialize)]
-pub struct LifecyclePlanItem {
-    pub user_id: String,
-    pub phone_number: String,
-    pub full_name: String,
-    pub last_activity_at: DateTime<Utc>,
-    pub idle_days: i64,
-    pub action: LifecycleAction,
-}
+pub use saring_domain::dto::admin::{InactiveAccount, LifecycleAction};
 
 /// The plan for today: approved `USER` accounts idle (no login, no device seen, no usage)
 /// long enough for a step that is switched on, most idle first. Deletions are capped at
 /// `INACTIVE_DELETE_MAX_PER_RUN`; accounts with payments are never deleted.
-pub async fn lifecycle_plan(app: &App) -> AppResult<Vec<LifecyclePlanItem>> {
+pub async fn lifecycle_plan(app: &App) -> AppResult<Vec<InactiveAccount>> {
     let cfg = &app.config().worker.inactive;
     if !cfg.deactivate_enabled && !cfg.delete_enabled {
         return Ok(Vec::new());
@@ -136,7 +118,7 @@ pub async fn lifecycle_plan(app: &App) -> AppResult<Vec<LifecyclePlanItem>> {
             None
         };
         if let Some(action) = action {
-            plan.push(LifecyclePlanItem {
+            plan.push(InactiveAccount {
                 user_id: u.id.to_string(),
                 phone_number: u.phone.local(),
                 full_name: u.full_name.clone(),

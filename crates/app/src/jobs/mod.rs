@@ -64,7 +64,11 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "quota-sync",
             description: "Usage from hotspot counters, status lists, bindings and profiles",
             scope: Scope::PerRouter,
-            when: every(c.quota.sync_interval_seconds.max(60)),
+            when: every(
+                c.quota
+                    .sync_interval_seconds
+                    .max(schedule::floor("quota-sync")),
+            ),
             timeout_seconds: 240,
         },
         JobSpec {
@@ -86,7 +90,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             description: "Hotspot devices of no authorised user in the unauthorized list",
             scope: Scope::PerRouter,
             when: if w.unauthorized_sync_enabled {
-                every(w.unauthorized_sync_interval_seconds.max(30))
+                every(
+                    w.unauthorized_sync_interval_seconds
+                        .max(schedule::floor("unauthorized-hosts")),
+                )
             } else {
                 None
             },
@@ -97,7 +104,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             description: "Database vs router report per user; repairs a few users a run",
             scope: Scope::PerRouter,
             when: if w.parity_enabled {
-                every(w.parity_interval_seconds.max(60))
+                every(
+                    w.parity_interval_seconds
+                        .max(schedule::floor("policy-parity-guard")),
+                )
             } else {
                 None
             },
@@ -115,7 +125,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             description: "Host rows left outside the hotspot ranges by roaming clients",
             scope: Scope::PerRouter,
             when: if w.stale_hosts_enabled {
-                every(w.stale_hosts_interval_seconds.max(300))
+                every(
+                    w.stale_hosts_interval_seconds
+                        .max(schedule::floor("stale-hotspot-hosts")),
+                )
             } else {
                 None
             },
@@ -126,7 +139,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             description: "Our DHCP leases left waiting for long, with their ARP rows",
             scope: Scope::PerRouter,
             when: if w.waiting_dhcp_enabled {
-                every(w.waiting_dhcp_interval_seconds.max(60))
+                every(
+                    w.waiting_dhcp_interval_seconds
+                        .max(schedule::floor("waiting-dhcp-leases")),
+                )
             } else {
                 None
             },

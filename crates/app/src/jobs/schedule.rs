@@ -13,20 +13,25 @@ use saring_store::repo::routers::Router;
 
 use super::{JobSpec, Scope, When};
 
-/// The shortest interval a router may give a per-router job on a fixed interval (`None`: a
-/// global job, or one on a cron expression, which a router can only switch off). The same
-/// floors the install's settings have.
-pub fn min_interval(job: &JobSpec) -> Option<u64> {
-    if job.scope != Scope::PerRouter || matches!(job.when, Some(When::Cron { .. })) {
-        return None;
-    }
-    Some(match job.name {
+/// The shortest interval of a per-router job on a fixed interval, for the install's setting
+/// and for a router's own (the registry raises the settings to it).
+pub fn floor(job_name: &str) -> u64 {
+    match job_name {
         "router-health" => 10,
         "unauthorized-hosts" => 30,
         "stale-devices" | "stale-hotspot-hosts" => 300,
         // quota-sync, policy-parity-guard, waiting-dhcp-leases, walled-garden
         _ => 60,
-    })
+    }
+}
+
+/// The shortest interval a router may give a per-router job on a fixed interval (`None`: a
+/// global job, or one on a cron expression, which a router can only switch off).
+pub fn min_interval(job: &JobSpec) -> Option<u64> {
+    if job.scope != Scope::PerRouter || matches!(job.when, Some(When::Cron { .. })) {
+        return None;
+    }
+    Some(floor(job.name))
 }
 
 /// The longest interval a router may give a job: a week.

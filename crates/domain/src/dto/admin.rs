@@ -115,3 +115,24 @@ pub struct GeneratedPassword {
     pub message: String,
     pub whatsapp_sent: bool,
 }
+
+/// What the inactive-account lifecycle does to one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleAction {
+    Deactivate,
+    WarnBeforeDelete,
+    Delete,
+}
+
+/// One account the lifecycle acts on today (`GET /api/admin/inactive-accounts/preview`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InactiveAccount {
+    pub user_id: String,
+    /// Local form (`08…`).
+    pub phone_number: String,
+    pub full_name: String,
+    pub last_activity_at: DateTime<Utc>,
+    pub idle_days: i64,
+    pub action: LifecycleAction,
+}
