@@ -27,6 +27,7 @@ mod m20261125_000003_quota;
 mod m20261125_000004_ops;
 mod m20261126_000001_worker;
 mod m20261127_000001_router_schedules;
+mod m20261207_000001_sessions;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -56,6 +57,7 @@ pub const TABLES: &[&str] = &[
     "job_dead_letters",
     "message_log",
     "message_templates",
+    "device_credentials",
 ];
 
 /// The table in which sea-orm-migration records applied migrations.
@@ -74,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_ops::Migration),
             Box::new(m20261126_000001_worker::Migration),
             Box::new(m20261127_000001_router_schedules::Migration),
+            Box::new(m20261207_000001_sessions::Migration),
         ]
     }
 }

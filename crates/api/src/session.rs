@@ -13,8 +13,8 @@ use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponseBuilder, web};
 use futures::future::LocalBoxFuture;
-use saring_app::tokens::{self, AccessClaims, ClientInfo, Refreshed, TokenProblem};
-use saring_app::{App, AppError};
+use saring_app::App;
+use saring_app::tokens::{self, AccessClaims, ClientInfo, TokenProblem};
 use saring_domain::access::{ApprovalStatus, Role};
 use saring_domain::api::ErrorCode;
 use saring_domain::user::User;
@@ -27,12 +27,19 @@ pub const REFRESH_COOKIE: &str = "refresh_token";
 /// How the request authenticated (decided by the session middleware).
 #[derive(Debug, Clone)]
 pub enum Credential {
-    /// A valid access token from the `Authorization` header (its verified claims).
-    Bearer(AccessClaims),
-    /// A valid access token from the session cookie.
-    Cookie(AccessClaims),
-    /// A broken or expired token, and why.
+    /// A valid access token from the `Authorization` header, and its account.
+    Bearer(Session),
+    /// A valid access token from the session cookie, and its account.
+    Cookie(Session),
+    /// A broken, expired or ended token, and why.
     Refused(TokenProblem),
+}
+
+/// A verified access token and the account it speaks for, with `role` as the session may act.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub claims: AccessClaims,
+    pub user: User,
 }
 
 /// Cookies to add to the response (silent refresh).
@@ -45,6 +52,26 @@ pub fn access_cookie(app: &App, token: &str, max_age_seconds: i64) -> Cookie<'st
 
 pub fn refresh_cookie(app: &App, token: &str, max_age_seconds: i64) -> Cookie<'static> {
     build_cookie(app, REFRESH_COOKIE, token.to_owned(), max_age_seconds)
+}
+
+/// The device credential: sent only to the API, never cross-site (`SameSite=Strict`).
+pub fn device_cookie(app: &App, token: &str, max_age_seconds: i64) -> Cookie<'static> {
+    let mut c = build_cookie(
+        app,
+        saring_app::presence::DEVICE_COOKIE,
+        token.to_owned(),
+        max_age_seconds,
+    );
+    c.set_same_site(SameSite::Strict);
+    c.set_path("/api");
+    c
+}
+
+/// A cookie that makes the browser forget its device credential.
+pub fn device_cookie_removal(app: &App) -> Cookie<'static> {
+    let mut c = device_cookie(app, "", 0);
+    c.make_removal();
+    c
 }
 
 fn build_cookie(
@@ -71,32 +98,43 @@ pub fn clear_cookies(app: &App, res: &mut HttpResponseBuilder) {
     }
 }
 
-/// The client's address (the TCP peer; `X-Forwarded-For` only when the peer is a local
-/// reverse proxy) and user agent.
+/// The client's address, user agent and device credential.
+///
+/// The address is the TCP peer's, unless the peer is a trusted reverse proxy (loopback, or
+/// `TRUSTED_PROXY_CIDRS`): then `X-Forwarded-For` is read from the right, each hop having been
+/// appended by the proxy before it, and the first address that is not a trusted proxy is the
+/// client. Whatever a client writes into the header itself stays to the left of that and is
+/// never believed.
 pub fn client_info(req: &HttpRequest) -> ClientInfo {
     let peer = req.peer_addr().map(|a| a.ip());
-    let forwarded = || {
-        req.headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse::<IpAddr>().ok())
-    };
-    let trusted = |p: IpAddr| {
-        p.is_loopback()
-            || req.app_data::<web::Data<App>>().is_some_and(|app| {
+    let app = req.app_data::<web::Data<App>>();
+    let trusted = |ip: IpAddr| {
+        ip.is_loopback()
+            || app.is_some_and(|app| {
                 app.config()
                     .portal
                     .trusted_proxies
                     .iter()
-                    .any(|n| n.contains(&p))
+                    .any(|n| n.contains(&ip))
             })
     };
-    // Only a reverse proxy we run may tell us the client's address: hotspot clients sit in
-    // private ranges themselves and could forge the header.
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
     let ip = match peer {
-        Some(p) if trusted(p) => Some(forwarded().unwrap_or(p)),
-        other => other,
+        Some(p) if trusted(p) => Some(client_behind_proxies(p, &forwarded, trusted)),
+        Some(p) => {
+            if !forwarded.is_empty() {
+                warn_untrusted_forwarder(p);
+            }
+            Some(p)
+        }
+        None => None,
     };
     ClientInfo {
         ip: ip.map(|i| i.to_string()),
@@ -105,6 +143,39 @@ pub fn client_info(req: &HttpRequest) -> ClientInfo {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(500).collect()),
+        device_credential: req
+            .cookie(saring_app::presence::DEVICE_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|v| !v.is_empty()),
+    }
+}
+
+/// The rightmost hop of `X-Forwarded-For` that is not a trusted proxy (`peer` is one).
+fn client_behind_proxies(
+    peer: IpAddr,
+    forwarded: &[&str],
+    trusted: impl Fn(IpAddr) -> bool,
+) -> IpAddr {
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        if !trusted(client) {
+            break;
+        }
+        // A hop that is not an address was not written by a proxy of ours: stop at the last
+        // one that was.
+        let Ok(ip) = hop.trim_matches(|c| c == '[' || c == ']').parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+    }
+    client
+}
+
+/// Says once per process that a peer sent `X-Forwarded-For` without being a trusted proxy.
+fn warn_untrusted_forwarder(peer: IpAddr) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(%peer, "X-Forwarded-For from a peer that is not a trusted proxy was ignored; if it is your reverse proxy, add it to TRUSTED_PROXY_CIDRS (until then every client behind it shares one address for rate limits)");
     }
 }
 
@@ -117,12 +188,6 @@ impl FromRequest for Client {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Client(client_info(req))))
     }
-}
-
-fn app_of(req: &HttpRequest) -> Result<App, ApiError> {
-    req.app_data::<web::Data<App>>()
-        .map(|d| d.get_ref().clone())
-        .ok_or_else(|| ApiError(AppError::Internal("app state missing".into())))
 }
 
 /// Whether a cookie-authenticated write comes from an origin we trust: the portal itself,
@@ -220,42 +285,17 @@ where
                         .or_else(|| v.strip_prefix("bearer "))
                 })
                 .map(|t| t.trim().to_owned());
-            let cookie = req
-                .cookie(ACCESS_COOKIE)
-                .map(|c| c.value().to_owned())
-                .filter(|v| !v.is_empty());
-            let credential = match (bearer, cookie) {
-                (Some(t), _) => Some(match tokens::verify_access(&app, &t) {
-                    Ok(claims) => Credential::Bearer(claims),
-                    Err(p) => Credential::Refused(p),
-                }),
-                (None, cookie) => {
-                    let valid = cookie
-                        .as_deref()
-                        .and_then(|t| tokens::verify_access(&app, t).ok());
-                    match (valid, cookie) {
-                        (Some(claims), _) => Some(Credential::Cookie(claims)),
-                        (None, had_cookie) => {
-                            // Silent refresh: a cookie session whose access token is missing or expired.
-                            let refresh = req
-                                .cookie(REFRESH_COOKIE)
-                                .map(|c| c.value().to_owned())
-                                .filter(|v| !v.is_empty());
-                            match refresh {
-                                Some(r) => match silent_refresh(&app, &req, &r).await {
-                                    Some(claims) => Some(Credential::Cookie(claims)),
-                                    None => had_cookie
-                                        .map(|_| Credential::Refused(TokenProblem::Expired)),
-                                },
-                                None => {
-                                    had_cookie.map(|_| Credential::Refused(TokenProblem::Expired))
-                                }
-                            }
-                        }
-                    }
-                }
+            let cookie_of = |name: &str| {
+                req.cookie(name)
+                    .map(|c| c.value().to_owned())
+                    .filter(|v| !v.is_empty())
             };
-            if matches!(credential, Some(Credential::Cookie(_)))
+            let cookie = cookie_of(ACCESS_COOKIE);
+            let refresh = cookie_of(REFRESH_COOKIE);
+            // A cookie-session write from a foreign origin is refused before any token is
+            // looked at, so it cannot rotate the victim's refresh token either.
+            if bearer.is_none()
+                && (cookie.is_some() || refresh.is_some())
                 && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
                 && !origin_allowed(&app, &req)
             {
@@ -265,6 +305,29 @@ where
                 );
                 return Ok(req.error_response(err).map_into_right_body());
             }
+            let checked = match (&bearer, &cookie) {
+                (Some(t), _) | (None, Some(t)) => match session_of(&app, t).await {
+                    Ok(checked) => Some(checked),
+                    Err(e) => return Ok(req.error_response(e).map_into_right_body()),
+                },
+                (None, None) => None,
+            };
+            let credential = match (bearer.is_some(), checked) {
+                (true, Some(Ok(session))) => Some(Credential::Bearer(session)),
+                (true, Some(Err(problem))) => Some(Credential::Refused(problem)),
+                (false, Some(Ok(session))) => Some(Credential::Cookie(session)),
+                // Silent refresh: a cookie session whose access token is missing, expired or
+                // from before the account's sessions were ended.
+                (false, checked) => match refresh {
+                    Some(r) => match silent_refresh(&app, &req, &r).await {
+                        Some(session) => Some(Credential::Cookie(session)),
+                        None => checked.map(|_| Credential::Refused(TokenProblem::Expired)),
+                    },
+                    None => checked
+                        .map(|c| Credential::Refused(c.err().unwrap_or(TokenProblem::Expired))),
+                },
+                (true, None) => None,
+            };
             if let Some(c) = credential {
                 req.extensions_mut().insert(c);
             }
@@ -282,22 +345,35 @@ where
     }
 }
 
-/// Rotates the refresh cookie and mints a new access cookie; the new cookies are attached to
-/// the response.
-async fn silent_refresh(app: &App, req: &ServiceRequest, refresh: &str) -> Option<AccessClaims> {
-    let client = client_info(req.request());
-    let (user_id, new_refresh) = match tokens::rotate_refresh(app, refresh, &client).await.ok()? {
-        Refreshed::Rotated { user, refresh } => (user, Some(refresh)),
-        Refreshed::Grace { user } => (user, None),
+/// Verifies an access token and finds its account: `Ok(Err(_))` when the token does not
+/// count (broken, expired, or from before the account's sessions were ended).
+async fn session_of(app: &App, token: &str) -> Result<Result<Session, TokenProblem>, ApiError> {
+    let claims = match tokens::verify_access(app, token) {
+        Ok(c) => c,
+        Err(p) => return Ok(Err(p)),
     };
-    let user = saring_app::accounts::find_user(app, user_id).await.ok()??;
-    let access = tokens::issue_access(app, user.id, user.role).ok()?;
-    let mut cookies = vec![access_cookie(app, &access.token, access.expires_in)];
-    if let Some(r) = new_refresh {
+    Ok(saring_app::accounts::session_user(app, &claims)
+        .await?
+        .map(|user| Session { claims, user }))
+}
+
+/// Rotates the refresh cookie and mints a new access cookie; the new cookies are attached to
+/// the response. An account that may no longer log in gets nothing.
+async fn silent_refresh(app: &App, req: &ServiceRequest, refresh: &str) -> Option<Session> {
+    let client = client_info(req.request());
+    let out = saring_app::auth::refresh_session(app, refresh, &client)
+        .await
+        .ok()?;
+    let mut cookies = vec![access_cookie(app, &out.access.token, out.access.expires_in)];
+    if let Some(r) = &out.refresh {
         cookies.push(refresh_cookie(app, &r.token, r.max_age_seconds));
     }
     req.extensions_mut().insert(PendingCookies(cookies));
-    tokens::verify_access(app, &access.token).ok()
+    let claims = tokens::verify_access(app, &out.access.token).ok()?;
+    Some(Session {
+        claims,
+        user: out.user,
+    })
 }
 
 /// The signed-in user (any role, approved and active; blocked users pass so they can still
@@ -305,10 +381,9 @@ async fn silent_refresh(app: &App, req: &ServiceRequest, refresh: &str) -> Optio
 pub struct AuthUser(pub User);
 
 async fn load_user(req: HttpRequest) -> Result<User, ApiError> {
-    let app = app_of(&req)?;
     let credential = req.extensions().get::<Credential>().cloned();
-    let claims = match credential {
-        Some(Credential::Bearer(c) | Credential::Cookie(c)) => c,
+    let user = match credential {
+        Some(Credential::Bearer(s) | Credential::Cookie(s)) => s.user,
         Some(Credential::Refused(p)) => return Err(ApiError(p.into_error())),
         None => {
             return Err(ApiError::new(
@@ -317,17 +392,6 @@ async fn load_user(req: HttpRequest) -> Result<User, ApiError> {
             ));
         }
     };
-    let id = claims
-        .user_id()
-        .ok_or_else(|| ApiError(TokenProblem::Invalid.into_error()))?;
-    let user = saring_app::accounts::cached_user(&app, id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Unauthorized,
-                "Akun tidak ditemukan. Silakan masuk lagi.",
-            )
-        })?;
     if user.approval_status != ApprovalStatus::Approved {
         return Err(ApiError::new(
             ErrorCode::UserUnapproved,
@@ -338,6 +402,14 @@ async fn load_user(req: HttpRequest) -> Result<User, ApiError> {
         return Err(ApiError::new(ErrorCode::UserInactive, "Akun tidak aktif."));
     }
     Ok(user)
+}
+
+/// The session the request's access token belongs to (its refresh token id), if any.
+pub fn session_id(req: &HttpRequest) -> Option<uuid::Uuid> {
+    match req.extensions().get::<Credential>() {
+        Some(Credential::Bearer(s) | Credential::Cookie(s)) => s.claims.sid,
+        _ => None,
+    }
 }
 
 impl FromRequest for AuthUser {

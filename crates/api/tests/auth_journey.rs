@@ -171,7 +171,7 @@ async fn a_user_with_quota_is_bypassed_and_the_session_hands_off() {
     let (dev_ip, dev_mac) = s.device(1);
     let (ip2, mac2) = s.device(2);
     let mac = dev_mac.clone();
-    let (_, login) = s.login_from_device("081298765432", 1).await;
+    let (browser, login) = s.login_from_device("081298765432", 1).await;
     assert_eq!(login["hotspot_login_required"], false);
     assert_eq!(login["hotspot_binding_active"], true);
     assert!(
@@ -236,18 +236,27 @@ async fn a_user_with_quota_is_bypassed_and_the_session_hands_off() {
     .await;
     assert_eq!(anon["captive"], true);
 
-    // Auto-login from the same, known device needs no code (once the device shows up on the
-    // router again after its host row was replaced).
+    // Auto-login from the same, known device in the browser that logged in there needs no
+    // code (once the device shows up on the router again after its host row was replaced);
+    // another browser naming the same device gets nothing.
     s.app.sim().tick(std::time::Duration::from_secs(5));
     let (status, auto) = s
         .post(
-            &new_client(),
+            &browser,
             "/api/auth/auto-login",
             json!({"client_ip": dev_ip, "client_mac": dev_mac}),
         )
         .await;
     assert_eq!(status, 200, "{auto}");
     assert_eq!(auto["user"]["id"], id.as_str());
+    let (status, stranger) = s
+        .post(
+            &new_client(),
+            "/api/auth/auto-login",
+            json!({"client_ip": dev_ip, "client_mac": dev_mac}),
+        )
+        .await;
+    assert_eq!(status, 401, "{stranger}");
     let (status, unknown) = s
         .post(
             &new_client(),

@@ -143,3 +143,28 @@ pub async fn cached_user(app: &App, id: saring_domain::ids::UserId) -> AppResult
 pub fn forget_user(app: &App, id: saring_domain::ids::UserId) {
     app.user_cache().remove(id);
 }
+
+/// The account an access token speaks for, with the role its session may act as (an OTP
+/// login of an administrator acts as a user). `Ok(Err(_))`: the token no longer counts — its
+/// account is gone (`Invalid`) or its sessions were ended after it was issued (`Expired`:
+/// the epoch moved on with a logout, a revocation, a block or a deactivation).
+pub async fn session_user(
+    app: &App,
+    claims: &crate::tokens::AccessClaims,
+) -> AppResult<Result<User, crate::tokens::TokenProblem>> {
+    use crate::tokens::TokenProblem;
+    let Some(id) = claims.user_id() else {
+        return Ok(Err(TokenProblem::Invalid));
+    };
+    let Some(mut user) = cached_user(app, id).await? else {
+        return Ok(Err(TokenProblem::Invalid));
+    };
+    if claims.sv != user.session_epoch {
+        return Ok(Err(TokenProblem::Expired));
+    }
+    let Some(role) = claims.role() else {
+        return Ok(Err(TokenProblem::Invalid));
+    };
+    user.role = user.role.capped(Some(role));
+    Ok(Ok(user))
+}

@@ -394,6 +394,8 @@ pub async fn generate_admin_password(app: &App, admin: &User, id: UserId) -> App
     )
     .await?;
     saring_store::repo::refresh_tokens::revoke_all_for_user(&txn, target.id, app.now()).await?;
+    saring_store::repo::users::bump_session_epoch(&txn, target.id).await?;
+    saring_store::repo::device_credentials::delete_for_user(&txn, target.id).await?;
     activity::log_action(
         &txn,
         Some(admin.id),
@@ -428,6 +430,8 @@ pub async fn reset_login(app: &App, admin: &User, id: UserId) -> AppResult<usize
         devices::delete(&txn, d.id).await?;
     }
     saring_store::repo::refresh_tokens::revoke_all_for_user(&txn, target.id, app.now()).await?;
+    saring_store::repo::users::bump_session_epoch(&txn, target.id).await?;
+    saring_store::repo::device_credentials::delete_for_user(&txn, target.id).await?;
     activity::log_action(
         &txn,
         Some(admin.id),

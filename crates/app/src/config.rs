@@ -81,6 +81,17 @@ pub struct OtpConfig {
     pub bypass_code: Option<SecretString>,
     pub session_token_seconds: u64,
     pub status_token_seconds: i64,
+    /// OTP requests one address may make across all numbers (`OTP_REQUEST_PER_IP_PER_*`).
+    pub request_per_ip_per_minute: u64,
+    pub request_per_ip_per_hour: u64,
+    /// OTP messages the whole install may send (`OTP_GLOBAL_SENDS_PER_*`): a budget that keeps
+    /// the WhatsApp sender from being used as a spam cannon.
+    pub global_sends_per_minute: u64,
+    pub global_sends_per_hour: u64,
+    /// Wrong codes for one number, from all sources together, after which the code is void
+    /// (`OTP_CODE_MAX_FAILURES`). Each source also has its own limit (`OTP_VERIFY_MAX_ATTEMPTS`
+    /// per `OTP_VERIFY_WINDOW_SECONDS`), so a stranger cannot lock someone else out.
+    pub code_max_failures: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -96,6 +107,23 @@ pub struct DeviceConfig {
     pub trusted_login_hosts: Vec<String>,
     /// `DEVICE_STALE_DAYS`: devices unseen this long are removed (0: never).
     pub stale_days: i64,
+    /// `DEVICE_CREDENTIAL_DAYS`: how long a browser may log in again from its device without a
+    /// code (the device credential issued at an OTP login).
+    pub credential_days: i64,
+    /// `CAPTIVE_ADDRESS_CHECK`: whether a captive context must name the caller's own address.
+    pub address_check: AddressCheck,
+}
+
+/// How the address a captive context names is checked against the caller's own address
+/// (`docs/security.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressCheck {
+    /// A caller inside a hotspot range must name its own address; callers from elsewhere (the
+    /// portal behind the router's NAT) are believed only for what needs no proof.
+    Auto,
+    /// Every captive context must name the caller's own address (the portal sees each
+    /// device's address directly).
+    Strict,
 }
 
 /// Quota and days granted when an account is approved.
@@ -822,12 +850,32 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         bypass_code: r.secret("OTP_BYPASS_CODE", &[]),
         session_token_seconds: r.int("SESSION_TOKEN_EXPIRE_SECONDS", &[], 120, 10, 3600),
         status_token_seconds: r.int("STATUS_PAGE_TOKEN_MAX_AGE_SECONDS", &[], 300, 30, 86_400),
+        request_per_ip_per_minute: r.int("OTP_REQUEST_PER_IP_PER_MINUTE", &[], 20, 1, 100_000),
+        request_per_ip_per_hour: r.int("OTP_REQUEST_PER_IP_PER_HOUR", &[], 200, 1, 1_000_000),
+        global_sends_per_minute: r.int("OTP_GLOBAL_SENDS_PER_MINUTE", &[], 60, 1, 100_000),
+        global_sends_per_hour: r.int("OTP_GLOBAL_SENDS_PER_HOUR", &[], 1000, 1, 1_000_000),
+        code_max_failures: r.int("OTP_CODE_MAX_FAILURES", &[], 20, 1, 1000),
     };
     let devices = DeviceConfig {
         max_per_user: r.int("MAX_DEVICES_PER_USER", &[], 3, 1, 50),
         auto_enroll_from_bindings: r.bool("AUTO_ENROLL_DEVICES_FROM_IP_BINDING", &[], true),
         change_cooldown_minutes: r.int("DEVICE_CHANGE_COOLDOWN_MINUTES", &[], 0, 0, 7 * 24 * 60),
         stale_days: r.int("DEVICE_STALE_DAYS", &[], 30, 0, 3650),
+        credential_days: r.int("DEVICE_CREDENTIAL_DAYS", &[], 90, 1, 365),
+        address_check: r.parsed(
+            "CAPTIVE_ADDRESS_CHECK",
+            &[],
+            AddressCheck::Auto,
+            |s| match s.trim().to_ascii_lowercase().as_str() {
+                "auto" => Ok(AddressCheck::Auto),
+                "strict" => Ok(AddressCheck::Strict),
+                other => Err(format!("{other:?}: expected auto or strict")),
+            },
+            |v| match v {
+                AddressCheck::Auto => "auto".into(),
+                AddressCheck::Strict => "strict".into(),
+            },
+        ),
         trusted_login_hosts: r.parsed(
             "HOTSPOT_TRUSTED_LOGIN_HOSTS",
             &[],

@@ -17,15 +17,20 @@ use saring_domain::user::User;
 use saring_store::db;
 use saring_store::repo::devices::{self, DeviceSeen};
 
+use crate::config::AddressCheck;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 use crate::netpolicy::{self, BindingChange, RouterHandle};
+use crate::presence::{self, Presence};
+use crate::tokens::ClientInfo;
 
-/// A captive request whose IP and MAC the router confirmed.
+/// A captive request whose IP and MAC the router confirmed, and what the caller proved about
+/// being on that device (see [`crate::presence`]).
 pub struct ResolvedDevice {
     pub rh: RouterHandle,
     pub ip: IpAddr,
     pub mac: Mac,
+    pub presence: Presence,
 }
 
 fn invalid_context(message: &str) -> AppError {
@@ -51,7 +56,16 @@ pub fn link_host(link: &str) -> Option<String> {
 
 /// Checks a captive context and asks the router which MAC holds the IP. `None` when the
 /// request carries no context (a login from outside the hotspot).
-pub async fn resolve_context(app: &App, ctx: &CaptiveContext) -> AppResult<Option<ResolvedDevice>> {
+///
+/// A caller whose own address lies in a hotspot range must name that address (an attacker on
+/// the hotspot cannot name a neighbour's); with `CAPTIVE_ADDRESS_CHECK=strict` every caller
+/// must. The device credential the caller's browser holds counts only for the MAC the router
+/// reports now.
+pub async fn resolve_context(
+    app: &App,
+    ctx: &CaptiveContext,
+    client: &ClientInfo,
+) -> AppResult<Option<ResolvedDevice>> {
     if ctx.is_empty() {
         return Ok(None);
     }
@@ -84,7 +98,22 @@ pub async fn resolve_context(app: &App, ctx: &CaptiveContext) -> AppResult<Optio
     let ip: IpAddr = ip_text
         .parse()
         .map_err(|_| invalid_context("Alamat IP perangkat tidak valid."))?;
-    let Some(router) = netpolicy::router_for_ip(app, ip).await? else {
+    let routers = netpolicy::enabled_routers(app).await?;
+    let caller = client.addr();
+    let caller_on_hotspot =
+        caller.is_some_and(|c| routers.iter().any(|r| netpolicy::in_hotspot(r, c)));
+    if caller_on_hotspot && caller != Some(ip) {
+        tracing::warn!(%ip, caller = ?caller, "captive context names another device's address");
+        return Err(invalid_context(
+            "Alamat perangkat tidak sesuai dengan koneksi Anda. Buka portal dari perangkat itu sendiri.",
+        ));
+    }
+    if !caller_on_hotspot && app.config().devices.address_check == AddressCheck::Strict {
+        return Err(invalid_context(
+            "Portal harus dibuka langsung dari WiFi hotspot, bukan dari jaringan lain.",
+        ));
+    }
+    let Some(router) = routers.into_iter().find(|r| netpolicy::in_hotspot(r, ip)) else {
         return Err(invalid_context(
             "Alamat IP perangkat tidak berada di jaringan hotspot.",
         ));
@@ -100,7 +129,22 @@ pub async fn resolve_context(app: &App, ctx: &CaptiveContext) -> AppResult<Optio
     if let Some(claimed) = claimed.filter(|c| *c != mac) {
         tracing::warn!(%ip, %claimed, router_mac = %mac, "client MAC differs from the router's: using the router's");
     }
-    Ok(Some(ResolvedDevice { rh, ip, mac }))
+    let credential = match presence::find(app, client.device_credential.as_deref()).await? {
+        Some(c) => devices::find(app.db(), c.device_id)
+            .await?
+            .filter(|d| d.mac == mac)
+            .map(|_| c),
+        None => None,
+    };
+    Ok(Some(ResolvedDevice {
+        rh,
+        ip,
+        mac,
+        presence: Presence {
+            address: caller_on_hotspot,
+            credential,
+        },
+    }))
 }
 
 /// The result of binding a device.
@@ -143,10 +187,20 @@ pub async fn bind(
         Some(d) if d.user_id == user.id => {}
         Some(d) => {
             let other = saring_store::repo::users::find_by_id(app.db(), d.user_id).await?;
-            if !(confirm_takeover || !d.is_authorized || stale(app, d)) {
+            let held = d.is_authorized && !stale(app, d);
+            if held && !confirm_takeover {
                 return Err(AppError::Rejected(Box::new(
                     ErrorBody::new(ErrorCode::Conflict, "Perangkat ini terdaftar pada akun lain. Konfirmasi untuk memindahkannya ke akun Anda.")
                         .with_details(serde_json::json!({ "requires_confirmation": true })),
+                )));
+            }
+            // Naming a device's address is not being on it: a device someone else holds moves
+            // only for a caller who proves it is on that device.
+            if held && !resolved.presence.is_proven() {
+                tracing::warn!(mac = %resolved.mac, owner = %d.user_id, user_id = %user.id, "takeover of another account's device without proof of presence refused");
+                return Err(AppError::Rejected(Box::new(
+                    ErrorBody::new(ErrorCode::DevicePresenceRequired, "Perangkat ini milik akun lain. Buka portal dari perangkat itu sendiri di WiFi hotspot untuk memindahkannya, atau minta pemiliknya menghapusnya dari akunnya.")
+                        .with_details(serde_json::json!({ "requires_presence": true })),
                 )));
             }
             evict.push((d.clone(), other));

@@ -29,6 +29,7 @@ pub mod notify;
 pub mod payments;
 pub mod policysync;
 pub mod portal;
+pub mod presence;
 pub mod present;
 pub mod ratelimit;
 pub mod registration;

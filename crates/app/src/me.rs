@@ -3,7 +3,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use saring_domain::Locale;
 use saring_domain::api::{ErrorCode, Page, PageRequest};
-use saring_domain::dto::auth::{HotspotSessionStatus, ProfileUpdateRequest};
+use saring_domain::dto::auth::{CaptiveContext, HotspotSessionStatus, ProfileUpdateRequest};
 use saring_domain::dto::users::{
     BindResult, DailySpending, DailyUsage, DevicesResponse, LoginHistoryItem, MonthlyUsage,
     MonthlyUsageResponse, QuotaDebtItem, QuotaDebtList, QuotaHistoryItem, QuotaSummary,
@@ -19,10 +19,12 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::context::App;
-use crate::devices::{BindOutcome, ResolvedDevice};
+use crate::devices::BindOutcome;
 use crate::error::{AppError, AppResult};
 use crate::payments::debt::DebtScope;
+use crate::presence::IssuedCredential;
 use crate::present::{self, PRIVATE_ADDRESS_HINT};
+use crate::tokens::ClientInfo;
 
 pub async fn quota(app: &App, user: &User) -> AppResult<QuotaSummary> {
     let me = present::user_me(app, user);
@@ -319,21 +321,42 @@ pub async fn remove_device(app: &App, user: &User, id: Uuid) -> AppResult<()> {
     crate::devices::remove(app, user, &device).await
 }
 
-/// `POST /api/users/me/devices/bind-current`.
+/// `POST /api/users/me/devices/bind-current`: binds the device the captive context names to
+/// the signed-in user. Moving a device another account holds needs proof that the caller is
+/// on it ([`crate::presence`]). The browser gets a credential for the bound device.
 pub async fn bind_current(
     app: &App,
     user: &User,
-    resolved: &ResolvedDevice,
+    ctx: &CaptiveContext,
     confirm: bool,
-    user_agent: Option<&str>,
-) -> AppResult<BindResult> {
+    client: &ClientInfo,
+) -> AppResult<(BindResult, Option<IssuedCredential>)> {
     crate::auth::check_can_login(app, user)?;
+    let Some(resolved) = crate::devices::resolve_context(app, ctx, client).await? else {
+        return Err(AppError::rejected(
+            ErrorCode::BadRequest,
+            "IP/MAC perangkat dari hotspot diperlukan.",
+        ));
+    };
     let BindOutcome {
         device,
         change,
         replaced,
-    } = crate::devices::bind(app, user, resolved, confirm, user_agent, "bind-current").await?;
-    Ok(BindResult {
+    } = crate::devices::bind(
+        app,
+        user,
+        &resolved,
+        confirm,
+        client.user_agent.as_deref(),
+        "bind-current",
+    )
+    .await?;
+    let credential = if device.is_authorized && !user.role.is_admin() {
+        Some(crate::presence::issue(app, &device).await?)
+    } else {
+        None
+    };
+    let result = BindResult {
         success: true,
         bound: true,
         message: match change.binding_type {
@@ -345,21 +368,23 @@ pub async fn bind_current(
             .then(|| PRIVATE_ADDRESS_HINT.to_owned()),
         replaced_device_id: replaced.map(|r| r.id.to_string()),
         device: Some(present::device(&device)),
-    })
+    };
+    Ok((result, credential))
 }
 
-/// `GET /api/auth/hotspot-session-status`.
 pub async fn hotspot_session_status(
     app: &App,
     user: &User,
-    resolved: Option<&ResolvedDevice>,
+    ctx: &CaptiveContext,
+    client: &ClientInfo,
 ) -> AppResult<HotspotSessionStatus> {
+    let resolved = crate::devices::resolve_context(app, ctx, client).await?;
     let status = app
         .config()
         .policy
         .status(&user.access_snapshot(), app.now());
     let required = !app.config().policy.bypasses_hotspot_login(status);
-    let active = match resolved {
+    let active = match &resolved {
         Some(r) => {
             let bindings = saring_routeros::Api::ip_bindings(&r.rh.pool, Some(&r.mac.to_string()))
                 .await
@@ -420,6 +445,9 @@ pub async fn update_profile(app: &App, user: &User, req: &ProfileUpdateRequest) 
     Ok(updated)
 }
 
+/// Wrong current passwords an account may send before it must wait.
+const PASSWORD_FAILURES: crate::ratelimit::Limit = crate::ratelimit::per_minutes(15, 5);
+
 /// `POST /api/auth/me/change-password` (administrators).
 pub async fn change_password(
     app: &App,
@@ -433,12 +461,26 @@ pub async fn change_password(
             "Akun pengguna masuk dengan OTP dan tidak memakai password.",
         ));
     }
+    let who = user.id.to_string();
+    if crate::ratelimit::failures(app, "change-password", &who, PASSWORD_FAILURES).await?
+        >= PASSWORD_FAILURES.count
+    {
+        let wait =
+            crate::ratelimit::failure_wait(app, "change-password", &who, PASSWORD_FAILURES).await;
+        return Err(crate::ratelimit::too_many(
+            ErrorCode::RateLimited,
+            "Terlalu banyak percobaan password. Coba lagi nanti.",
+            wait,
+        ));
+    }
     if !crate::accounts::verify_password(current, user.password_hash.as_deref().unwrap_or("")) {
+        crate::ratelimit::note_failure(app, "change-password", &who, PASSWORD_FAILURES).await?;
         return Err(AppError::rejected(
             ErrorCode::InvalidCredentials,
             "Password saat ini salah.",
         ));
     }
+    crate::ratelimit::clear_failures(app, "change-password", &who, PASSWORD_FAILURES).await;
     crate::accounts::validate_password(new)?;
     let hash = crate::accounts::hash_password(new)?;
     users::update(
@@ -466,10 +508,28 @@ pub async fn change_password(
 
 /// `POST /api/auth/logout`: revokes the refresh token and takes the user's devices off the
 /// router (the router being down does not prevent logging out).
-pub async fn logout(app: &App, user: &User, refresh_token: Option<&str>) -> AppResult<()> {
-    if let Some(t) = refresh_token {
-        crate::tokens::revoke_refresh(app, t).await?;
+/// What a client logs out with: the refresh tokens it presents (cookie and body), the
+/// session its access token names, and its browser's device credential.
+#[derive(Debug, Default)]
+pub struct LogoutTokens<'a> {
+    pub refresh_tokens: Vec<&'a str>,
+    pub session_id: Option<uuid::Uuid>,
+    pub device_credential: Option<&'a str>,
+}
+
+/// Ends this client's session: its refresh tokens and their successors are revoked, every
+/// access token of the account stops working on the next request (other sessions refresh
+/// theirs), this browser forgets its device, and the devices leave the hotspot.
+pub async fn logout(app: &App, user: &User, presented: &LogoutTokens<'_>) -> AppResult<()> {
+    for token in &presented.refresh_tokens {
+        crate::tokens::revoke_refresh(app, token).await?;
     }
+    if let Some(sid) = presented.session_id {
+        crate::tokens::revoke_chain(app, sid).await?;
+    }
+    saring_store::repo::users::bump_session_epoch(app.db(), user.id).await?;
+    crate::accounts::forget_user(app, user.id);
+    crate::presence::revoke(app, presented.device_credential).await?;
     crate::devices::reset_network(app, user).await?;
     Ok(())
 }

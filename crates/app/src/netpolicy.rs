@@ -141,10 +141,17 @@ pub fn in_hotspot(router: &Router, ip: IpAddr) -> bool {
 
 /// The enabled router whose hotspot ranges contain `ip`.
 pub async fn router_for_ip(app: &App, ip: IpAddr) -> AppResult<Option<Router>> {
-    let routers = router_repo::list(app.db(), app.cipher()).await?;
-    Ok(routers
+    Ok(enabled_routers(app)
+        .await?
         .into_iter()
-        .find(|r| r.spec.is_enabled && in_hotspot(r, ip)))
+        .find(|r| in_hotspot(r, ip)))
+}
+
+/// Every enabled router.
+pub async fn enabled_routers(app: &App) -> AppResult<Vec<Router>> {
+    let mut routers = router_repo::list(app.db(), app.cipher()).await?;
+    routers.retain(|r| r.spec.is_enabled);
+    Ok(routers)
 }
 
 /// A router by id.

@@ -24,6 +24,13 @@ pub const fn per_minute(count: u64) -> Limit {
     }
 }
 
+pub const fn per_minutes(minutes: u64, count: u64) -> Limit {
+    Limit {
+        count,
+        window: Duration::from_secs(minutes * 60),
+    }
+}
+
 pub const fn per_hour(count: u64) -> Limit {
     Limit {
         count,
@@ -42,9 +49,8 @@ pub fn too_many(code: ErrorCode, message: &str, retry_after: Duration) -> AppErr
 
 /// Counts one hit of `key` in `scope` against every limit.
 pub async fn check(app: &App, scope: &str, key: &str, limits: &[Limit]) -> AppResult<()> {
-    let digest = sha256_hex(key);
     for limit in limits {
-        let kv_key = format!("rl:{scope}:{}:{}", limit.window.as_secs(), &digest[..32]);
+        let kv_key = counter_key(scope, key, *limit);
         match app.kv().incr_window(&kv_key, limit.window).await {
             Ok(n) if n > limit.count => {
                 let wait = app
@@ -65,4 +71,45 @@ pub async fn check(app: &App, scope: &str, key: &str, limits: &[Limit]) -> AppRe
         }
     }
     Ok(())
+}
+
+fn counter_key(scope: &str, key: &str, limit: Limit) -> String {
+    let digest = sha256_hex(key);
+    format!("rl:{scope}:{}:{}", limit.window.as_secs(), &digest[..32])
+}
+
+/// Failures of `key` in the current window (0 when none). Unlike [`check`], reading costs
+/// nothing: only [`note_failure`] counts, so successes never use up a limit.
+pub async fn failures(app: &App, scope: &str, key: &str, limit: Limit) -> AppResult<u64> {
+    Ok(app
+        .kv()
+        .get(&counter_key(scope, key, limit))
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Seconds until the failure window of `key` ends.
+pub async fn failure_wait(app: &App, scope: &str, key: &str, limit: Limit) -> Duration {
+    app.kv()
+        .ttl(&counter_key(scope, key, limit))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(limit.window)
+}
+
+/// Counts one failure of `key`; returns the count in the window.
+pub async fn note_failure(app: &App, scope: &str, key: &str, limit: Limit) -> AppResult<u64> {
+    Ok(app
+        .kv()
+        .incr_window(&counter_key(scope, key, limit), limit.window)
+        .await?)
+}
+
+/// Forgets the failures of `key` (after a success).
+pub async fn clear_failures(app: &App, scope: &str, key: &str, limit: Limit) {
+    if let Err(e) = app.kv().del(&counter_key(scope, key, limit)).await {
+        tracing::warn!(scope, error = %e, "could not clear a failure counter");
+    }
 }

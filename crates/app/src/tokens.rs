@@ -10,6 +10,7 @@ use rand::RngCore;
 use saring_domain::access::{PageStatus, Role};
 use saring_domain::api::ErrorCode;
 use saring_domain::ids::UserId;
+use saring_domain::user::User;
 use saring_store::repo::refresh_tokens::{self, NewRefreshToken};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -20,18 +21,29 @@ use crate::error::{AppError, AppResult};
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Claims of an access token (the reference's `sub` and `rl`).
+/// Claims of an access token: the reference's `sub` and `rl`, plus the account's session
+/// epoch when it was issued (`sv`; a bump ends the token) and the refresh token of its
+/// session (`sid`; logout with the access token alone ends that session too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub sub: String,
     pub rl: String,
     pub iat: i64,
     pub exp: i64,
+    #[serde(default)]
+    pub sv: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<uuid::Uuid>,
 }
 
 impl AccessClaims {
     pub fn user_id(&self) -> Option<UserId> {
         UserId::parse(&self.sub)
+    }
+
+    /// The role the token was issued for (a session's cap), if it names a known one.
+    pub fn role(&self) -> Option<Role> {
+        self.rl.parse().ok()
     }
 }
 
@@ -62,14 +74,26 @@ pub struct AccessToken {
     pub expires_in: i64,
 }
 
-pub fn issue_access(app: &App, user: UserId, role: Role) -> AppResult<AccessToken> {
+/// Who a session belongs to and what it may do: the user, the highest role it may act as
+/// (`None`: the account's own), and its refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionScope {
+    pub cap: Option<Role>,
+    pub sid: Option<uuid::Uuid>,
+}
+
+/// An access token for `user` within `scope`: the role is the account's, capped by the
+/// session; the epoch is the account's current one.
+pub fn issue_access(app: &App, user: &User, scope: SessionScope) -> AppResult<AccessToken> {
     let now = app.now();
     let lifetime = Duration::minutes(app.config().auth.access_token_minutes);
     let claims = AccessClaims {
-        sub: user.to_string(),
-        rl: role.as_str().to_owned(),
+        sub: user.id.to_string(),
+        rl: user.role.capped(scope.cap).as_str().to_owned(),
         iat: now.timestamp(),
         exp: (now + lifetime).timestamp(),
+        sv: user.session_epoch,
+        sid: scope.sid,
     };
     let key = EncodingKey::from_secret(
         app.config()
@@ -110,7 +134,8 @@ pub fn verify_access(app: &App, token: &str) -> Result<AccessClaims, TokenProble
     Ok(data.claims)
 }
 
-fn random_token(bytes: usize) -> String {
+/// `bytes` random bytes from the OS-seeded CSPRNG, base64url without padding.
+pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill_bytes(&mut buf);
     B64.encode(buf)
@@ -127,17 +152,27 @@ pub struct IssuedRefresh {
     pub max_age_seconds: i64,
 }
 
-/// Where a request came from, for refresh-token binding and logs.
+/// Where a request came from: its address (through trusted proxies only), user agent, and
+/// the device credential its browser holds.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    pub device_credential: Option<String>,
+}
+
+impl ClientInfo {
+    /// The caller's address, if known and well formed.
+    pub fn addr(&self) -> Option<std::net::IpAddr> {
+        self.ip.as_deref().and_then(|s| s.parse().ok())
+    }
 }
 
 pub async fn issue_refresh(
     app: &App,
     user: UserId,
     client: &ClientInfo,
+    cap: Option<Role>,
 ) -> AppResult<IssuedRefresh> {
     let token = random_token(48);
     let now = app.now();
@@ -151,6 +186,7 @@ pub async fn issue_refresh(
             expires_at: now + lifetime,
             ip_address: client.ip.as_deref(),
             user_agent: client.user_agent.as_deref(),
+            role_cap: cap,
         },
     )
     .await?;
@@ -167,10 +203,37 @@ pub enum Refreshed {
     Rotated {
         user: UserId,
         refresh: IssuedRefresh,
+        cap: Option<Role>,
     },
     /// A token rotated moments ago, presented again from the same client within the grace
     /// period (parallel tabs): accepted, but no new refresh token is issued.
-    Grace { user: UserId },
+    Grace {
+        user: UserId,
+        cap: Option<Role>,
+        /// The token that replaced it (the session's current refresh token).
+        sid: Option<uuid::Uuid>,
+    },
+}
+
+impl Refreshed {
+    pub fn user(&self) -> UserId {
+        match self {
+            Refreshed::Rotated { user, .. } | Refreshed::Grace { user, .. } => *user,
+        }
+    }
+
+    pub fn scope(&self) -> SessionScope {
+        match self {
+            Refreshed::Rotated { refresh, cap, .. } => SessionScope {
+                cap: *cap,
+                sid: Some(refresh.id),
+            },
+            Refreshed::Grace { cap, sid, .. } => SessionScope {
+                cap: *cap,
+                sid: *sid,
+            },
+        }
+    }
 }
 
 fn refresh_refused() -> AppError {
@@ -199,11 +262,12 @@ pub async fn rotate_refresh(
     if row.revoked_at.is_none()
         && refresh_tokens::revoke_if_active(app.db(), row.id, now, None).await?
     {
-        let refresh = issue_refresh(app, row.user_id, client).await?;
+        let refresh = issue_refresh(app, row.user_id, client, row.role_cap).await?;
         refresh_tokens::set_replaced_by(app.db(), row.id, refresh.id).await?;
         return Ok(Refreshed::Rotated {
             user: row.user_id,
             refresh,
+            cap: row.role_cap,
         });
     }
     let current = refresh_tokens::find_by_hash(app.db(), &sha256_hex(presented))
@@ -224,22 +288,63 @@ pub async fn rotate_refresh(
         {
             Ok(Refreshed::Grace {
                 user: current.user_id,
+                cap: current.role_cap,
+                sid: current.replaced_by_id,
             })
         }
         _ => {
-            let n = refresh_tokens::revoke_all_for_user(app.db(), current.user_id, now).await?;
+            let n = end_all_sessions(app, current.user_id).await?;
             tracing::warn!(user_id = %current.user_id, revoked = n, "refresh token reused after rotation: every session revoked");
             Err(refresh_refused())
         }
     }
 }
 
-/// Revokes one refresh token (logout).
+/// The user a refresh token belongs to, without using it (to check the account first).
+pub async fn refresh_owner(app: &App, presented: &str) -> AppResult<UserId> {
+    refresh_tokens::find_by_hash(app.db(), &sha256_hex(presented))
+        .await?
+        .filter(|row| row.expires_at > app.now())
+        .map(|row| row.user_id)
+        .ok_or_else(refresh_refused)
+}
+
+/// Revokes one refresh token (logout with the token in the body or cookie). A token already
+/// rotated takes its successor with it, so a client cannot keep the session by presenting the
+/// older one.
 pub async fn revoke_refresh(app: &App, presented: &str) -> AppResult<()> {
     if let Some(row) = refresh_tokens::find_by_hash(app.db(), &sha256_hex(presented)).await? {
-        refresh_tokens::revoke_if_active(app.db(), row.id, app.now(), None).await?;
+        revoke_chain(app, row.id).await?;
     }
     Ok(())
+}
+
+/// Revokes a session's refresh token by id (logout with the access token alone) and every
+/// token that replaced it.
+pub async fn revoke_chain(app: &App, first: uuid::Uuid) -> AppResult<()> {
+    let mut next = Some(first);
+    let mut hops = 0;
+    while let Some(id) = next.take() {
+        refresh_tokens::revoke_if_active(app.db(), id, app.now(), None).await?;
+        hops += 1;
+        if hops > 1000 {
+            break;
+        }
+        next = refresh_tokens::find(app.db(), id)
+            .await?
+            .and_then(|r| r.replaced_by_id);
+    }
+    Ok(())
+}
+
+/// Ends every session of a user at once: all refresh tokens are revoked and the session epoch
+/// moves on, so access tokens already issued stop working on the next request. Returns how
+/// many refresh tokens were revoked.
+pub async fn end_all_sessions(app: &App, user: UserId) -> AppResult<u64> {
+    let n = refresh_tokens::revoke_all_for_user(app.db(), user, app.now()).await?;
+    saring_store::repo::users::bump_session_epoch(app.db(), user).await?;
+    crate::accounts::forget_user(app, user);
+    Ok(n)
 }
 
 fn mac_for(app: &App, purpose: &str, payload: &[u8]) -> Vec<u8> {
@@ -307,28 +412,48 @@ fn session_key(token: &str) -> String {
     format!("session:{}", sha256_hex(token))
 }
 
+/// What a session hand-off token carries: whose session, the device the login bound (its
+/// browser may receive a credential for it), and the session's role cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handoff {
+    pub user: UserId,
+    pub device: Option<uuid::Uuid>,
+    pub cap: Option<Role>,
+}
+
 /// A one-time token to continue this session in another browser (the captive browser →
 /// the phone's normal browser).
-pub async fn create_session_token(app: &App, user: UserId) -> AppResult<String> {
+pub async fn create_session_token(app: &App, handoff: Handoff) -> AppResult<String> {
     let token = random_token(24);
     let ttl = std::time::Duration::from_secs(app.config().otp.session_token_seconds);
+    let value = format!(
+        "{}|{}|{}",
+        handoff.user,
+        handoff.device.map(|d| d.to_string()).unwrap_or_default(),
+        handoff.cap.map(Role::as_str).unwrap_or_default()
+    );
     app.kv()
-        .set(&session_key(&token), &user.to_string(), Some(ttl))
+        .set(&session_key(&token), &value, Some(ttl))
         .await?;
     Ok(token)
 }
 
 /// Consumes a session token (single use).
-pub async fn consume_session_token(app: &App, token: &str) -> AppResult<UserId> {
+pub async fn consume_session_token(app: &App, token: &str) -> AppResult<Handoff> {
     let token = token.trim();
     if token.is_empty() || token.len() > 128 {
         return Err(refresh_refused());
     }
     let value = app.kv().get_del(&session_key(token)).await?;
-    value.as_deref().and_then(UserId::parse).ok_or_else(|| {
-        AppError::rejected(
-            ErrorCode::Unauthorized,
-            "Token sesi tidak valid atau sudah dipakai.",
-        )
-    })
+    let mut parts = value.as_deref().unwrap_or("").split('|');
+    let user = parts.next().and_then(UserId::parse);
+    let device = parts.next().and_then(|d| d.parse().ok());
+    let cap = parts.next().and_then(|c| c.parse().ok());
+    user.map(|user| Handoff { user, device, cap })
+        .ok_or_else(|| {
+            AppError::rejected(
+                ErrorCode::Unauthorized,
+                "Token sesi tidak valid atau sudah dipakai.",
+            )
+        })
 }

@@ -53,6 +53,13 @@ impl Role {
         matches!(self, Role::Admin | Role::SuperAdmin)
     }
 
+    /// The role a session acts as: the account's role, never above the session's cap (an
+    /// administrator who logged in with an OTP acts as a user).
+    #[must_use]
+    pub fn capped(self, cap: Option<Role>) -> Role {
+        cap.map_or(self, |c| self.min(c))
+    }
+
     /// KOMANDAN and admins never carry quota debt.
     pub fn is_debt_exempt(self) -> bool {
         !matches!(self, Role::User)

@@ -125,6 +125,7 @@ error_codes! {
     UserBlocked = "user_blocked", 403;
     DeviceLimitReached = "device_limit_reached", 403;
     CaptiveContextInvalid = "captive_context_invalid", 403;
+    DevicePresenceRequired = "device_presence_required", 403;
     NotFound = "not_found", 404;
     UserNotFound = "user_not_found", 404;
     MethodNotAllowed = "method_not_allowed", 405;

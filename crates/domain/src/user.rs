@@ -46,6 +46,8 @@ pub struct User {
     pub last_quota_notification_level: Option<i32>,
     /// The last expiry notice level sent (days left).
     pub last_expiry_notification_level: Option<i32>,
+    /// Access tokens name the epoch they were issued in; a bump ends them all.
+    pub session_epoch: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

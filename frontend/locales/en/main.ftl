@@ -586,6 +586,7 @@ error-otp_too_many_attempts = Too many attempts. Please try again in a while.
 error-rate_limited = Too many requests. Please try again in a while.
 error-device_limit_reached = Your account has reached its device limit.
 error-captive_context_invalid = Device details from another network were ignored. Open the portal from your hotspot Wi-Fi.
+error-device_presence_required = Open the portal on that device itself, on the hotspot Wi-Fi, to move it to your account, or ask its owner to remove it.
 error-device_not_detected = The router has not detected your device yet. Open the hotspot login page and try again.
 error-router_unavailable = The hotspot router cannot be reached right now. Please try again shortly.
 error-maintenance = The service is under maintenance.

@@ -587,6 +587,7 @@ error-otp_too_many_attempts = Terlalu banyak percobaan. Coba lagi beberapa saat 
 error-rate_limited = Terlalu banyak permintaan. Coba lagi beberapa saat lagi.
 error-device_limit_reached = Jumlah perangkat untuk akun Anda sudah mencapai batas.
 error-captive_context_invalid = Data perangkat dari jaringan lain diabaikan. Buka portal dari WiFi hotspot Anda.
+error-device_presence_required = Buka portal dari perangkat itu sendiri di WiFi hotspot untuk memindahkannya ke akun Anda, atau minta pemiliknya menghapusnya.
 error-device_not_detected = Perangkat Anda belum terdeteksi oleh router. Buka halaman login hotspot lalu coba lagi.
 error-router_unavailable = Router hotspot sedang tidak dapat dihubungi. Coba lagi sebentar lagi.
 error-maintenance = Layanan sedang dalam pemeliharaan.

@@ -21,18 +21,15 @@ use crate::session::{AdminUser, Credential, SuperAdmin};
 
 type ApiResult = Result<HttpResponse, ApiError>;
 
-/// Scope guard: only an access token whose role is ADMIN or SUPER_ADMIN gets through.
+/// Scope guard: only a session acting as ADMIN or SUPER_ADMIN gets through (an account's
+/// role, capped by its session: an administrator's OTP session stays out).
 pub async fn require_admin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let credential = req.extensions().get::<Credential>().cloned();
     let verdict = match credential {
-        Some(Credential::Bearer(c) | Credential::Cookie(c))
-            if c.rl == "ADMIN" || c.rl == "SUPER_ADMIN" =>
-        {
-            Ok(())
-        }
+        Some(Credential::Bearer(s) | Credential::Cookie(s)) if s.user.role.is_admin() => Ok(()),
         Some(Credential::Bearer(_) | Credential::Cookie(_)) => Err(ApiError::new(
             ErrorCode::AdminRequired,
             "Halaman ini khusus admin.",

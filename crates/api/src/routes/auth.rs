@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use saring_app::App;
 use saring_app::auth::{self, LoginOutcome};
-use saring_app::tokens::{self, Refreshed};
+use saring_app::tokens;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::MessageResponse;
 use saring_domain::dto::auth::{
@@ -47,19 +47,25 @@ pub fn login_response(app: &App, out: LoginOutcome, req: &HttpRequest) -> HttpRe
         session_token: out.session_token.clone(),
         user: saring_app::present::user_me(app, &out.user),
     };
-    HttpResponse::Ok()
-        .cookie(session::access_cookie(
+    let mut res = HttpResponse::Ok();
+    res.cookie(session::access_cookie(
+        app,
+        &out.access.token,
+        out.access.expires_in,
+    ))
+    .cookie(session::refresh_cookie(
+        app,
+        &out.refresh.token,
+        out.refresh.max_age_seconds,
+    ));
+    if let Some(device) = &out.device_credential {
+        res.cookie(session::device_cookie(
             app,
-            &out.access.token,
-            out.access.expires_in,
-        ))
-        .cookie(session::refresh_cookie(
-            app,
-            &out.refresh.token,
-            out.refresh.max_age_seconds,
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .json(body)
+            &device.token,
+            device.max_age_seconds,
+        ));
+    }
+    res.insert_header(("Cache-Control", "no-store")).json(body)
 }
 
 #[tracing::instrument(skip_all)]
@@ -191,22 +197,15 @@ pub async fn refresh(
             "Sesi tidak ditemukan, silakan masuk lagi.",
         ));
     };
-    let (user_id, new_refresh) = match tokens::rotate_refresh(&app, &presented, &client).await? {
-        Refreshed::Rotated { user, refresh } => (user, Some(refresh)),
-        Refreshed::Grace { user } => (user, None),
-    };
-    let user = saring_app::accounts::find_user(&app, user_id)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::Unauthorized, "Akun tidak ditemukan."))?;
-    let access = tokens::issue_access(&app, user.id, user.role)?;
+    let out = auth::refresh_session(&app, &presented, &client).await?;
     let mut res = HttpResponse::Ok();
     res.cookie(session::access_cookie(
         &app,
-        &access.token,
-        access.expires_in,
+        &out.access.token,
+        out.access.expires_in,
     ))
     .insert_header(("Cache-Control", "no-store"));
-    let refresh_token = match new_refresh {
+    let refresh_token = match out.refresh {
         Some(r) => {
             res.cookie(session::refresh_cookie(&app, &r.token, r.max_age_seconds));
             r.token
@@ -214,19 +213,38 @@ pub async fn refresh(
         None => presented,
     };
     Ok(res.json(RefreshResponse {
-        access_token: access.token,
+        access_token: out.access.token,
         token_type: "bearer".into(),
-        expires_in: access.expires_in,
+        expires_in: out.access.expires_in,
         refresh_token,
     }))
 }
 
+/// `POST /api/auth/logout`: ends the session the client logs out with, whichever way it
+/// holds it (cookies, a refresh token in the body, or only its access token).
 #[tracing::instrument(skip_all)]
-pub async fn logout(app: web::Data<App>, http: HttpRequest, AuthUser(user): AuthUser) -> ApiResult {
-    let refresh = http.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
-    saring_app::me::logout(&app, &user, refresh.as_deref()).await?;
+pub async fn logout(
+    app: web::Data<App>,
+    http: HttpRequest,
+    Client(client): Client,
+    AuthUser(user): AuthUser,
+    body: Option<Body<RefreshRequest>>,
+) -> ApiResult {
+    let from_body = body.and_then(|Body(b)| b.refresh_token);
+    let from_cookie = http.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
+    let tokens = saring_app::me::LogoutTokens {
+        refresh_tokens: [from_body.as_deref(), from_cookie.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .collect(),
+        session_id: session::session_id(&http),
+        device_credential: client.device_credential.as_deref(),
+    };
+    saring_app::me::logout(&app, &user, &tokens).await?;
     let mut res = HttpResponse::Ok();
     session::clear_cookies(&app, &mut res);
+    res.cookie(session::device_cookie_removal(&app));
     Ok(res.json(MessageResponse::new("Anda telah keluar.")))
 }
 
@@ -274,11 +292,11 @@ pub async fn change_password(
 pub async fn hotspot_session_status(
     app: web::Data<App>,
     AuthUser(user): AuthUser,
+    Client(client): Client,
     q: web::Query<CaptiveContext>,
 ) -> ApiResult {
-    let resolved = saring_app::devices::resolve_context(&app, &q).await?;
     Ok(HttpResponse::Ok()
-        .json(saring_app::me::hotspot_session_status(&app, &user, resolved.as_ref()).await?))
+        .json(saring_app::me::hotspot_session_status(&app, &user, &q, &client).await?))
 }
 
 pub async fn telegram_status(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {

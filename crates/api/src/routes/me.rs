@@ -124,20 +124,25 @@ pub async fn bind_current(
     Client(client): Client,
     Body(req): Body<DeviceContextRequest>,
 ) -> ApiResult {
-    let Some(resolved) = saring_app::devices::resolve_context(&app, &req.context).await? else {
-        return Err(ApiError::new(
-            ErrorCode::BadRequest,
-            "IP/MAC perangkat dari hotspot diperlukan.",
-        ));
-    };
-    ok(&saring_app::me::bind_current(
+    let (result, credential) = saring_app::me::bind_current(
         &app,
         &user,
-        &resolved,
+        &req.context,
         req.confirm_device_takeover,
-        client.user_agent.as_deref(),
+        &client,
     )
-    .await?)
+    .await?;
+    let mut res = HttpResponse::Ok();
+    if let Some(c) = credential {
+        res.cookie(crate::session::device_cookie(
+            &app,
+            &c.token,
+            c.max_age_seconds,
+        ));
+    }
+    Ok(res
+        .insert_header(("Cache-Control", "no-store"))
+        .json(result))
 }
 
 #[tracing::instrument(skip_all)]

@@ -1,9 +1,9 @@
-//! Housekeeping: expired refresh tokens, quota-ledger retention
+//! Housekeeping: expired refresh tokens and device credentials, quota-ledger retention
 //! (`QUOTA_MUTATION_LEDGER_RETENTION_DAYS`, 30–90), the job and message logs
 //! (`JOB_LOG_RETENTION_DAYS`), and the dead-letter monitor.
 
 use chrono::Duration;
-use saring_store::repo::{jobs as jobs_repo, messages};
+use saring_store::repo::{device_credentials, jobs as jobs_repo, messages};
 use serde::Serialize;
 
 use crate::context::App;
@@ -12,6 +12,7 @@ use crate::error::AppResult;
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RetentionReport {
     pub refresh_tokens: u64,
+    pub device_credentials: u64,
     pub ledger_rows: u64,
     pub job_log_rows: u64,
     pub message_log_rows: u64,
@@ -22,6 +23,7 @@ pub async fn run(app: &App) -> AppResult<RetentionReport> {
     let w = &app.config().worker;
     Ok(RetentionReport {
         refresh_tokens: jobs_repo::purge_refresh_tokens(app.db(), now - Duration::days(1)).await?,
+        device_credentials: device_credentials::delete_expired(app.db(), now).await?,
         ledger_rows: jobs_repo::purge_ledger(
             app.db(),
             now - Duration::days(w.ledger_retention_days),

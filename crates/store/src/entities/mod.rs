@@ -23,6 +23,7 @@ pub mod enums;
 pub mod admin_action_logs;
 pub mod application_settings;
 pub mod daily_usage_logs;
+pub mod device_credentials;
 pub mod host_counters;
 pub mod job_dead_letters;
 pub mod job_run_log;
@@ -51,6 +52,7 @@ pub mod prelude {
     pub use super::admin_action_logs::Entity as AdminActionLogs;
     pub use super::application_settings::Entity as ApplicationSettings;
     pub use super::daily_usage_logs::Entity as DailyUsageLogs;
+    pub use super::device_credentials::Entity as DeviceCredentials;
     pub use super::enums::*;
     pub use super::job_runs::Entity as JobRuns;
     pub use super::notification_recipients::Entity as NotificationRecipients;

@@ -21,6 +21,10 @@ pub struct Model {
     pub ip_address: Option<String>,
     #[sea_orm(column_type = "String(StringLen::N(255))", nullable)]
     pub user_agent: Option<String>,
+    /// The highest role this session may act as (`USER` for an administrator's OTP login);
+    /// `None`: the account's own role.
+    #[sea_orm(column_type = "String(StringLen::N(20))", nullable)]
+    pub role_cap: Option<String>,
     #[sea_orm(belongs_to, from = "user_id", to = "id", on_delete = "Cascade")]
     pub user: BelongsTo<super::users::Entity>,
     #[sea_orm(

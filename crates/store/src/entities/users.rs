@@ -81,6 +81,8 @@ pub struct Model {
     /// Set by the inactive-account lifecycle job.
     pub deactivated_at: Option<DateTimeUtc>,
     pub pre_delete_warned_at: Option<DateTimeUtc>,
+    /// Access tokens carry the epoch they were issued in; bumping it ends them all.
+    pub session_epoch: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "router_id", to = "id", on_delete = "SetNull")]

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod debts;
+pub mod device_credentials;
 pub mod devices;
 pub mod jobs;
 pub mod messages;

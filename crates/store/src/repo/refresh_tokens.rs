@@ -1,6 +1,7 @@
 //! Refresh tokens, stored only as SHA-256 hashes.
 
 use chrono::{DateTime, Utc};
+use saring_domain::access::Role;
 use saring_domain::ids::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -22,6 +23,8 @@ pub struct RefreshToken {
     pub replaced_by_id: Option<Uuid>,
     pub ip_address: Option<String>,
     pub user_agent: Option<String>,
+    /// The highest role the session may act as; `None`: the account's own role.
+    pub role_cap: Option<Role>,
 }
 
 fn to_record(m: refresh_tokens::Model) -> RefreshToken {
@@ -34,6 +37,7 @@ fn to_record(m: refresh_tokens::Model) -> RefreshToken {
         replaced_by_id: m.replaced_by_id,
         ip_address: m.ip_address,
         user_agent: m.user_agent,
+        role_cap: m.role_cap.as_deref().and_then(|r| r.parse().ok()),
     }
 }
 
@@ -44,6 +48,7 @@ pub struct NewRefreshToken<'a> {
     pub expires_at: DateTime<Utc>,
     pub ip_address: Option<&'a str>,
     pub user_agent: Option<&'a str>,
+    pub role_cap: Option<Role>,
 }
 
 pub async fn insert<C: ConnectionTrait>(
@@ -57,6 +62,7 @@ pub async fn insert<C: ConnectionTrait>(
         expires_at: Set(new.expires_at),
         ip_address: Set(new.ip_address.map(|s| truncate(s, 45))),
         user_agent: Set(new.user_agent.map(|s| truncate(s, 255))),
+        role_cap: Set(new.role_cap.map(|r| r.as_str().to_owned())),
         ..refresh_tokens::ActiveModel::new()
     };
     Ok(to_record(row.insert(db).await?))
@@ -128,4 +134,14 @@ pub async fn revoke_all_for_user<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<RefreshToken>, StoreError> {
+    Ok(refresh_tokens::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_record))
 }

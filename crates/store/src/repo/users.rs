@@ -67,6 +67,7 @@ user_row! {
     telegram_linked_at: Option<DateTime<Utc>>,
     last_quota_notification_level: Option<i32>,
     last_expiry_notification_level: Option<i32>,
+    session_epoch: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -108,6 +109,7 @@ pub(crate) fn to_domain(m: impl Into<UserRow>) -> Result<User, StoreError> {
         telegram_linked_at: m.telegram_linked_at,
         last_quota_notification_level: m.last_quota_notification_level,
         last_expiry_notification_level: m.last_expiry_notification_level,
+        session_epoch: m.session_epoch,
         created_at: m.created_at,
         updated_at: m.updated_at,
     })
@@ -210,7 +212,12 @@ pub async fn update<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)?;
+    let ends_sessions = ends_sessions(&model, &patch);
+    let epoch = model.session_epoch;
     let mut row = sea_orm::IntoActiveModel::into_active_model(model);
+    if ends_sessions {
+        row.session_epoch = Set(epoch.saturating_add(1));
+    }
     patch!(
         row,
         patch,
@@ -258,6 +265,39 @@ pub async fn update<C: ConnectionTrait>(
         row.quota_expiry_date = Set(q.expiry);
     }
     to_domain(row.update(db).await?)
+}
+
+/// Whether a patch takes rights away, so every access token issued before must stop working
+/// (the next request sees the new epoch): deactivation, a block, a changed role, an approval
+/// withdrawn.
+fn ends_sessions(old: &users::Model, patch: &UserPatch) -> bool {
+    let role_changed = patch.role.is_some_and(|r| UserRole::from(r) != old.role);
+    let approval_changed = patch
+        .approval_status
+        .is_some_and(|a| EntityApproval::from(a) != old.approval_status);
+    role_changed
+        || approval_changed
+        || (patch.is_active == Some(false) && old.is_active)
+        || (patch.is_blocked == Some(true) && !old.is_blocked)
+}
+
+/// Ends every access token of the user (logout, reset-login, reuse of a refresh token):
+/// tokens carry the epoch they were issued in. Returns the new epoch.
+pub async fn bump_session_epoch<C: ConnectionTrait>(db: &C, id: UserId) -> Result<i64, StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::SessionEpoch,
+            Expr::col(users::Column::SessionEpoch).add(1),
+        )
+        .filter(users::Column::Id.eq(id.0))
+        .exec(db)
+        .await?;
+    users::Entity::find_by_id(id.0)
+        .one(db)
+        .await?
+        .map(|m| m.session_epoch)
+        .ok_or(StoreError::NotFound)
 }
 
 /// Locks the user's row for the rest of the transaction (`SELECT … FOR UPDATE` on
