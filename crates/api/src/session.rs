@@ -465,7 +465,36 @@ impl FromRequest for SuperAdmin {
 
 #[cfg(test)]
 mod tests {
-    use super::origin_of;
+    use super::{client_behind_proxies, origin_of};
+    use std::net::IpAddr;
+
+    #[test]
+    fn the_client_is_the_rightmost_untrusted_hop() {
+        let proxy: ipnet::IpNet = "10.0.0.0/8".parse().unwrap();
+        let trusted = |ip: IpAddr| ip.is_loopback() || proxy.contains(&ip);
+        let peer: IpAddr = "127.0.0.1".parse().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // nginx appends the real address after whatever the client wrote.
+        assert_eq!(
+            client_behind_proxies(peer, &["6.6.6.6", "203.0.113.5"], trusted),
+            ip("203.0.113.5")
+        );
+        // Two proxies of ours in a row.
+        assert_eq!(
+            client_behind_proxies(peer, &["6.6.6.6", "203.0.113.5", "10.1.2.3"], trusted),
+            ip("203.0.113.5")
+        );
+        // Garbage stops the walk at the last hop a proxy of ours wrote.
+        assert_eq!(
+            client_behind_proxies(peer, &["203.0.113.5", "not-an-ip", "10.1.2.3"], trusted),
+            ip("10.1.2.3")
+        );
+        assert_eq!(client_behind_proxies(peer, &[], trusted), peer);
+        assert_eq!(
+            client_behind_proxies(peer, &["[2001:db8::1]"], trusted),
+            ip("2001:db8::1")
+        );
+    }
 
     #[test]
     fn origins() {

@@ -537,3 +537,435 @@ async fn cookie_writes_from_a_foreign_origin_are_refused() {
     .await;
     assert_eq!(st, 200);
 }
+
+/// A client whose requests come from `ip` (through the trusted local proxy).
+fn client_at(ip: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        reqwest::header::HeaderValue::from_str(ip).unwrap(),
+    );
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn bearer_get(s: &common::Spawned, token: &str, path: &str) -> (StatusCode, Value) {
+    body(
+        reqwest::Client::new()
+            .get(s.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+async fn otp_login(s: &common::Spawned, client: &reqwest::Client, phone: &str) -> Value {
+    let otp = s.otp(phone).await;
+    let (st, b) = s
+        .post(
+            client,
+            "/api/auth/verify-otp",
+            json!({"phone_number": phone, "otp": otp}),
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
+    b
+}
+
+#[tokio::test]
+async fn an_otp_gives_an_administrator_only_a_user_session() {
+    let s = spawn_with(&NO_COOLDOWN, 1).await;
+    let _super = s.admin_client(true).await;
+    let admin_phone = saring_domain::Phone::parse(common::SUPER_PHONE).unwrap();
+    s.app.messenger.clear();
+    // Before: request-otp + verify-otp answered SUPER_ADMIN tokens, no password asked.
+    let c = new_client();
+    let login = otp_login(&s, &c, common::SUPER_PHONE).await;
+    assert_eq!(login["user"]["role"], "USER", "{login}");
+    let token = login["access_token"].as_str().unwrap();
+    for path in ["/api/admin/users", "/api/admin/routers", "/api/admin/jobs"] {
+        let (st, b) = bearer_get(&s, token, path).await;
+        assert_eq!((st.as_u16(), code(&b)), (403, "admin_required"), "{path}: {b}");
+        let (st, _) = s.get(&c, path).await;
+        assert_eq!(st, 403, "{path} with the cookie session");
+    }
+    // Refreshing keeps the cap; so does handing the session to another browser.
+    let (st, refreshed) = s
+        .post(
+            &new_client(),
+            "/api/auth/refresh",
+            json!({"refresh_token": login["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (st, b) = bearer_get(
+        &s,
+        refreshed["access_token"].as_str().unwrap(),
+        "/api/admin/users",
+    )
+    .await;
+    assert_eq!(st, 403, "{b}");
+    let other = new_client();
+    let (st, handed) = s
+        .post(
+            &other,
+            "/api/auth/session/consume",
+            json!({"token": login["session_token"]}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(handed["user"]["role"], "USER");
+    assert_eq!(s.get(&other, "/api/admin/users").await.0, 403);
+    // No admin-login alert was sent: this was not an admin login.
+    assert!(
+        s.app
+            .messenger
+            .sent_to(&admin_phone)
+            .iter()
+            .all(|m| !m.text.contains("Login admin")),
+        "an OTP login is not an admin login"
+    );
+    // The password login is the way in as an administrator.
+    let (st, b) = s
+        .post(
+            &new_client(),
+            "/api/auth/admin/login",
+            json!({"username": common::SUPER_PHONE, "password": common::ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!((st, b["user"]["role"].as_str()), (StatusCode::OK, Some("SUPER_ADMIN")));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_however_the_client_holds_it() {
+    let s = spawn_with(&NO_COOLDOWN, 1).await;
+    let admin = s.admin_client(false).await;
+    s.approved_user(&admin, "081234500009").await;
+
+    // A Bearer client (an app, an integrator) logs out with its access token alone.
+    let first = otp_login(&s, &new_client(), "081234500009").await;
+    let (st, rotated) = s
+        .post(
+            &new_client(),
+            "/api/auth/refresh",
+            json!({"refresh_token": first["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let access = rotated["access_token"].as_str().unwrap().to_owned();
+    let other_session = otp_login(&s, &new_client(), "081234500009").await;
+    assert_eq!(bearer_get(&s, &access, "/api/auth/me").await.0, 200);
+    let (st, b) = body(
+        reqwest::Client::new()
+            .post(s.url("/api/auth/logout"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    // Before: the access token worked for up to 30 more minutes and the refresh token in the
+    // body still refreshed.
+    let (st, b) = bearer_get(&s, &access, "/api/auth/me").await;
+    assert_eq!((st.as_u16(), code(&b)), (401, "token_expired"), "{b}");
+    // The account's other sessions lose their access token too, and refresh it.
+    let other_access = other_session["access_token"].as_str().unwrap();
+    assert_eq!(bearer_get(&s, other_access, "/api/auth/me").await.0, 401);
+    let (st, renewed) = s
+        .post(
+            &new_client(),
+            "/api/auth/refresh",
+            json!({"refresh_token": other_session["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{renewed}");
+    let renewed_access = renewed["access_token"].as_str().unwrap();
+    assert_eq!(bearer_get(&s, renewed_access, "/api/auth/me").await.0, 200);
+    s.app.clock.advance(Duration::seconds(10));
+    let (st, _) = s
+        .post(
+            &new_client(),
+            "/api/auth/refresh",
+            json!({"refresh_token": rotated["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 401, "the logged-out session's refresh token is dead");
+
+    // A cookie session that also received its refresh token in the body: logging out with
+    // the cookie ends the body's token as well, even one rotated away moments before.
+    let c = new_client();
+    let login = otp_login(&s, &c, "081234500009").await;
+    let (st, _) = s.post(&c, "/api/auth/refresh", json!({})).await;
+    assert_eq!(st, 200, "the cookie rotated");
+    let (st, _) = s.post(&c, "/api/auth/logout", json!({})).await;
+    assert_eq!(st, 200);
+    let (st, b) = s
+        .post(
+            &new_client(),
+            "/api/auth/refresh",
+            json!({"refresh_token": login["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(st, 401, "{b}");
+}
+
+#[tokio::test]
+async fn deactivated_and_blocked_accounts_lose_their_sessions_at_once() {
+    let s = spawn_with(&NO_COOLDOWN, 1).await;
+    let admin = s.admin_client(false).await;
+    let id = s.approved_user(&admin, "081234500010").await;
+    let set = |patch: Value| {
+        let admin = admin.clone();
+        let url = s.url(&format!("/api/admin/users/{id}"));
+        async move { body(admin.put(url).json(&patch).send().await.unwrap()).await }
+    };
+    for (off, on) in [
+        (
+            json!({"is_active": false}),
+            json!({"is_active": true}),
+        ),
+        (
+            json!({"is_blocked": true, "blocked_reason": "Melanggar aturan"}),
+            json!({"is_blocked": false}),
+        ),
+    ] {
+        let login = otp_login(&s, &new_client(), "081234500010").await;
+        let access = login["access_token"].as_str().unwrap();
+        assert_eq!(bearer_get(&s, access, "/api/auth/me").await.0, 200);
+        assert_eq!(set(off.clone()).await.0, 200);
+        // Before: the access token kept working until it expired, and refresh kept minting.
+        let (st, b) = bearer_get(&s, access, "/api/auth/me").await;
+        assert_eq!((st.as_u16(), code(&b)), (401, "token_expired"), "{off}: {b}");
+        let (st, b) = s
+            .post(
+                &new_client(),
+                "/api/auth/refresh",
+                json!({"refresh_token": login["refresh_token"]}),
+            )
+            .await;
+        assert_eq!(st, 403, "{off}: {b}");
+        assert_eq!(set(on).await.0, 200);
+        let (st, _) = s
+            .post(
+                &new_client(),
+                "/api/auth/refresh",
+                json!({"refresh_token": login["refresh_token"]}),
+            )
+            .await;
+        assert_eq!(st, 401, "a refused refresh token stays revoked");
+    }
+    // An administrator's reset-login ends every session of the account.
+    let login = otp_login(&s, &new_client(), "081234500010").await;
+    let (st, _) = s
+        .post(&admin, &format!("/api/admin/users/{id}/reset-login"), json!({}))
+        .await;
+    assert_eq!(st, 200);
+    let (st, _) = bearer_get(&s, login["access_token"].as_str().unwrap(), "/api/auth/me").await;
+    assert_eq!(st, 401);
+}
+
+#[tokio::test]
+async fn a_cross_origin_write_with_an_expired_cookie_rotates_nothing() {
+    let s = spawn_with(&NO_COOLDOWN, 1).await;
+    let admin = s.admin_client(false).await;
+    s.approved_user(&admin, "081234500011").await;
+    let victim = new_client();
+    otp_login(&s, &victim, "081234500011").await;
+    s.app.clock.advance(Duration::minutes(31));
+    // A page elsewhere makes the victim's browser post with its (expired) cookies.
+    let (st, b) = body(
+        victim
+            .put(s.url("/api/auth/me/profile"))
+            .header("origin", "https://evil.example")
+            .json(&json!({"full_name": "Diganti Penyerang"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((st.as_u16(), code(&b)), (403, "origin_invalid"), "{b}");
+    // Before: that request rotated the refresh token and the browser dropped the new cookie,
+    // so the victim's next request looked like token theft and ended all their sessions.
+    s.app.clock.advance(Duration::seconds(30));
+    let (st, me) = s.get(&victim, "/api/auth/me").await;
+    assert_eq!(st, 200, "{me}");
+    assert_ne!(me["full_name"], "Diganti Penyerang");
+}
+
+#[tokio::test]
+async fn forwarded_for_is_read_from_the_right() {
+    let s = spawn_with(&NO_COOLDOWN, 1).await;
+    // status-token/verify allows 30 requests a minute per address. The client writes a new
+    // "address" of its own each time; the proxy appended the real one after it.
+    let mut last = (StatusCode::OK, Value::Null);
+    for i in 0..31 {
+        last = body(
+            new_client()
+                .post(s.url("/api/auth/status-token/verify"))
+                .header("x-forwarded-for", format!("10.66.{}.{}, 198.51.100.7", i / 200, i % 200 + 1))
+                .json(&json!({"status": "blocked", "token": "x"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+    }
+    assert_eq!(
+        (last.0.as_u16(), code(&last.1)),
+        (429, "rate_limited"),
+        "a client cannot choose its own address: {}",
+        last.1
+    );
+}
+
+#[tokio::test]
+async fn phone_numbers_cannot_be_enumerated_and_sends_have_a_budget() {
+    let s = spawn_with(
+        &[
+            ("OTP_REQUEST_COOLDOWN_SECONDS", "0"),
+            ("OTP_GLOBAL_SENDS_PER_MINUTE", "3"),
+        ],
+        1,
+    )
+    .await;
+    // One address tries numbers: after OTP_REQUEST_PER_IP_PER_MINUTE (20) it learns nothing.
+    // Before: 40 numbers in 0.1 s, each answered "not registered" or "pending".
+    let prober = client_at("203.0.113.9");
+    let mut answers = Vec::new();
+    for i in 0..25 {
+        let (st, b) = s
+            .post(
+                &prober,
+                "/api/auth/request-otp",
+                json!({"phone_number": format!("08129{:07}", i)}),
+            )
+            .await;
+        answers.push((st.as_u16(), code(&b).to_owned()));
+    }
+    assert!(answers[..20].iter().all(|a| a.0 == 404), "{answers:?}");
+    assert!(
+        answers[20..].iter().all(|a| *a == (429, "rate_limited".into())),
+        "{answers:?}"
+    );
+    // The install-wide budget: the fourth send in a minute is refused, whoever asks.
+    let admin = s.admin_client(false).await;
+    for n in 0..4 {
+        s.approved_user(&admin, &format!("08127700000{n}")).await;
+    }
+    s.app.messenger.clear();
+    for n in 0..4 {
+        let (st, b) = s
+            .post(
+                &client_at(&format!("203.0.113.{}", 20 + n)),
+                "/api/auth/request-otp",
+                json!({"phone_number": format!("08127700000{n}")}),
+            )
+            .await;
+        assert_eq!(st, if n < 3 { 200 } else { 429 }, "send {n}: {b}");
+    }
+    assert_eq!(s.app.messenger.sent().len(), 3, "nothing beyond the budget was sent");
+}
+
+#[tokio::test]
+async fn nobody_can_lock_someone_elses_login() {
+    let s = spawn_with(
+        &[
+            ("OTP_REQUEST_COOLDOWN_SECONDS", "0"),
+            ("OTP_CODE_MAX_FAILURES", "8"),
+        ],
+        1,
+    )
+    .await;
+    let admin = s.admin_client(false).await;
+    s.approved_user(&admin, "081234500012").await;
+    let real = s.otp("081234500012").await;
+    let wrong = if real == "000000" { "111111" } else { "000000" };
+    // An attacker sends wrong codes from one address: that address is stopped, nobody else.
+    let attacker = client_at("203.0.113.50");
+    for _ in 0..5 {
+        let (st, _) = s
+            .post(&attacker, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": wrong}))
+            .await;
+        assert_eq!(st, 401);
+    }
+    let (st, b) = s
+        .post(&attacker, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": wrong}))
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (429, "otp_too_many_attempts"));
+    // Before: the number was locked for 5 minutes for everyone, the owner included.
+    let owner = client_at("172.16.9.9");
+    let (st, b) = s
+        .post(&owner, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": real}))
+        .await;
+    assert_eq!(st, 200, "{b}");
+    // Many wrong codes from many places make the current code void; a new one works.
+    let real = s.otp("081234500012").await;
+    let wrong = if real == "000000" { "111111" } else { "000000" };
+    for n in 0..8 {
+        let (st, _) = s
+            .post(
+                &client_at(&format!("203.0.113.{}", 60 + n)),
+                "/api/auth/verify-otp",
+                json!({"phone_number": "081234500012", "otp": wrong}),
+            )
+            .await;
+        assert_eq!(st, 401);
+    }
+    let (st, b) = s
+        .post(&owner, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": real}))
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (401, "otp_expired"), "{b}");
+    let fresh = s.otp("081234500012").await;
+    let (st, _) = s
+        .post(&owner, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": fresh}))
+        .await;
+    assert_eq!(st, 200);
+
+    // The admin password: wrong guesses stop the guesser's address; the admin still gets in,
+    // and successful logins count for nothing (before: 20 logins an hour, even good ones,
+    // locked the number for about an hour).
+    let guesser = client_at("203.0.113.80");
+    for _ in 0..5 {
+        let (st, _) = s
+            .post(&guesser, "/api/auth/admin/login", json!({"username": common::ADMIN_PHONE, "password": "tebakan-salah"}))
+            .await;
+        assert_eq!(st, 401);
+    }
+    let (st, b) = s
+        .post(&guesser, "/api/auth/admin/login", json!({"username": common::ADMIN_PHONE, "password": common::ADMIN_PASSWORD}))
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (429, "rate_limited"), "{b}");
+    for n in 0..25 {
+        let (st, b) = s
+            .post(
+                &client_at(&format!("198.51.100.{}", n + 1)),
+                "/api/auth/admin/login",
+                json!({"username": common::ADMIN_PHONE, "password": common::ADMIN_PASSWORD}),
+            )
+            .await;
+        assert_eq!(st, 200, "login {n}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn change_password_guesses_are_limited() {
+    let s = spawn_with(&NO_COOLDOWN, 1).await;
+    let admin = s.admin_client(false).await;
+    for _ in 0..5 {
+        let (st, _) = s
+            .post(&admin, "/api/auth/me/change-password", json!({"current_password": "bukan-ini-123", "new_password": "password-baru-123"}))
+            .await;
+        assert_eq!(st, 401);
+    }
+    // Before: unlimited guesses at the current password from a stolen session.
+    let (st, b) = s
+        .post(&admin, "/api/auth/me/change-password", json!({"current_password": common::ADMIN_PASSWORD, "new_password": "password-baru-123"}))
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (429, "rate_limited"), "{b}");
+}

@@ -742,3 +742,23 @@ async fn open_session(
         device_credential: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use argon2::password_hash::PasswordHash;
+    use secrecy::SecretString;
+
+    #[test]
+    fn the_decoy_costs_what_a_real_check_costs() {
+        let real = crate::accounts::hash_password(&SecretString::from("x".repeat(12))).unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        let decoy = PasswordHash::new(super::decoy_hash()).unwrap();
+        assert_eq!(decoy.algorithm, real.algorithm);
+        assert_eq!(decoy.version, real.version);
+        assert_eq!(decoy.params, real.params);
+        assert!(!crate::accounts::verify_password(
+            &SecretString::from(String::new()),
+            super::decoy_hash()
+        ));
+    }
+}

@@ -280,12 +280,17 @@ pub async fn rotate_refresh(
                 .user_agent
                 .as_ref()
                 .map(|ua| ua.chars().take(255).collect());
+    // Only a token replaced by a rotation gets the grace period, and only while the token that
+    // replaced it is still alive: one revoked by logout or by reuse detection never comes
+    // back, and neither does its predecessor.
+    let successor_alive = match current.replaced_by_id {
+        Some(next) => refresh_tokens::find(app.db(), next)
+            .await?
+            .is_some_and(|t| t.revoked_at.is_none() && t.expires_at > now),
+        None => false,
+    };
     match current.revoked_at {
-        // Only a token replaced by a rotation gets the grace period; one revoked by logout or
-        // by reuse detection never comes back.
-        Some(revoked)
-            if current.replaced_by_id.is_some() && now - revoked <= grace && same_client =>
-        {
+        Some(revoked) if successor_alive && now - revoked <= grace && same_client => {
             Ok(Refreshed::Grace {
                 user: current.user_id,
                 cap: current.role_cap,
