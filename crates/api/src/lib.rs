@@ -39,7 +39,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn serve(app: App, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     if app.mode() == saring_app::Mode::Production && app.config().portal.trusted_proxies.is_empty()
     {
-        tracing::warn!("TRUSTED_PROXY_CIDRS is empty: X-Forwarded-For is believed only from loopback. Behind a reverse proxy on another host every client would share the proxy's address (one rate-limit bucket for everyone); set TRUSTED_PROXY_CIDRS to the proxy's address");
+        tracing::warn!(
+            "TRUSTED_PROXY_CIDRS is empty: X-Forwarded-For is believed only from loopback. Behind a reverse proxy on another host every client would share the proxy's address (one rate-limit bucket for everyone); set TRUSTED_PROXY_CIDRS to the proxy's address"
+        );
     }
     let data = web::Data::new(app);
     let server = HttpServer::new(move || {

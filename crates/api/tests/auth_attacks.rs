@@ -590,7 +590,11 @@ async fn an_otp_gives_an_administrator_only_a_user_session() {
     let token = login["access_token"].as_str().unwrap();
     for path in ["/api/admin/users", "/api/admin/routers", "/api/admin/jobs"] {
         let (st, b) = bearer_get(&s, token, path).await;
-        assert_eq!((st.as_u16(), code(&b)), (403, "admin_required"), "{path}: {b}");
+        assert_eq!(
+            (st.as_u16(), code(&b)),
+            (403, "admin_required"),
+            "{path}: {b}"
+        );
         let (st, _) = s.get(&c, path).await;
         assert_eq!(st, 403, "{path} with the cookie session");
     }
@@ -638,7 +642,10 @@ async fn an_otp_gives_an_administrator_only_a_user_session() {
             json!({"username": common::SUPER_PHONE, "password": common::ADMIN_PASSWORD}),
         )
         .await;
-    assert_eq!((st, b["user"]["role"].as_str()), (StatusCode::OK, Some("SUPER_ADMIN")));
+    assert_eq!(
+        (st, b["user"]["role"].as_str()),
+        (StatusCode::OK, Some("SUPER_ADMIN"))
+    );
 }
 
 #[tokio::test]
@@ -726,10 +733,7 @@ async fn deactivated_and_blocked_accounts_lose_their_sessions_at_once() {
         async move { body(admin.put(url).json(&patch).send().await.unwrap()).await }
     };
     for (off, on) in [
-        (
-            json!({"is_active": false}),
-            json!({"is_active": true}),
-        ),
+        (json!({"is_active": false}), json!({"is_active": true})),
         (
             json!({"is_blocked": true, "blocked_reason": "Melanggar aturan"}),
             json!({"is_blocked": false}),
@@ -741,7 +745,11 @@ async fn deactivated_and_blocked_accounts_lose_their_sessions_at_once() {
         assert_eq!(set(off.clone()).await.0, 200);
         // Before: the access token kept working until it expired, and refresh kept minting.
         let (st, b) = bearer_get(&s, access, "/api/auth/me").await;
-        assert_eq!((st.as_u16(), code(&b)), (401, "token_expired"), "{off}: {b}");
+        assert_eq!(
+            (st.as_u16(), code(&b)),
+            (401, "token_expired"),
+            "{off}: {b}"
+        );
         let (st, b) = s
             .post(
                 &new_client(),
@@ -763,7 +771,11 @@ async fn deactivated_and_blocked_accounts_lose_their_sessions_at_once() {
     // An administrator's reset-login ends every session of the account.
     let login = otp_login(&s, &new_client(), "081234500010").await;
     let (st, _) = s
-        .post(&admin, &format!("/api/admin/users/{id}/reset-login"), json!({}))
+        .post(
+            &admin,
+            &format!("/api/admin/users/{id}/reset-login"),
+            json!({}),
+        )
         .await;
     assert_eq!(st, 200);
     let (st, _) = bearer_get(&s, login["access_token"].as_str().unwrap(), "/api/auth/me").await;
@@ -808,7 +820,10 @@ async fn forwarded_for_is_read_from_the_right() {
         last = body(
             new_client()
                 .post(s.url("/api/auth/status-token/verify"))
-                .header("x-forwarded-for", format!("10.66.{}.{}, 198.51.100.7", i / 200, i % 200 + 1))
+                .header(
+                    "x-forwarded-for",
+                    format!("10.66.{}.{}, 198.51.100.7", i / 200, i % 200 + 1),
+                )
                 .json(&json!({"status": "blocked", "token": "x"}))
                 .send()
                 .await
@@ -850,7 +865,9 @@ async fn phone_numbers_cannot_be_enumerated_and_sends_have_a_budget() {
     }
     assert!(answers[..20].iter().all(|a| a.0 == 404), "{answers:?}");
     assert!(
-        answers[20..].iter().all(|a| *a == (429, "rate_limited".into())),
+        answers[20..]
+            .iter()
+            .all(|a| *a == (429, "rate_limited".into())),
         "{answers:?}"
     );
     // The install-wide budget: the fourth send in a minute is refused, whoever asks.
@@ -869,7 +886,11 @@ async fn phone_numbers_cannot_be_enumerated_and_sends_have_a_budget() {
             .await;
         assert_eq!(st, if n < 3 { 200 } else { 429 }, "send {n}: {b}");
     }
-    assert_eq!(s.app.messenger.sent().len(), 3, "nothing beyond the budget was sent");
+    assert_eq!(
+        s.app.messenger.sent().len(),
+        3,
+        "nothing beyond the budget was sent"
+    );
 }
 
 #[tokio::test]
@@ -890,18 +911,30 @@ async fn nobody_can_lock_someone_elses_login() {
     let attacker = client_at("203.0.113.50");
     for _ in 0..5 {
         let (st, _) = s
-            .post(&attacker, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": wrong}))
+            .post(
+                &attacker,
+                "/api/auth/verify-otp",
+                json!({"phone_number": "081234500012", "otp": wrong}),
+            )
             .await;
         assert_eq!(st, 401);
     }
     let (st, b) = s
-        .post(&attacker, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": wrong}))
+        .post(
+            &attacker,
+            "/api/auth/verify-otp",
+            json!({"phone_number": "081234500012", "otp": wrong}),
+        )
         .await;
     assert_eq!((st.as_u16(), code(&b)), (429, "otp_too_many_attempts"));
     // Before: the number was locked for 5 minutes for everyone, the owner included.
     let owner = client_at("172.16.9.9");
     let (st, b) = s
-        .post(&owner, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": real}))
+        .post(
+            &owner,
+            "/api/auth/verify-otp",
+            json!({"phone_number": "081234500012", "otp": real}),
+        )
         .await;
     assert_eq!(st, 200, "{b}");
     // Many wrong codes from many places make the current code void; a new one works.
@@ -918,12 +951,20 @@ async fn nobody_can_lock_someone_elses_login() {
         assert_eq!(st, 401);
     }
     let (st, b) = s
-        .post(&owner, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": real}))
+        .post(
+            &owner,
+            "/api/auth/verify-otp",
+            json!({"phone_number": "081234500012", "otp": real}),
+        )
         .await;
     assert_eq!((st.as_u16(), code(&b)), (401, "otp_expired"), "{b}");
     let fresh = s.otp("081234500012").await;
     let (st, _) = s
-        .post(&owner, "/api/auth/verify-otp", json!({"phone_number": "081234500012", "otp": fresh}))
+        .post(
+            &owner,
+            "/api/auth/verify-otp",
+            json!({"phone_number": "081234500012", "otp": fresh}),
+        )
         .await;
     assert_eq!(st, 200);
 
@@ -933,12 +974,20 @@ async fn nobody_can_lock_someone_elses_login() {
     let guesser = client_at("203.0.113.80");
     for _ in 0..5 {
         let (st, _) = s
-            .post(&guesser, "/api/auth/admin/login", json!({"username": common::ADMIN_PHONE, "password": "tebakan-salah"}))
+            .post(
+                &guesser,
+                "/api/auth/admin/login",
+                json!({"username": common::ADMIN_PHONE, "password": "tebakan-salah"}),
+            )
             .await;
         assert_eq!(st, 401);
     }
     let (st, b) = s
-        .post(&guesser, "/api/auth/admin/login", json!({"username": common::ADMIN_PHONE, "password": common::ADMIN_PASSWORD}))
+        .post(
+            &guesser,
+            "/api/auth/admin/login",
+            json!({"username": common::ADMIN_PHONE, "password": common::ADMIN_PASSWORD}),
+        )
         .await;
     assert_eq!((st.as_u16(), code(&b)), (429, "rate_limited"), "{b}");
     for n in 0..25 {
@@ -959,7 +1008,11 @@ async fn change_password_guesses_are_limited() {
     let admin = s.admin_client(false).await;
     for _ in 0..5 {
         let (st, _) = s
-            .post(&admin, "/api/auth/me/change-password", json!({"current_password": "bukan-ini-123", "new_password": "password-baru-123"}))
+            .post(
+                &admin,
+                "/api/auth/me/change-password",
+                json!({"current_password": "bukan-ini-123", "new_password": "password-baru-123"}),
+            )
             .await;
         assert_eq!(st, 401);
     }
