@@ -197,8 +197,7 @@ async fn run(n: usize) -> (Sample, Sample, usize) {
         "  first cycle (creates {} router artefacts): cpu {:.0?}, wall {:.0?}",
         first.report.router_ops, first.cpu, first.wall
     );
-    sim.handle.rejoin();
-    // A full cycle: traffic on every host, every user credited.
+    // A full cycle (hosts the first cycle removed come back on the traffic step): traffic on every host, every user credited.
     sim.handle.tick(Duration::from_secs(300));
     t.clock.advance(chrono::Duration::seconds(300));
     let full = cycle(&t, &sim).await;

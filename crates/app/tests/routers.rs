@@ -469,7 +469,6 @@ async fn each_site_credits_its_own_users_and_gets_only_their_bindings() {
         assert_eq!(outcomes.len(), 2);
         assert!(outcomes.iter().all(|o| o.ok), "{outcomes:?}");
         for sim in [t.sim(), &sim_b] {
-            sim.rejoin();
             sim.tick(std::time::Duration::from_secs(60));
         }
         t.clock.advance(Duration::seconds(60));

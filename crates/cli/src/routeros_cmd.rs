@@ -75,8 +75,9 @@ pub struct SimArgs {
     /// Address of the API-SSL listener (with --tls-cert/--tls-key).
     #[arg(long, default_value = "127.0.0.1:8729")]
     pub tls_listen: SocketAddr,
-    /// Simulated traffic step in seconds of real time (0 = no live traffic).
-    #[arg(long, default_value_t = 5)]
+    /// Simulated traffic step in seconds of real time (0 = no live traffic). Host rows a
+    /// client removed come back at the next step, as a device's next packet makes them.
+    #[arg(long, default_value_t = 1)]
     pub traffic_interval: u64,
 }
 

@@ -195,3 +195,68 @@ async fn recording_masks_passwords() {
     assert!(log.iter().any(|s| s[0] == "/system/identity/print"));
     assert!(log.iter().any(|s| s.contains(&"=password=***".to_owned())));
 }
+
+#[tokio::test]
+async fn a_removed_host_row_comes_back_on_the_next_packet() {
+    let (sim, conn) = setup(3).await;
+    sim.tick(Duration::from_secs(30));
+    let macs: Vec<String> = sim.devices().iter().map(|d| d.mac.clone()).collect();
+    let old = sim.host(&macs[0]).unwrap();
+    assert!(old.total_bytes() > 0);
+    // A client (a sync re-evaluating a binding, an operator) removes two rows; one of the
+    // devices is blocked by a binding meanwhile.
+    conn.add(
+        "/ip/hotspot/ip-binding",
+        &[("mac-address", macs[1].as_str()), ("type", "blocked")],
+    )
+    .await
+    .unwrap();
+    conn.remove("/ip/hotspot/host", &[old.id.as_str()])
+        .await
+        .unwrap();
+    assert!(sim.host(&macs[0]).is_none() && sim.host(&macs[1]).is_none());
+    // Nobody asks for it: the device's next traffic makes a new row, new id, counted from zero.
+    sim.tick(Duration::from_secs(1));
+    let back = sim.host(&macs[0]).expect("the row came back by itself");
+    assert_ne!(back.id, old.id);
+    assert!(back.total_bytes() < old.total_bytes());
+    assert!(sim.host(&macs[1]).is_none(), "a blocked device stays out");
+    // An offline device does not come back.
+    sim.set_online(&macs[2], false).unwrap();
+    let gone = sim.host(&macs[2]).unwrap();
+    conn.remove("/ip/hotspot/host", &[gone.id.as_str()])
+        .await
+        .unwrap();
+    sim.tick(Duration::from_secs(60));
+    assert!(sim.host(&macs[2]).is_none());
+}
+
+#[tokio::test]
+async fn a_static_lease_follows_its_device() {
+    let (sim, conn) = setup(1).await;
+    let dev = sim.devices()[0].clone();
+    conn.add(
+        "/ip/dhcp-server/lease",
+        &[
+            ("address", dev.ip.to_string().as_str()),
+            ("mac-address", dev.mac.as_str()),
+            ("comment", "static"),
+        ],
+    )
+    .await
+    .unwrap();
+    let lease = |sim: &saring_routeros::sim::SimHandle| {
+        sim.leases()
+            .into_iter()
+            .find(|l| l.comment.as_deref() == Some("static"))
+            .unwrap()
+    };
+    assert_eq!(lease(&sim).status.as_deref(), Some("bound"));
+    sim.set_online(&dev.mac, false).unwrap();
+    sim.tick(Duration::from_secs(2 * 3600));
+    let l = lease(&sim);
+    assert_eq!(l.status.as_deref(), Some("waiting"));
+    assert_eq!(l.last_seen.as_deref(), Some("2h"));
+    sim.set_online(&dev.mac, true).unwrap();
+    assert_eq!(lease(&sim).status.as_deref(), Some("bound"));
+}

@@ -606,12 +606,6 @@ impl SimHandle {
         })
     }
 
-    /// Every online device whose host row is gone (e.g. removed by a sync that changed its
-    /// binding) gets a new one, as real clients do with their next packet.
-    pub fn rejoin(&self) {
-        self.world(World::rejoin_all);
-    }
-
     /// Makes a host row (by `.id`) idle for `idle`, as one left behind by a client that
     /// roamed away; `false` if there is no such row.
     pub fn backdate_host(&self, id: &str, idle: Duration) -> bool {

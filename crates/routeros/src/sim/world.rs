@@ -176,6 +176,8 @@ pub(crate) struct Device {
     pub rate_in: u64,
     pub rate_out: u64,
     pub online: bool,
+    /// When the device was last on the network (the simulated clock, ms).
+    pub seen_ms: u64,
     pub host_name: String,
     /// How many host rows this device has now.
     pub host_rows: u32,
@@ -444,6 +446,7 @@ impl World {
             online: true,
             host_name,
             host_rows: 0,
+            seen_ms: self.now_ms,
         });
         self.by_mac.insert(mac, idx);
         self.join_with(idx, ctx);
@@ -568,18 +571,26 @@ impl World {
 
     pub fn set_online(&mut self, device: usize, online: bool) {
         self.devices[device].online = online;
+        self.devices[device].seen_ms = self.now_ms;
         if online && self.devices[device].host_rows == 0 {
             self.join(device);
         }
     }
 
-    /// Every online device without a host row gets one (as when each sends its next
-    /// packet), e.g. after a sync removed rows to re-evaluate bindings.
-    pub fn rejoin_all(&mut self) {
-        let ctx = self.join_context();
-        for idx in 0..self.devices.len() {
-            if self.devices[idx].online && self.devices[idx].host_rows == 0 {
-                self.join_with(idx, &ctx);
+    /// Every online, unblocked device without a host row gets one (its lease and ARP entry
+    /// are still there): what the device's next packet does on a router.
+    fn return_hosts(&mut self) {
+        let missing: Vec<usize> = (0..self.devices.len())
+            .filter(|&i| self.devices[i].online && self.devices[i].host_rows == 0)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let blocked = self.blocked_macs();
+        for idx in missing {
+            if !blocked.contains(&self.devices[idx].mac) {
+                let ip = self.devices[idx].ip;
+                self.new_host_row(idx, ip, true);
             }
         }
     }
@@ -638,11 +649,19 @@ impl World {
         }
     }
 
-    /// Advances the simulated clock, generating traffic on every online host.
+    /// Advances the simulated clock, generating traffic on every online host. An online
+    /// device whose host row was removed (by a sync re-evaluating its binding, by an operator)
+    /// gets a new one first, with a new `.id` and counters from zero, as a router does on the
+    /// device's next packet.
     pub fn tick(&mut self, dt: Duration) {
         self.settle();
+        self.return_hosts();
         let dt_ms = u64::try_from(dt.as_millis()).unwrap_or(u64::MAX);
         self.now_ms = self.now_ms.saturating_add(dt_ms);
+        let now = self.now_ms;
+        for device in self.devices.iter_mut().filter(|d| d.online) {
+            device.seen_ms = now;
+        }
         let secs = dt.as_secs_f64();
         let bindings: HashMap<String, String> = self
             .binding_types()
@@ -655,7 +674,6 @@ impl World {
             .map(|a| (a.mac.clone(), a.id))
             .collect();
         let mut session_bytes: Vec<(u32, u64, u64)> = Vec::new();
-        let now = self.now_ms;
         for host in self.hosts.values_mut() {
             let device = &self.devices[host.device];
             if !device.online {
@@ -1169,15 +1187,25 @@ impl World {
                     row.push(("timeout", dur(at.saturating_sub(self.now_ms))));
                 }
             }
+            // A static lease follows its device: bound while it is on the network, waiting
+            // (last seen when it left) after, as a router's lease does on its own.
             LEASE if !item.flag("dynamic") => {
-                let online = item
+                let device = item
                     .get("mac-address")
                     .and_then(|m| self.by_mac.get(m))
-                    .is_some_and(|&d| self.devices[d].online);
-                if online {
-                    for (k, v) in [("status", "bound"), ("last-seen", "0s")] {
-                        if let Some(slot) = row.iter_mut().find(|(n, _)| *n == k) {
-                            slot.1 = v.to_owned();
+                    .map(|&d| &self.devices[d]);
+                let state = device.map(|d| {
+                    if d.online {
+                        ("bound", "0s".to_owned())
+                    } else {
+                        ("waiting", dur(self.now_ms.saturating_sub(d.seen_ms)))
+                    }
+                });
+                if let Some((status, seen)) = state {
+                    for (k, v) in [("status", status.to_owned()), ("last-seen", seen)] {
+                        match row.iter_mut().find(|(n, _)| *n == k) {
+                            Some(slot) => slot.1 = v,
+                            None => row.push((k, v)),
                         }
                     }
                 }
@@ -1555,12 +1583,17 @@ impl World {
             .is_some()
     }
 
-    /// Marks a MAC's DHCP leases `waiting`, last seen `ago_ms` ago (a client gone).
+    /// Marks a MAC's DHCP leases `waiting`, last seen `ago_ms` ago, for a MAC that is not a
+    /// simulated device (a lease left by a client from before the simulator started); a
+    /// simulated device's static leases follow the device (offline: waiting since it left).
     /// Returns how many leases changed.
     pub fn age_leases(&mut self, mac: &str, ago_ms: u64) -> usize {
         let Some(mac) = normalize_mac(mac) else {
             return 0;
         };
+        if self.by_mac.contains_key(&mac) {
+            return 0;
+        }
         let mut n = 0;
         for item in self.table_mut(LEASE).items.values_mut() {
             if item.get("mac-address") == Some(mac.as_str()) {
