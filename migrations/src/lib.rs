@@ -28,6 +28,7 @@ mod m20261125_000004_ops;
 mod m20261126_000001_worker;
 mod m20261127_000001_router_schedules;
 mod m20261207_000001_sessions;
+mod m20261207_000002_router_adoption;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_worker::Migration),
             Box::new(m20261127_000001_router_schedules::Migration),
             Box::new(m20261207_000001_sessions::Migration),
+            Box::new(m20261207_000002_router_adoption::Migration),
         ]
     }
 }

@@ -40,6 +40,8 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::PUT, format!("/api/admin/routers/{ID}")),
         (Method::DELETE, format!("/api/admin/routers/{ID}")),
         (Method::POST, format!("/api/admin/routers/{ID}/check")),
+        (Method::POST, format!("/api/admin/routers/{ID}/adopt")),
+        (Method::DELETE, format!("/api/admin/routers/{ID}/adopt")),
         (Method::GET, "/api/admin/message-templates".into()),
         (
             Method::PUT,
@@ -424,6 +426,20 @@ async fn routers_are_listed_by_admins_and_managed_by_super_admins() {
         (changed["is_enabled"].as_bool(), changed["port"].as_u64()),
         (Some(false), Some(1))
     );
+    // Adoption: super admins only, recorded, and shown on the router.
+    assert!(
+        changed["adopted_at"].is_null(),
+        "a new router is not adopted"
+    );
+    let adopt = format!("/api/admin/routers/{id}/adopt");
+    let (st, _) = send(&admin, Method::POST, &adopt, None).await;
+    assert_eq!(st, 403);
+    let (st, adopted) = send(&sa, Method::POST, &adopt, None).await;
+    assert_eq!(st, 200, "{adopted}");
+    assert!(adopted["adopted_at"].is_string(), "{adopted}");
+    let (st, released) = send(&sa, Method::DELETE, &adopt, None).await;
+    assert_eq!(st, 200, "{released}");
+    assert!(released["adopted_at"].is_null(), "{released}");
     let (st, _) = send(
         &admin,
         Method::PUT,
@@ -468,7 +484,13 @@ async fn routers_are_listed_by_admins_and_managed_by_super_admins() {
     assert_eq!(st, 404);
     let (_, logs) = s.get(&sa, "/api/admin/action-logs").await;
     let text = logs.to_string();
-    for k in ["CREATE_ROUTER", "UPDATE_ROUTER", "DELETE_ROUTER"] {
+    for k in [
+        "CREATE_ROUTER",
+        "UPDATE_ROUTER",
+        "ADOPT_ROUTER",
+        "RELEASE_ROUTER",
+        "DELETE_ROUTER",
+    ] {
         assert!(text.contains(k), "{k} in {text}");
     }
     assert!(!text.contains("rahasia-router"));

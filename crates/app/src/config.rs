@@ -217,6 +217,22 @@ pub struct WorkerConfig {
     pub waiting_dhcp_interval_seconds: u64,
     pub waiting_dhcp_keyword: String,
     pub waiting_dhcp_min_last_seen_seconds: i64,
+    /// What the nightly router audit may remove (`MIKROTIK_AUDIT_AUTO_CLEANUP_*`, all off by
+    /// default, and only on routers this install has adopted): otherwise it reports.
+    pub audit_cleanup: AuditCleanup,
+}
+
+/// The nightly audit's removal switches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditCleanup {
+    /// ip-bindings whose `uid=` names no account.
+    pub orphaned_bindings: bool,
+    /// status-list entries whose `uid=` names no account (the reference's name).
+    pub orphaned_lists: bool,
+    /// hotspot users whose `uid=` names no account.
+    pub orphaned_users: bool,
+    /// blocked-list entries of accounts no longer blocked (the reference's name).
+    pub stale_blocked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -1068,6 +1084,12 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
             300,
             31_536_000,
         ),
+        audit_cleanup: AuditCleanup {
+            orphaned_bindings: r.bool("MIKROTIK_AUDIT_AUTO_CLEANUP_ORPHANED_BINDINGS", &[], false),
+            orphaned_lists: r.bool("MIKROTIK_AUDIT_AUTO_CLEANUP_ORPHANED_LISTS", &[], false),
+            orphaned_users: r.bool("MIKROTIK_AUDIT_AUTO_CLEANUP_ORPHANED_USERS", &[], false),
+            stale_blocked: r.bool("MIKROTIK_AUDIT_AUTO_CLEANUP_STALE_BLOCKED", &[], false),
+        },
     };
     Config {
         listen,

@@ -188,6 +188,36 @@ pub async fn check(app: &App, id: Uuid) -> AppResult<RouterView> {
     get(app, id).await
 }
 
+/// Records that this install owns the router's hotspot entries (`adopt: true`), or withdraws
+/// it. Only an adopted router lets jobs remove entries whose comments this install shares
+/// with lpsaring (the audit's cleanup, the walled garden, the unauthorized and banking lists,
+/// waiting leases); see `docs/worker.md`. Logged as `ADOPT_ROUTER` / `RELEASE_ROUTER`.
+pub async fn set_adopted(
+    app: &App,
+    admin: Option<&User>,
+    id: Uuid,
+    adopt: bool,
+) -> AppResult<RouterView> {
+    let router = find(app, id).await?;
+    let tx = begin_write(app.db()).await?;
+    let stamp = adopt.then(|| (app.now(), admin.map(|a| a.id.0)));
+    repo::set_adopted(&tx, id, stamp).await?;
+    activity::log_action(
+        &tx,
+        admin.map(|a| a.id),
+        None,
+        if adopt {
+            "ADOPT_ROUTER"
+        } else {
+            "RELEASE_ROUTER"
+        },
+        serde_json::json!({ "router": router.spec.name, "router_id": router.id }),
+    )
+    .await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    get(app, id).await
+}
+
 async fn find(app: &App, id: Uuid) -> AppResult<Router> {
     repo::find_by_id(app.db(), app.cipher(), id)
         .await?
@@ -540,6 +570,7 @@ fn view(r: &Router, (users, devices): (u64, u64)) -> RouterView {
         last_seen_at: r.last_seen_at,
         last_error: r.last_error.clone(),
         routeros_version: r.routeros_version.clone(),
+        adopted_at: r.adopted_at,
         user_count: users,
         device_count: devices,
     }

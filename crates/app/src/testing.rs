@@ -110,9 +110,18 @@ impl TestApp {
         let sim = self.start_router_sim(hosts).await;
         let spec =
             crate::embedded::simulator_router(self.config(), sim.addr(), SIM_PASSWORD.into());
-        saring_store::repo::routers::upsert(self.app.db(), self.app.cipher(), &spec, true)
-            .await
-            .expect("router registered");
+        let router =
+            saring_store::repo::routers::upsert(self.app.db(), self.app.cipher(), &spec, true)
+                .await
+                .expect("router registered");
+        // The test's own simulator, as the demo's: this install owns its entries.
+        saring_store::repo::routers::set_adopted(
+            self.app.db(),
+            router.id,
+            Some((self.now(), None)),
+        )
+        .await
+        .expect("router adopted");
         self.sim = Some(sim);
         self
     }

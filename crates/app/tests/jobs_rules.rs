@@ -376,6 +376,71 @@ async fn unauthorized_list_follows_the_hotspot_hosts() {
 }
 
 #[tokio::test]
+async fn cleanup_jobs_keep_what_they_cannot_prove_they_wrote_until_adoption() {
+    let t = TestApp::with_env(&[("WALLED_GARDEN_ENABLED", "true")])
+        .await
+        .with_router(0)
+        .await;
+    let router = default_router(&t).await;
+    saring_app::router_admin::set_adopted(&t, None, router.id, false)
+        .await
+        .unwrap();
+    let router = default_router(&t).await;
+    let list = t.config().policy.lists.unauthorized.clone();
+    // As another install left them: a walled-garden entry with the shared prefix, and an
+    // unauthorized-list entry.
+    t.sim()
+        .exec(
+            "/ip/hotspot/walled-garden/add",
+            &[
+                ("dst-host", "old.example.com"),
+                ("comment", "lpsaring|walled-garden"),
+            ],
+        )
+        .unwrap();
+    t.sim()
+        .exec(
+            "/ip/firewall/address-list/add",
+            &[("list", list.as_str()), ("address", "10.99.0.1")],
+        )
+        .unwrap();
+    let present = |t: &TestApp| {
+        let garden = t
+            .sim()
+            .rows("/ip/hotspot/walled-garden")
+            .iter()
+            .any(|r| r.get("dst-host").as_deref() == Some("old.example.com"));
+        let listed = t
+            .sim()
+            .address_list()
+            .iter()
+            .any(|e| e.address == "10.99.0.1");
+        (garden, listed)
+    };
+    for name in ["walled-garden", "unauthorized-hosts"] {
+        let job = jobs::spec(t.config(), name).expect("enabled");
+        let s = run(&t, &job, Some(&router)).await;
+        assert_eq!(s["removed"].as_array().unwrap().len(), 0, "{name}: {s}");
+        assert_eq!(s["kept"].as_array().unwrap().len(), 1, "{name}: {s}");
+        assert!(
+            s["kept_because"].as_str().unwrap().contains("not adopted"),
+            "{name}: {s}"
+        );
+    }
+    assert_eq!(present(&t), (true, true));
+    saring_app::router_admin::set_adopted(&t, None, router.id, true)
+        .await
+        .unwrap();
+    let router = default_router(&t).await;
+    for name in ["walled-garden", "unauthorized-hosts"] {
+        let job = jobs::spec(t.config(), name).expect("enabled");
+        let s = run(&t, &job, Some(&router)).await;
+        assert_eq!(s["removed"].as_array().unwrap().len(), 1, "{name}: {s}");
+    }
+    assert_eq!(present(&t), (false, false));
+}
+
+#[tokio::test]
 async fn stale_devices_leave_the_router_and_the_database() {
     use saring_store::repo::devices;
     let t = TestApp::new().await.with_router(1).await;
@@ -483,106 +548,176 @@ async fn inactive_accounts_are_deactivated_warned_and_deleted() {
     );
 }
 
-#[tokio::test]
-async fn router_audit_removes_what_belongs_to_nobody() {
-    let t = TestApp::new().await.with_router(0).await;
-    let router = default_router(&t).await;
-    let budi = user(&t, "081233300061", ApprovalStatus::Approved).await;
+/// Entries as a router another install (lpsaring) manages holds them: some name an account
+/// of ours, some an account unknown here, one was made by hand. Returns Budi.
+async fn seed_audit_router(t: &TestApp) -> User {
+    let budi = user(t, "081233300061", ApprovalStatus::Approved).await;
     let mine = format!("user=081233300061|uid={}|role=USER", budi.id);
     let gone = format!("user=081299999999|uid={}|role=USER", uuid::Uuid::new_v4());
     let lists = t.config().policy.lists.clone();
     let add = |path: &str, args: &[(&str, &str)]| {
         t.sim().exec(path, args).unwrap();
     };
-    add(
-        "/ip/hotspot/ip-binding/add",
-        &[("mac-address", "02:00:00:00:00:01"), ("comment", &mine)],
-    );
-    add(
-        "/ip/hotspot/ip-binding/add",
-        &[("mac-address", "02:00:00:00:00:02"), ("comment", &gone)],
-    );
-    add(
-        "/ip/hotspot/ip-binding/add",
-        &[
-            ("mac-address", "02:00:00:00:00:03"),
-            ("comment", "printer kantor"),
-        ],
-    );
-    add(
-        "/ip/firewall/address-list/add",
-        &[
-            ("list", &lists.active),
-            ("address", "172.16.0.2"),
-            ("comment", &gone),
-        ],
-    );
-    add(
-        "/ip/firewall/address-list/add",
-        &[
-            ("list", &lists.blocked),
-            ("address", "172.16.0.3"),
-            ("comment", &mine),
-        ],
-    );
-    add(
-        "/ip/firewall/address-list/add",
-        &[
-            ("list", &lists.active),
-            ("address", "172.16.0.4"),
-            ("comment", &mine),
-        ],
-    );
-    add(
-        "/ip/firewall/address-list/add",
-        &[
-            ("list", "operator-list"),
-            ("address", "172.16.0.5"),
-            ("comment", &gone),
-        ],
-    );
-    add(
-        "/ip/hotspot/user/add",
-        &[("name", "081299999999"), ("comment", &gone)],
-    );
-    add(
-        "/ip/hotspot/user/add",
-        &[("name", "081233300061"), ("comment", &mine)],
-    );
-
-    let job = jobs::spec(t.config(), "router-audit").expect("registered");
-    let outcome = jobs::run_recorded(&t, &job, Some(&router), None).await;
-    assert!(outcome.ok, "{outcome:?}");
-    let s = outcome.summary.unwrap();
-    for (k, n) in [
-        ("orphan_bindings", 1),
-        ("orphan_list_entries", 1),
-        ("stale_blocked_entries", 1),
-        ("orphan_hotspot_users", 1),
+    for (mac, comment) in [
+        ("02:00:00:00:00:01", mine.as_str()),
+        ("02:00:00:00:00:02", gone.as_str()),
+        ("02:00:00:00:00:03", "printer kantor"),
     ] {
-        assert_eq!(s[k], n, "{k}: {s}");
+        add(
+            "/ip/hotspot/ip-binding/add",
+            &[("mac-address", mac), ("comment", comment)],
+        );
     }
-    let bindings: Vec<String> = t
+    for (list, address, comment) in [
+        (lists.active.as_str(), "172.16.0.2", gone.as_str()),
+        (lists.blocked.as_str(), "172.16.0.3", mine.as_str()),
+        (lists.active.as_str(), "172.16.0.4", mine.as_str()),
+        ("operator-list", "172.16.0.5", gone.as_str()),
+    ] {
+        add(
+            "/ip/firewall/address-list/add",
+            &[("list", list), ("address", address), ("comment", comment)],
+        );
+    }
+    for (name, comment) in [("081299999999", &gone), ("081233300061", &mine)] {
+        add(
+            "/ip/hotspot/user/add",
+            &[("name", name), ("comment", comment.as_str())],
+        );
+    }
+    budi
+}
+
+/// What is on the simulated router: bindings' MACs, list addresses, hotspot user names.
+fn router_entries(t: &TestApp) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut bindings: Vec<String> = t
         .sim()
         .ip_bindings()
         .into_iter()
         .filter_map(|b| b.mac_address)
         .collect();
-    assert_eq!(bindings, ["02:00:00:00:00:01", "02:00:00:00:00:03"]);
-    let mut left: Vec<String> = t
+    let mut lists: Vec<String> = t
         .sim()
         .address_list()
         .into_iter()
         .map(|e| e.address)
         .collect();
-    left.sort();
-    assert_eq!(left, ["172.16.0.4", "172.16.0.5"]);
-    let names: Vec<String> = t.sim().users().into_iter().map(|u| u.name).collect();
-    assert_eq!(names, ["081233300061"]);
+    let mut names: Vec<String> = t.sim().users().into_iter().map(|u| u.name).collect();
+    bindings.sort();
+    lists.sort();
+    names.sort();
+    (bindings, lists, names)
+}
+
+const KINDS: [&str; 4] = [
+    "orphan_bindings",
+    "orphan_list_entries",
+    "stale_blocked_entries",
+    "orphan_hotspot_users",
+];
+
+fn finding<'a>(s: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    s["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == kind)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn router_audit_only_reports_by_default() {
+    let t = TestApp::new().await.with_router(0).await;
+    let router = default_router(&t).await;
+    seed_audit_router(&t).await;
+    let before = router_entries(&t);
+    assert_eq!(before.0.len(), 3);
+    let job = jobs::spec(t.config(), "router-audit").expect("registered");
+    let s = run(&t, &job, Some(&router)).await;
+    for kind in KINDS {
+        let f = finding(&s, kind);
+        assert_eq!(
+            (f["found"].as_u64(), f["removed"].as_u64()),
+            (Some(1), Some(0)),
+            "{kind}: {s}"
+        );
+        assert!(
+            f["kept_because"]
+                .as_str()
+                .unwrap()
+                .contains("MIKROTIK_AUDIT_AUTO_CLEANUP_"),
+            "{kind}: {s}"
+        );
+        assert!(!f["examples"].as_array().unwrap().is_empty(), "{kind}: {s}");
+    }
+    assert_eq!(
+        router_entries(&t),
+        before,
+        "with the defaults every entry an lpsaring install left stays"
+    );
+}
+
+#[tokio::test]
+async fn router_audit_removes_only_when_switched_on_and_adopted() {
+    let t = TestApp::with_env(&[
+        ("MIKROTIK_AUDIT_AUTO_CLEANUP_ORPHANED_BINDINGS", "true"),
+        ("MIKROTIK_AUDIT_AUTO_CLEANUP_ORPHANED_LISTS", "true"),
+        ("MIKROTIK_AUDIT_AUTO_CLEANUP_ORPHANED_USERS", "true"),
+        ("MIKROTIK_AUDIT_AUTO_CLEANUP_STALE_BLOCKED", "true"),
+    ])
+    .await
+    .with_router(0)
+    .await;
+    let router = default_router(&t).await;
+    seed_audit_router(&t).await;
+    let before = router_entries(&t);
+    let job = jobs::spec(t.config(), "router-audit").expect("registered");
+
+    // Switched on, but this install has not adopted the router: nothing goes.
+    saring_app::router_admin::set_adopted(&t, None, router.id, false)
+        .await
+        .unwrap();
+    let router = default_router(&t).await;
+    let s = run(&t, &job, Some(&router)).await;
+    assert_eq!(s["adopted"], false);
+    for kind in KINDS {
+        let f = finding(&s, kind);
+        assert_eq!(f["removed"], 0, "{kind}: {s}");
+        assert!(
+            f["kept_because"].as_str().unwrap().contains("not adopted"),
+            "{kind}: {s}"
+        );
+    }
+    assert_eq!(router_entries(&t), before);
+    // A dry run after adoption removes nothing either.
+    saring_app::router_admin::set_adopted(&t, None, router.id, true)
+        .await
+        .unwrap();
+    let router = default_router(&t).await;
+    let preview = saring_app::sync::audit::preview(&t, router.id)
+        .await
+        .unwrap();
+    assert!(preview.dry_run && preview.findings.iter().all(|f| f.removed == 0));
+    assert_eq!(router_entries(&t), before);
+
+    // Switched on and adopted: the entries of unknown accounts go, hand-made ones stay.
+    let s = run(&t, &job, Some(&router)).await;
+    for kind in KINDS {
+        assert_eq!(finding(&s, kind)["removed"], 1, "{kind}: {s}");
+    }
+    assert_eq!(
+        router_entries(&t),
+        (
+            vec!["02:00:00:00:00:01".into(), "02:00:00:00:00:03".into()],
+            vec!["172.16.0.4".into(), "172.16.0.5".into()],
+            vec!["081233300061".into()],
+        )
+    );
     // Nothing left to do.
     let s = run(&t, &job, Some(&router)).await;
-    assert_eq!(s["orphan_bindings"], 0, "{s}");
-    assert_eq!(s["stale_blocked_entries"], 0, "{s}");
+    for kind in KINDS {
+        assert_eq!(finding(&s, kind)["found"], 0, "{kind}: {s}");
+    }
 }
 
 #[tokio::test]

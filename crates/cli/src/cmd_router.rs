@@ -1,5 +1,5 @@
 //! `saring router …`: the routers of an install (one per site). `list`, `add`, `set`,
-//! `check`, `remove` go through the same rules as the admin API; `push` brings a router fully
+//! `check`, `remove`, `adopt`, `release` go through the same rules as the admin API; `push` brings a router fully
 //! in line with the database (after a router swap or a reset), the same push the worker does
 //! after a reboot.
 
@@ -50,6 +50,16 @@ pub enum RouterCommand {
     Check { router: String },
     /// Remove a router that no user or device belongs to (disable it otherwise).
     Remove { router: String },
+    /// Confirm that this install owns the router's hotspot entries: cleanup jobs may then
+    /// remove entries lpsaring could have written. Prints what the audit finds first.
+    Adopt {
+        router: String,
+        /// Only show what the audit finds; adopt nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Withdraw the adoption: cleanup jobs only report on this router again.
+    Release { router: String },
     /// Push every user's policy (bindings, status lists, hotspot users) to the router(s).
     Push {
         /// Every enabled router.
@@ -205,6 +215,29 @@ pub async fn run(cmd: RouterCommand) -> anyhow::Result<()> {
             let id = router_admin::id_by_name(&app, &router).await?;
             router_admin::delete(&app, None, id).await?;
             println!("router {router} removed");
+        }
+        RouterCommand::Adopt { router, dry_run } => {
+            let id = router_admin::id_by_name(&app, &router).await?;
+            let found = saring_app::sync::audit::preview(&app, id).await?;
+            for f in &found.findings {
+                println!("{:<24} {:>6} found", f.kind, f.found);
+                for example in &f.examples {
+                    println!("    {example}");
+                }
+            }
+            if dry_run {
+                println!("dry run: router {router} not adopted");
+            } else {
+                router_admin::set_adopted(&app, None, id, true).await?;
+                println!(
+                    "router {router} adopted: the MIKROTIK_AUDIT_AUTO_CLEANUP_* switches that are on now remove what they find"
+                );
+            }
+        }
+        RouterCommand::Release { router } => {
+            let id = router_admin::id_by_name(&app, &router).await?;
+            router_admin::set_adopted(&app, None, id, false).await?;
+            println!("router {router} released: cleanup jobs only report on it");
         }
         RouterCommand::Push { all, router } => {
             if !all && router.is_none() {

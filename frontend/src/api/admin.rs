@@ -383,6 +383,16 @@ pub async fn check_router(id: &str) -> Result<RouterView, ApiError> {
     post(&router_path(id, "/check"), &serde_json::json!({})).await
 }
 
+/// Records that this install owns the router's entries (super admin).
+pub async fn adopt_router(id: &str) -> Result<RouterView, ApiError> {
+    post(&router_path(id, "/adopt"), &serde_json::json!({})).await
+}
+
+/// Withdraws the adoption: jobs go back to reporting what they would remove.
+pub async fn release_router(id: &str) -> Result<serde_json::Value, ApiError> {
+    super::delete(&router_path(id, "/adopt")).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,7 +17,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/routers/{id}", web::get().to(get))
         .route("/routers/{id}", web::put().to(update))
         .route("/routers/{id}", web::delete().to(delete))
-        .route("/routers/{id}/check", web::post().to(check));
+        .route("/routers/{id}/check", web::post().to(check))
+        .route("/routers/{id}/adopt", web::post().to(adopt))
+        .route("/routers/{id}/adopt", web::delete().to(release));
 }
 
 fn router_id(raw: &str) -> Result<Uuid, ApiError> {
@@ -71,4 +73,26 @@ async fn check(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(saring_app::router_admin::check(&app, router_id(&id)?).await?))
+}
+
+/// `POST /api/admin/routers/{id}/adopt`: this install owns the router's entries.
+async fn adopt(
+    app: web::Data<App>,
+    SuperAdmin(admin): SuperAdmin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = router_id(&id)?;
+    Ok(HttpResponse::Ok()
+        .json(saring_app::router_admin::set_adopted(&app, Some(&admin), id, true).await?))
+}
+
+/// `DELETE /api/admin/routers/{id}/adopt`: withdraws the adoption (jobs go back to reporting).
+async fn release(
+    app: web::Data<App>,
+    SuperAdmin(admin): SuperAdmin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = router_id(&id)?;
+    Ok(HttpResponse::Ok()
+        .json(saring_app::router_admin::set_adopted(&app, Some(&admin), id, false).await?))
 }

@@ -294,7 +294,7 @@ pub async fn run_once(
         ("waiting-dhcp-leases", Some(r)) => {
             json(&crate::sync::hosts_cleanup::waiting_dhcp(app, r).await?)
         }
-        ("router-audit", Some(r)) => json(&crate::sync::audit::run(app, r).await?),
+        ("router-audit", Some(r)) => json(&crate::sync::audit::run(app, r, false).await?),
         ("banking-bypass", Some(r)) => json(&crate::sync::banking::sync(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
@@ -321,6 +321,18 @@ pub async fn run_once(
         (other, _) => Err(AppError::Internal(format!(
             "job {other} does not run in this scope"
         ))),
+    }
+}
+
+/// Runs a job that can show what it would do without doing it (`saring job run … --dry-run`).
+pub async fn run_dry(app: &App, name: &str, router: &Router) -> AppResult<Value> {
+    match name {
+        "router-audit" => serde_json::to_value(crate::sync::audit::run(app, router, true).await?)
+            .map_err(|e| AppError::Internal(format!("job report: {e}"))),
+        other => Err(AppError::rejected(
+            ErrorCode::BadRequest,
+            format!("{other} has no dry run (router-audit has)"),
+        )),
     }
 }
 

@@ -46,6 +46,9 @@ pub struct BankingReport {
     pub resolved: usize,
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    /// Managed entries no longer resolved but kept (see `kept_because`).
+    pub kept: Vec<String>,
+    pub kept_because: Option<String>,
 }
 
 pub async fn sync(app: &App, router: &Router) -> AppResult<BankingReport> {
@@ -73,11 +76,14 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<BankingReport> {
         .filter(|e| !wanted.contains_key(&e.address))
         .collect();
     let ids: Vec<&str> = stale.iter().map(|e| e.id.as_str()).collect();
-    rh.pool
-        .remove("/ip/firewall/address-list", &ids)
-        .await
-        .map_err(|e| router_error(name, e))?;
-    report.removed = stale.iter().map(|e| e.address.clone()).collect();
+    let addresses = stale.iter().map(|e| e.address.clone()).collect();
+    match super::remove_if_owned(&rh, "/ip/firewall/address-list", &ids).await? {
+        None => report.removed = addresses,
+        Some(reason) => {
+            report.kept = addresses;
+            report.kept_because = Some(reason);
+        }
+    }
     for (ip, domain) in wanted
         .iter()
         .filter(|(ip, _)| !present.contains(ip.as_str()))

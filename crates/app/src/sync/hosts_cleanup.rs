@@ -34,6 +34,9 @@ pub struct CleanupReport {
     /// `mac@address` of each row removed.
     pub removed: Vec<String>,
     pub arp_removed: usize,
+    /// Rows that qualified but were kept (see `kept_because`).
+    pub kept: Vec<String>,
+    pub kept_because: Option<String>,
 }
 
 fn inside(nets: &[IpNet], ip: Option<&str>) -> bool {
@@ -151,6 +154,13 @@ pub async fn waiting_dhcp(app: &App, router: &Router) -> AppResult<CleanupReport
             .and_then(parse_duration)
             .filter(|d| !d.is_zero());
         if !ours || l.status.as_deref() != Some("waiting") || seen.is_none_or(|d| d < min_seen) {
+            continue;
+        }
+        // The keyword is the reference's too: another install's leases are kept unless this
+        // install owns the router.
+        if let Some(reason) = super::removal_hold(router, false) {
+            report.kept.push(format!("{}@{}", l.mac_address, l.address));
+            report.kept_because = Some(reason);
             continue;
         }
         match rh.pool.remove(LEASE, &[l.id.as_str()]).await {

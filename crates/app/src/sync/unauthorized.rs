@@ -29,6 +29,9 @@ pub struct UnauthorizedReport {
     pub unauthorized: usize,
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    /// Entries no longer wanted but kept (see `kept_because`).
+    pub kept: Vec<String>,
+    pub kept_because: Option<String>,
 }
 
 pub async fn sync(app: &App, router: &Router) -> AppResult<UnauthorizedReport> {
@@ -92,10 +95,10 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<UnauthorizedReport> {
         stale.push(e.id.as_str());
         report.removed.push(e.address.clone());
     }
-    rh.pool
-        .remove(MENU, &stale)
-        .await
-        .map_err(|e| router_error(name, e))?;
+    if let Some(reason) = crate::sync::remove_if_owned(&rh, MENU, &stale).await? {
+        report.kept = std::mem::take(&mut report.removed);
+        report.kept_because = Some(reason);
+    }
     let comment = format!("{}|unauthorized", c.worker.walled_garden_comment_prefix);
     for ip in desired.into_iter().filter(|ip| !present.contains(*ip)) {
         rh.pool

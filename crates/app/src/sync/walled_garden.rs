@@ -65,6 +65,9 @@ pub struct WalledGardenReport {
     pub desired: usize,
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    /// Managed entries no longer wanted but kept (see `kept_because`).
+    pub kept: Vec<String>,
+    pub kept_because: Option<String>,
 }
 
 /// Brings one router's walled garden in line: adds the missing hosts, removes the managed
@@ -102,10 +105,10 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<WalledGardenReport> {
             }
         }
     }
-    rh.pool
-        .remove(MENU, &stale)
-        .await
-        .map_err(|e| router_error(name, e))?;
+    if let Some(reason) = super::remove_if_owned(&rh, MENU, &stale).await? {
+        report.kept = std::mem::take(&mut report.removed);
+        report.kept_because = Some(reason);
+    }
     for host in desired.difference(&present) {
         rh.pool
             .add(

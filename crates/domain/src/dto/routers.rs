@@ -35,6 +35,10 @@ pub struct RouterView {
     pub last_seen_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub routeros_version: Option<String>,
+    /// When this install was confirmed as the owner of the router's entries; until then jobs
+    /// only report entries whose comments another install (lpsaring) could have written.
+    #[serde(default)]
+    pub adopted_at: Option<DateTime<Utc>>,
     pub user_count: u64,
     pub device_count: u64,
 }

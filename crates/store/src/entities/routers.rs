@@ -42,6 +42,9 @@ pub struct Model {
     pub last_error: Option<String>,
     #[sea_orm(column_type = "String(StringLen::N(64))", nullable)]
     pub routeros_version: Option<String>,
+    /// When an operator (or an import) confirmed this install owns the router's entries.
+    pub adopted_at: Option<DateTimeUtc>,
+    pub adopted_by_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(has_many)]

@@ -26,6 +26,15 @@ pub struct Router {
     pub last_seen_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub routeros_version: Option<String>,
+    /// When this install was confirmed as the owner of the router's entries (an operator's
+    /// adoption or an import); until then jobs remove nothing they did not write themselves.
+    pub adopted_at: Option<DateTime<Utc>>,
+}
+
+impl Router {
+    pub fn is_adopted(&self) -> bool {
+        self.adopted_at.is_some()
+    }
 }
 
 fn json_list(column: &str, text: &str) -> Result<Vec<String>, StoreError> {
@@ -58,6 +67,7 @@ fn to_domain(m: routers::Model, cipher: &SecretCipher) -> Result<Router, StoreEr
         last_seen_at: m.last_seen_at,
         last_error: m.last_error,
         routeros_version: m.routeros_version,
+        adopted_at: m.adopted_at,
     })
 }
 
@@ -233,4 +243,28 @@ pub async fn member_counts<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// Records (or, with `None`, withdraws) that this install owns the router's entries.
+pub async fn set_adopted<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    adopted: Option<(DateTime<Utc>, Option<Uuid>)>,
+) -> Result<(), StoreError> {
+    let res = routers::Entity::update_many()
+        .col_expr(
+            routers::Column::AdoptedAt,
+            sea_orm::sea_query::Expr::value(adopted.map(|a| a.0)),
+        )
+        .col_expr(
+            routers::Column::AdoptedById,
+            sea_orm::sea_query::Expr::value(adopted.and_then(|a| a.1)),
+        )
+        .filter(routers::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
 }

@@ -288,6 +288,7 @@ mod tests {
             last_seen_at: None,
             last_error: None,
             routeros_version: None,
+            adopted_at: None,
             user_count: 0,
             device_count: 0,
         }

@@ -15,7 +15,7 @@ use super::forms::interval_text;
 use super::parts::{Editor, EditorTexts, list_table, row_actions, save_button};
 use super::router_form::{RouterForm, parse_interval};
 use crate::api;
-use crate::components::common::{AdminShell, use_title};
+use crate::components::common::{AdminShell, ConfirmBox, use_title};
 use crate::contexts::{I18n, use_i18n, use_session, use_settings};
 use crate::format;
 
@@ -361,6 +361,68 @@ fn router_form(
     }
 }
 
+/// Whether this install owns the router's entries, and (super admins) adopt or release it.
+/// Adopting asks first: it lets cleanup jobs remove entries lpsaring could have written.
+fn ownership_cell<F>(
+    i18n: I18n,
+    r: &RouterView,
+    can_edit: Signal<bool>,
+    adopting: RwSignal<Option<String>>,
+    set_adopted: F,
+) -> impl IntoView + use<F>
+where
+    F: Fn(String, bool) + Clone + Send + Sync + 'static,
+{
+    let id = r.id.clone();
+    let name = r.name.clone();
+    let tz = use_settings().tz();
+    let badge = match r.adopted_at {
+        Some(at) => view! {
+            <span class="badge badge-ok" data-testid="router-adopted" title=format::datetime(tz, Some(at))>
+                {move || i18n.tr("admin-router-adopted")}
+            </span>
+        }
+        .into_any(),
+        None => view! {
+            <span class="badge badge-warn" data-testid="router-not-adopted">{move || i18n.tr("admin-router-not-adopted")}</span>
+        }
+        .into_any(),
+    };
+    let adopted = r.adopted_at.is_some();
+    let action = move || {
+        if !can_edit.get() {
+            return None;
+        }
+        let (id, name, go) = (id.clone(), name.clone(), set_adopted.clone());
+        Some(if adopting.get().as_deref() == Some(id.as_str()) {
+            let confirm = go.clone();
+            view! {
+                <div data-testid="router-adopt-confirm">
+                    <ConfirmBox
+                        message=Signal::derive(move || i18n.tr_with("admin-router-adopt-confirm", &[("name", &name)]))
+                        confirm_label=Signal::derive(move || i18n.tr("admin-router-adopt"))
+                        on_confirm=Callback::new(move |_: String| confirm(id.clone(), true))
+                        on_cancel=Callback::new(move |_| adopting.set(None))/>
+                </div>
+            }
+            .into_any()
+        } else if adopted {
+            view! {
+                <button type="button" class="btn btn-ghost" data-testid="router-release"
+                    on:click=move |_| go(id.clone(), false)>{move || i18n.tr("admin-router-release")}</button>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class="btn btn-ghost" data-testid="router-adopt"
+                    on:click=move |_| adopting.set(Some(id.clone()))>{move || i18n.tr("admin-router-adopt")}</button>
+            }
+            .into_any()
+        })
+    };
+    view! { <div class="stack">{badge}{action}</div> }
+}
+
 /// The status cell: online, offline with the last error, or never checked.
 fn status_cell(i18n: I18n, r: &RouterView) -> impl IntoView + use<> {
     let (state, class, key) = match r.online {
@@ -448,6 +510,29 @@ pub fn AdminRoutersPage() -> impl IntoView {
         });
     };
 
+    // The router whose adoption waits for confirmation.
+    let adopting = RwSignal::new(None::<String>);
+    let set_adopted = move |id: String, adopt: bool| {
+        editor.feedback.clear();
+        adopting.set(None);
+        spawn_local(async move {
+            let done = if adopt {
+                api::admin::adopt_router(&id).await.map(|_| ())
+            } else {
+                api::admin::release_router(&id).await.map(|_| ())
+            };
+            match done {
+                Ok(()) => editor.feedback.ok.set(Some(i18n.tr(if adopt {
+                    "admin-router-adopted-ok"
+                } else {
+                    "admin-router-released-ok"
+                }))),
+                Err(e) => editor.feedback.fail(&e),
+            }
+            editor.refresh();
+        });
+    };
+
     let remove = move |id: String| {
         editor.remove(
             id,
@@ -501,6 +586,7 @@ pub fn AdminRoutersPage() -> impl IntoView {
             let r = r.clone();
             move || fields.open(Some(r.clone()))
         };
+        let ownership = ownership_cell(i18n, &r, can_edit, adopting, set_adopted);
         view! {
             <tr data-testid="router-row" data-id=id data-name=name_attr
                 data-default=r.is_default.to_string() data-enabled=r.is_enabled.to_string()>
@@ -514,6 +600,7 @@ pub fn AdminRoutersPage() -> impl IntoView {
                 <td><span class="mono small" data-testid="router-cidrs-cell">{ranges}</span><br/>
                     <span class="muted small">{servers}</span></td>
                 <td>{schedules_cell(i18n, &r)}</td>
+                <td>{ownership}</td>
                 <td>
                     <div class="row">
                         <button type="button" class="btn btn-ghost" data-testid="router-check"
@@ -569,6 +656,7 @@ pub fn AdminRoutersPage() -> impl IntoView {
                     "admin-router-enabled-col",
                     "admin-router-ranges",
                     "admin-router-schedules-col",
+                    "admin-router-ownership",
                     "admin-actions",
                 ],
                 row,
