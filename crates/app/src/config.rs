@@ -291,6 +291,9 @@ pub struct PaymentConfig {
     pub notification_url_override: Option<String>,
     /// Shown when payments are closed (circuit open).
     pub unavailable_message: String,
+    /// `MIDTRANS_CONFIRM_NOTIFICATIONS`: a webhook that would mark an order paid is applied
+    /// only as Midtrans' status API confirms it (the signature does not cover the status).
+    pub confirm_notifications: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -803,6 +806,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         expire_grace_minutes: r.int("TRANSACTION_EXPIRE_GRACE_MINUTES", &[], 5, 0, 24 * 60),
         http_timeout_seconds: r.int("MIDTRANS_HTTP_TIMEOUT_SECONDS", &[], 15, 1, 120),
         notification_url_override: r.opt_string("MIDTRANS_NOTIFICATION_URL_OVERRIDE", &[]),
+        confirm_notifications: r.bool("MIDTRANS_CONFIRM_NOTIFICATIONS", &[], true),
         unavailable_message: r.string(
             "PAYMENT_GATEWAY_UNAVAILABLE_MESSAGE",
             &[],

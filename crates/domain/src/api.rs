@@ -144,6 +144,8 @@ error_codes! {
     ServiceUnavailable = "service_unavailable", 503;
     GatewayError = "gateway_error", 502;
     SignatureInvalid = "signature_invalid", 403;
+    NotificationInconsistent = "notification_inconsistent", 400;
+    NotificationUnconfirmed = "notification_unconfirmed", 409;
     Internal = "internal", 500;
     PackageInactive = "package_inactive", 400;
     PackageTooSmall = "package_too_small", 400;

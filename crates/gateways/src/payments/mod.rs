@@ -38,7 +38,7 @@ pub use midtrans::{
 };
 pub use notification::{Notification, NotificationError, StatusResponse, signature};
 pub use sim::{DEMO_SERVER_KEY, SimConfig, SimHandle, SimulatedGateway};
-pub use status::{PaymentStatus, Transition, map_status, transition};
+pub use status::{PaymentStatus, Transition, map_status, status_code_consistent, transition};
 
 use crate::breaker::Transient;
 

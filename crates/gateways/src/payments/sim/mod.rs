@@ -18,7 +18,8 @@
 //! 1 retry; 503: 4; 400/404: 2; anything else, timeouts included: 5; 307/308 redirects are
 //! followed, at most 5) with compressed delays ([`SimConfig::retry_delays`]). Switches on the
 //! handle make deliveries misbehave like the real thing: duplicates, a stale `pending` after the
-//! final status, a delay, a bad signature. Every attempt is recorded ([`SimHandle::deliveries`]).
+//! final status, a delay, a bad signature; and the status API can be taken down
+//! ([`SimHandle::status_api_down`]). Every attempt is recorded ([`SimHandle::deliveries`]).
 
 mod notify;
 mod page;
@@ -461,6 +462,11 @@ impl SimHandle {
     /// Sign notifications with a wrong key.
     pub fn bad_signature(&self, on: bool) {
         lock(&self.shared.state).switches.bad_signature = on;
+    }
+
+    /// The status API answers 503 (`true`) or works again (`false`).
+    pub fn status_api_down(&self, down: bool) {
+        lock(&self.shared.state).switches.status_down = down;
     }
 
     /// Back to normal deliveries.
