@@ -316,3 +316,70 @@ async fn a_body_without_content_type_is_json_and_a_wrong_one_is_refused() {
         "{b}"
     );
 }
+
+/// `Host` and `X-Forwarded-Host` never flow into links: the session hand-over URL and RFC
+/// 8908's `user-portal-url` are built on the configured public base URL.
+#[tokio::test]
+async fn host_headers_never_flow_into_links() {
+    let s = common::spawn_with(&[("APP_PUBLIC_BASE_URL", "https://portal.example.net/")], 1).await;
+    s.admin_client(true).await;
+    let evil = |req: reqwest::RequestBuilder| {
+        req.header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .header("x-forwarded-proto", "http")
+            .header("forwarded", "host=evil.example;proto=http")
+    };
+    let client = new_client();
+    let (status, login) = body(
+        evil(client.post(s.url("/api/auth/admin/login")))
+            .json(&json!({"username": common::SUPER_PHONE, "password": common::ADMIN_PASSWORD}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{login}");
+    let session_url = login["session_url"].as_str().unwrap();
+    assert!(
+        session_url.starts_with("https://portal.example.net/session/consume?token="),
+        "{session_url}"
+    );
+    for client in [client, new_client()] {
+        let (status, captive) = body(
+            evil(client.get(s.url("/api/captive")))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{captive}");
+        assert_eq!(
+            captive["user-portal-url"], "https://portal.example.net/captive",
+            "{captive}"
+        );
+    }
+
+    // Without APP_PUBLIC_BASE_URL: FRONTEND_URL, still never the request's host.
+    let s = common::spawn_with(&[("FRONTEND_URL", "https://wifi.example.org")], 1).await;
+    let (_, captive) = body(
+        evil(new_client().get(s.url("/api/captive")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        captive["user-portal-url"],
+        "https://wifi.example.org/captive"
+    );
+    // Neither (the embedded mode): this server's configured listen address.
+    let s = common::spawn_with(&[("SARING_LISTEN", "127.0.0.1:9123")], 1).await;
+    let (_, captive) = body(
+        evil(new_client().get(s.url("/api/captive")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(captive["user-portal-url"], "http://127.0.0.1:9123/captive");
+}

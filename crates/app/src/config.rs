@@ -1069,6 +1069,28 @@ fn production_checks(c: &Config, r: &mut Reader<'_>) {
 }
 
 impl Config {
+    /// The one public base URL every link is built on — payment status pages, Snap's finish
+    /// page, invoice and WhatsApp links, the session hand-over URL, RFC 8908's
+    /// `user-portal-url`: `APP_PUBLIC_BASE_URL`, else `FRONTEND_URL`, else in the embedded
+    /// mode this server (`http://<listen address>`; `saring run` sets the address it really
+    /// bound). In production without either it is empty, so links are relative
+    /// (`/session/consume?…`; `saring serve` warns at start). Never taken from a request's
+    /// `Host` or `X-Forwarded-Host`. No trailing slash.
+    pub fn public_base_url(&self, mode: Mode) -> String {
+        let configured = self
+            .app
+            .public_base_url
+            .as_deref()
+            .or(self.app.frontend_url.as_deref())
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty());
+        match (configured, mode) {
+            (Some(url), _) => url,
+            (None, Mode::Embedded) => format!("http://{}", self.listen),
+            (None, Mode::Production) => String::new(),
+        }
+    }
+
     /// The payment gateway this process uses: the simulated one in the embedded mode unless
     /// `PAYMENT_GATEWAY` says otherwise; Midtrans in production.
     pub fn payment_gateway(&self, mode: Mode) -> PaymentGatewayKind {
@@ -1215,6 +1237,28 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn one_public_base_url() {
+        let base = |pairs: &[(&str, &str)], mode| {
+            let mut v = vars(pairs);
+            v.insert("SECRET_KEY".into(), "s".repeat(40));
+            Config::from_vars(&v, mode).unwrap().0.public_base_url(mode)
+        };
+        let both = [
+            ("APP_PUBLIC_BASE_URL", "https://portal.example.net/"),
+            ("FRONTEND_URL", "https://wifi.example.org"),
+        ];
+        for mode in [Mode::Embedded, Mode::Production] {
+            assert_eq!(base(&both, mode), "https://portal.example.net");
+            assert_eq!(base(&both[1..], mode), "https://wifi.example.org");
+        }
+        assert_eq!(
+            base(&[("SARING_LISTEN", "127.0.0.1:9000")], Mode::Embedded),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(base(&[], Mode::Production), "", "relative links");
     }
 
     #[test]

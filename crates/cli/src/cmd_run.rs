@@ -17,6 +17,13 @@ pub struct ServeArgs {
 async fn start(mode: Mode) -> anyhow::Result<App> {
     saring_gateways::install_crypto_provider();
     let config = crate::load_config(mode)?;
+    if config.public_base_url(mode).is_empty() {
+        tracing::warn!(
+            "APP_PUBLIC_BASE_URL and FRONTEND_URL are unset: links (WhatsApp messages, payment \
+             pages, the captive API) are relative; set APP_PUBLIC_BASE_URL to the portal's \
+             public address"
+        );
+    }
     App::connect(config, mode)
         .await
         .context("starting the application")
