@@ -71,9 +71,10 @@ pub async fn validate_whatsapp(
     Ok(HttpResponse::Ok().json(answer))
 }
 
-/// `GET /api/dev/outbox`: the embedded mode's WhatsApp messages; 404 in production.
-pub async fn dev_outbox(app: web::Data<App>) -> ApiResult {
-    match saring_app::portal::dev_outbox(&app) {
+/// `GET /api/dev/outbox`: the embedded mode's WhatsApp messages (admins only unless the
+/// demo listens on loopback); 404 in production.
+pub async fn dev_outbox(app: web::Data<App>, user: Option<AuthUser>) -> ApiResult {
+    match saring_app::portal::dev_outbox(&app, user.as_ref().map(|u| &u.0))? {
         Some(messages) => Ok(HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(messages)),
