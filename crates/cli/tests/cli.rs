@@ -10,10 +10,13 @@ use std::time::{Duration, Instant};
 use saring_store::testing::TestDb;
 
 fn saring(args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Output {
-    // Its own working directory: nothing lands in the source tree (e.g. `./data/`).
-    let cwd = tempfile::tempdir().unwrap();
+    // A working directory of the tests' own: nothing lands in the source tree, and every
+    // command finds the `./data/secrets.json` the first one made (PostgreSQL runs: the
+    // embedded-mode commands keep their keys there).
+    let cwd = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_saring"));
-    cmd.current_dir(cwd.path());
+    cmd.current_dir(&cwd);
     cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
