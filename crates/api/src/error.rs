@@ -58,49 +58,120 @@ impl ResponseError for ApiError {
     }
 }
 
+/// 400 `invalid_json`: the body is not JSON at all.
+pub(crate) fn invalid_json() -> ApiError {
+    ApiError::new(ErrorCode::InvalidJson, "JSON tidak valid.")
+}
+
+/// 413: more than [`JSON_LIMIT_BYTES`].
+pub(crate) fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!(
+            "Isi permintaan terlalu besar (maksimal {} KB).",
+            JSON_LIMIT_BYTES / 1024
+        ),
+    )
+}
+
+/// 415: a body in a format the API does not read.
+pub(crate) fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        "Gunakan Content-Type: application/json.",
+    )
+}
+
+/// A field name or key as the client sent it, kept short.
+fn short(name: &str) -> String {
+    name.chars().take(64).collect()
+}
+
+/// The text between the first pair of backticks after `prefix`.
+fn quoted_after(text: &str, prefix: &str) -> Option<String> {
+    let rest = text.strip_prefix(prefix)?;
+    rest.split('`').next().map(short)
+}
+
+/// What a value of the wrong type should have been, in Indonesian.
+fn expected_type(serde_msg: &str) -> &'static str {
+    let expected = serde_msg
+        .split_once(", expected ")
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| expected.contains(w));
+    if has(&["string", "char"]) {
+        "harus berupa teks"
+    } else if has(&["bool"]) {
+        "harus berupa true atau false"
+    } else if has(&[
+        "integer", "number", "float", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "f32",
+        "f64",
+    ]) {
+        "harus berupa angka"
+    } else if has(&["sequence", "array", "tuple", "list"]) {
+        "harus berupa daftar"
+    } else if has(&["struct", "map", "object"]) {
+        "harus berupa objek"
+    } else {
+        "tipe data tidak sesuai"
+    }
+}
+
+/// 422 `validation_failed` for a body or query that serde could not read into its type:
+/// `details: [{"loc": [source, <path>…], "msg": …}]`, in Indonesian, without the value sent
+/// and without serde's wording.
+pub(crate) fn field_error(source: &str, path: Vec<serde_json::Value>, serde_msg: &str) -> ApiError {
+    let mut loc: Vec<serde_json::Value> = vec![source.into()];
+    loc.extend(path.into_iter().map(|v| match v {
+        serde_json::Value::String(s) => serde_json::Value::String(short(&s)),
+        other => other,
+    }));
+    let mut push_field = |field: String| {
+        if loc.last().and_then(serde_json::Value::as_str) != Some(field.as_str()) {
+            loc.push(field.into());
+        }
+    };
+    let msg = if let Some(field) = quoted_after(serde_msg, "missing field `") {
+        push_field(field);
+        "wajib diisi"
+    } else if let Some(field) = quoted_after(serde_msg, "unknown field `") {
+        push_field(field);
+        "kolom tidak dikenal"
+    } else if serde_msg.starts_with("invalid type:") {
+        expected_type(serde_msg)
+    } else if serde_msg.starts_with("unknown variant") {
+        "pilihan tidak dikenal"
+    } else {
+        "nilai tidak valid"
+    };
+    ApiError(AppError::Rejected(Box::new(
+        ErrorBody::new(
+            ErrorCode::ValidationFailed,
+            "Data yang dikirim tidak sesuai.",
+        )
+        .with_details(serde_json::json!([{ "loc": loc, "msg": msg }])),
+    )))
+}
+
 fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!(
-                    "Isi permintaan terlalu besar (maksimal {} KB).",
-                    JSON_LIMIT_BYTES / 1024
-                ),
-            )
+            too_large()
         }
-        JsonPayloadError::ContentType => ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "Gunakan Content-Type: application/json.",
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError(AppError::Rejected(Box::new(
-            ErrorBody::new(
-                ErrorCode::ValidationFailed,
-                "Data yang dikirim tidak sesuai.",
-            )
-            .with_details(serde_json::json!([{ "msg": e.to_string() }])),
-        ))),
-        _ => ApiError::new(ErrorCode::InvalidJson, "JSON tidak valid."),
+        JsonPayloadError::ContentType => unsupported_media_type(),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            field_error("body", Vec::new(), &e.to_string())
+        }
+        _ => invalid_json(),
     };
     api.into()
 }
 
 fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
-        UrlencodedError::Overflow { .. } => ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            format!(
-                "Isi permintaan terlalu besar (maksimal {} KB).",
-                JSON_LIMIT_BYTES / 1024
-            ),
-        ),
-        UrlencodedError::Parse(e) => ApiError(AppError::Rejected(Box::new(
-            ErrorBody::new(
-                ErrorCode::ValidationFailed,
-                "Data yang dikirim tidak sesuai.",
-            )
-            .with_details(serde_json::json!([{ "msg": e.to_string() }])),
-        ))),
+        UrlencodedError::Overflow { .. } => too_large(),
+        UrlencodedError::Parse(e) => field_error("body", Vec::new(), &e.to_string()),
         _ => ApiError::new(ErrorCode::BadRequest, "Isi formulir tidak valid."),
     };
     api.into()
@@ -113,11 +184,10 @@ pub fn form_config() -> web::FormConfig {
 }
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError(AppError::Rejected(Box::new(
-        ErrorBody::new(ErrorCode::ValidationFailed, "Parameter query tidak valid.")
-            .with_details(serde_json::json!([{ "msg": err.to_string() }])),
-    )))
-    .into()
+    let QueryPayloadError::Deserialize(e) = &err else {
+        return ApiError::new(ErrorCode::ValidationFailed, "Parameter query tidak valid.").into();
+    };
+    field_error("query", Vec::new(), &e.to_string()).into()
 }
 
 fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
@@ -127,6 +197,7 @@ fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(JSON_LIMIT_BYTES)
+        .content_type_required(false)
         .error_handler(json_error)
 }
 

@@ -8,6 +8,7 @@
 
 pub mod body;
 pub mod error;
+pub mod paging;
 pub mod request_id;
 pub mod routes;
 pub mod session;

@@ -431,7 +431,9 @@ async fn bad_notifications_change_nothing() {
     let user = user_row(&s, USER_PHONE).await;
     assert_eq!(user.total_quota_purchased_mb, 0);
 
-    // The real settlement, then a replay of an older pending: still paid, credited once.
+    // The real settlement (the customer pays on Midtrans, whose status API confirms it), then
+    // a replay of an older pending: still paid, credited once.
+    s.app.pay_sim().pay(&order_id).unwrap();
     let (status, _) = s
         .post(
             &anon,

@@ -88,12 +88,14 @@ fn parse_filter(q: &AdminUserQuery) -> AppResult<UserFilter> {
     Ok(f)
 }
 
-pub async fn list(app: &App, q: &AdminUserQuery) -> AppResult<Page<AdminUserItem>> {
+/// `GET /api/admin/users`: `q`'s filters, `page` as validated by the API (`q.page` and
+/// `q.per_page` are the SPA's way of sending it).
+pub async fn list(
+    app: &App,
+    q: &AdminUserQuery,
+    page: PageRequest,
+) -> AppResult<Page<AdminUserItem>> {
     let filter = parse_filter(q)?;
-    let page = PageRequest {
-        page: q.page,
-        per_page: q.per_page,
-    };
     let (_, per_page) = page.clamped();
     let (rows, total) = users::list(app.db(), &filter, page.offset(), per_page).await?;
     let mut items = Vec::with_capacity(rows.len());

@@ -22,9 +22,16 @@ use saring_domain::access::{PolicySettings, ProfileNames, StatusNames, parse_sta
 use saring_domain::quota::ExpiryStrategy;
 use secrecy::{ExposeSecret, SecretString};
 
-/// Placeholder secrets used when none are configured: fine for the embedded demo,
-/// refused by `saring serve`.
-pub const DEV_SECRET: &str = "saring-dev-secret-change-me";
+/// `DATABASE_URL` when unset: the embedded demo's SQLite file.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/saring.db?mode=rwc";
+
+/// 32 random bytes, hex: a secret nobody else knows. The embedded mode's stand-in for an
+/// unset secret (`saring run` keeps its own in `<data dir>/secrets.json`, see
+/// [`crate::embedded::secrets`]); there is no built-in default secret any more.
+pub fn random_secret() -> SecretString {
+    let bytes: [u8; 32] = rand::random();
+    SecretString::from(hex::encode(bytes))
+}
 
 /// How the process runs; production refuses unsafe defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,6 +342,13 @@ pub struct PaymentConfig {
     pub notification_url_override: Option<String>,
     /// Shown when payments are closed (circuit open).
     pub unavailable_message: String,
+    /// `MIDTRANS_CONFIRM_NOTIFICATIONS`: a webhook that would mark an order paid is applied
+    /// only as Midtrans' status API confirms it (the signature does not cover the status).
+    pub confirm_notifications: bool,
+    /// The key of the simulated gateway when `MIDTRANS_SERVER_KEY` is unset: not a variable;
+    /// `saring run` sets it from its data directory's secrets. `None`: a random key for this
+    /// process.
+    pub simulator_server_key: Option<SecretString>,
 }
 
 #[derive(Debug, Clone)]
@@ -520,7 +534,6 @@ impl<'a> Reader<'a> {
 fn mask(secret: Option<&SecretString>) -> String {
     match secret {
         None => "(unset)".into(),
-        Some(s) if s.expose_secret() == DEV_SECRET => "(development default)".into(),
         Some(s) => format!("******** ({} chars)", s.expose_secret().chars().count()),
     }
 }
@@ -613,22 +626,25 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         |s| s.parse().map_err(|_| format!("{s:?} is not host:port")),
         ToString::to_string,
     );
-    let database_url = r.string("DATABASE_URL", &[], "sqlite://./data/saring.db?mode=rwc");
+    let database_url = r.string("DATABASE_URL", &[], DEFAULT_DATABASE_URL);
     let redis_url = r.secret("REDIS_URL", &[]);
     let log = LogConfig {
         level: r.string("LOG_LEVEL", &["RUST_LOG"], "info"),
         json: r.bool("LOG_FORMAT_JSON", &[], mode == Mode::Production),
     };
 
-    let dev = || SecretString::from(DEV_SECRET.to_owned());
-    let secret_key = r.secret("SECRET_KEY", &[]).unwrap_or_else(dev);
+    // Unset secrets: refused in production (`production_checks`); in the embedded mode a
+    // random one for this process (`saring run` passes its data directory's own).
+    let secret_key = r.secret("SECRET_KEY", &[]);
+    let jwt_secret_key = r.secret("JWT_SECRET_KEY", &[]);
+    let encryption_key = r.secret("ENCRYPTION_KEY", &[]);
+    if mode == Mode::Production && secret_key.is_none() {
+        r.error("SECRET_KEY", "must be set in production");
+    }
+    let secret_key = secret_key.unwrap_or_else(random_secret);
     let secrets = Secrets {
-        jwt_secret_key: r
-            .secret("JWT_SECRET_KEY", &[])
-            .unwrap_or_else(|| secret_key.clone()),
-        encryption_key: r
-            .secret("ENCRYPTION_KEY", &[])
-            .unwrap_or_else(|| secret_key.clone()),
+        jwt_secret_key: jwt_secret_key.unwrap_or_else(|| secret_key.clone()),
+        encryption_key: encryption_key.unwrap_or_else(|| secret_key.clone()),
         secret_key,
     };
     let auth = AuthConfig {
@@ -847,6 +863,8 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         expire_grace_minutes: r.int("TRANSACTION_EXPIRE_GRACE_MINUTES", &[], 5, 0, 24 * 60),
         http_timeout_seconds: r.int("MIDTRANS_HTTP_TIMEOUT_SECONDS", &[], 15, 1, 120),
         notification_url_override: r.opt_string("MIDTRANS_NOTIFICATION_URL_OVERRIDE", &[]),
+        confirm_notifications: r.bool("MIDTRANS_CONFIRM_NOTIFICATIONS", &[], true),
+        simulator_server_key: None,
         unavailable_message: r.string(
             "PAYMENT_GATEWAY_UNAVAILABLE_MESSAGE",
             &[],
@@ -1120,12 +1138,7 @@ fn production_checks(c: &Config, r: &mut Reader<'_>) {
         ("ENCRYPTION_KEY", &c.secrets.encryption_key),
     ] {
         let s = secret.expose_secret();
-        if s == DEV_SECRET {
-            r.error(
-                var,
-                "must be set in production (the development default is refused)",
-            );
-        } else if s.len() < 32 {
+        if s.len() < 32 {
             r.error(var, "must be at least 32 characters in production");
         }
     }
@@ -1135,6 +1148,28 @@ fn production_checks(c: &Config, r: &mut Reader<'_>) {
 }
 
 impl Config {
+    /// The one public base URL every link is built on — payment status pages, Snap's finish
+    /// page, invoice and WhatsApp links, the session hand-over URL, RFC 8908's
+    /// `user-portal-url`: `APP_PUBLIC_BASE_URL`, else `FRONTEND_URL`, else in the embedded
+    /// mode this server (`http://<listen address>`; `saring run` sets the address it really
+    /// bound). In production without either it is empty, so links are relative
+    /// (`/session/consume?…`; `saring serve` warns at start). Never taken from a request's
+    /// `Host` or `X-Forwarded-Host`. No trailing slash.
+    pub fn public_base_url(&self, mode: Mode) -> String {
+        let configured = self
+            .app
+            .public_base_url
+            .as_deref()
+            .or(self.app.frontend_url.as_deref())
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty());
+        match (configured, mode) {
+            (Some(url), _) => url,
+            (None, Mode::Embedded) => format!("http://{}", self.listen),
+            (None, Mode::Production) => String::new(),
+        }
+    }
+
     /// The payment gateway this process uses: the simulated one in the embedded mode unless
     /// `PAYMENT_GATEWAY` says otherwise; Midtrans in production.
     pub fn payment_gateway(&self, mode: Mode) -> PaymentGatewayKind {
@@ -1281,6 +1316,39 @@ mod tests {
             )
             .is_err()
         );
+        // No built-in secret: an embedded config without them gets random ones of its own.
+        let a = Config::from_vars(&HashMap::new(), Mode::Embedded)
+            .unwrap()
+            .0;
+        let b = Config::from_vars(&HashMap::new(), Mode::Embedded)
+            .unwrap()
+            .0;
+        let key = |c: &Config| c.secrets.jwt_secret_key.expose_secret().to_owned();
+        assert_ne!(key(&a), key(&b));
+        assert_eq!(key(&a).len(), 64);
+        assert_ne!(key(&a), "saring-dev-secret-change-me");
+    }
+
+    #[test]
+    fn one_public_base_url() {
+        let base = |pairs: &[(&str, &str)], mode| {
+            let mut v = vars(pairs);
+            v.insert("SECRET_KEY".into(), "s".repeat(40));
+            Config::from_vars(&v, mode).unwrap().0.public_base_url(mode)
+        };
+        let both = [
+            ("APP_PUBLIC_BASE_URL", "https://portal.example.net/"),
+            ("FRONTEND_URL", "https://wifi.example.org"),
+        ];
+        for mode in [Mode::Embedded, Mode::Production] {
+            assert_eq!(base(&both, mode), "https://portal.example.net");
+            assert_eq!(base(&both[1..], mode), "https://wifi.example.org");
+        }
+        assert_eq!(
+            base(&[("SARING_LISTEN", "127.0.0.1:9000")], Mode::Embedded),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(base(&[], Mode::Production), "", "relative links");
     }
 
     #[test]

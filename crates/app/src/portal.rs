@@ -1,13 +1,14 @@
 //! Public portal data: settings the SPA needs before login, the RFC 8908 captive API, and the
 //! demo outbox.
 
+use saring_domain::api::ErrorCode;
 use saring_domain::dto::auth::{CaptivePortalInfo, OutboxMessage, PublicSettings};
 use saring_domain::user::User;
 use saring_store::repo::settings;
 
 use crate::config::Mode;
 use crate::context::App;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 /// A boolean setting stored in `application_settings` (run-time switches such as the
 /// maintenance mode), else `default`.
@@ -74,12 +75,32 @@ pub fn captive_info(app: &App, user: Option<&User>, portal_url: String) -> Capti
     }
 }
 
-/// The console messenger's messages, oldest first — only in the embedded mode.
-pub fn dev_outbox(app: &App) -> Option<Vec<OutboxMessage>> {
+/// The console messenger's messages (every OTP and hotspot password), oldest first — only
+/// in the embedded mode (`None` otherwise). Open to anyone while the server listens on
+/// loopback (the demo, the browser tests); a `saring run --allow-remote` on another address
+/// shows it to a signed-in admin only.
+pub fn dev_outbox(app: &App, viewer: Option<&User>) -> AppResult<Option<Vec<OutboxMessage>>> {
     if app.mode() != Mode::Embedded {
-        return None;
+        return Ok(None);
     }
-    app.outbox().map(|o| {
+    if !app.config().listen.ip().is_loopback() {
+        match viewer {
+            Some(u) if u.role.is_admin() => {}
+            Some(_) => {
+                return Err(AppError::rejected(
+                    ErrorCode::AdminRequired,
+                    "Kotak pesan demo khusus admin.",
+                ));
+            }
+            None => {
+                return Err(AppError::rejected(
+                    ErrorCode::Unauthorized,
+                    "Silakan masuk sebagai admin untuk membuka kotak pesan demo.",
+                ));
+            }
+        }
+    }
+    Ok(app.outbox().map(|o| {
         o.entries()
             .into_iter()
             .map(|e| OutboxMessage {
@@ -88,5 +109,5 @@ pub fn dev_outbox(app: &App) -> Option<Vec<OutboxMessage>> {
                 sent_at: e.sent_at,
             })
             .collect()
-    })
+    }))
 }

@@ -73,12 +73,11 @@ impl TestApp {
         }
     }
 
-    /// Attaches a simulated Midtrans (random port, the demo key) as the app's payment
+    /// Attaches a simulated Midtrans (random port, a random key) as the app's payment
     /// gateway, behind a fresh circuit breaker. Point its notifications at a running API with
     /// `pay_sim().set_notification_url(..)`.
     pub async fn with_payments(mut self) -> Self {
-        let key =
-            secrecy::SecretString::from(saring_gateways::payments::DEMO_SERVER_KEY.to_owned());
+        let key = crate::config::random_secret();
         let (gateway, runtime) = crate::payments::gateway::start_simulated("127.0.0.1:0", key)
             .await
             .expect("payment simulator starts");

@@ -35,7 +35,7 @@ pub async fn run(cmd: AdminCommand) -> anyhow::Result<()> {
     } = cmd;
     let phone = Phone::parse(&phone).map_err(|e| anyhow::anyhow!("--phone {phone:?}: {e}"))?;
     let password = SecretString::from(crate::read_stdin_line("the password")?);
-    let config = crate::load_config(Mode::Embedded)?;
+    let config = crate::load_embedded_config(false)?;
     let app = App::connect(config, Mode::Embedded).await?;
     match create_admin(
         &app,

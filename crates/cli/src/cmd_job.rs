@@ -26,7 +26,7 @@ pub enum JobCommand {
 
 pub async fn connect() -> anyhow::Result<App> {
     saring_gateways::install_crypto_provider();
-    let config = crate::load_config(Mode::Embedded)?;
+    let config = crate::load_embedded_config(false)?;
     Ok(App::connect(config, Mode::Embedded).await?)
 }
 

@@ -14,9 +14,30 @@ pub struct ServeArgs {
     listen: Option<SocketAddr>,
 }
 
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Listen on a non-loopback address. The demo has a known admin login, a simulated
+    /// gateway and a message inbox: never for production (use `saring serve`).
+    #[arg(long)]
+    allow_remote: bool,
+}
+
 async fn start(mode: Mode) -> anyhow::Result<App> {
-    saring_gateways::install_crypto_provider();
     let config = crate::load_config(mode)?;
+    connect(config, mode).await
+}
+
+async fn connect(config: saring_app::Config, mode: Mode) -> anyhow::Result<App> {
+    saring_gateways::install_crypto_provider();
+    if config.public_base_url(mode).is_empty() {
+        tracing::warn!(
+            "APP_PUBLIC_BASE_URL and FRONTEND_URL are unset: links (WhatsApp messages, payment \
+             pages, the captive API) are relative; set APP_PUBLIC_BASE_URL to the portal's \
+             public address"
+        );
+    }
     App::connect(config, mode)
         .await
         .context("starting the application")
@@ -60,11 +81,41 @@ async fn serve_until_stopped(
     Ok(())
 }
 
-pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+/// `saring run` listens on loopback unless told otherwise: refuses another address without
+/// `--allow-remote`, and warns loudly with it.
+fn check_remote(addr: SocketAddr, allow_remote: bool) -> anyhow::Result<()> {
+    if addr.ip().is_loopback() {
+        return Ok(());
+    }
+    if !allow_remote {
+        anyhow::bail!(
+            "refusing to listen on {addr}: `saring run` is the demo (a known admin login, \
+             simulated payments, an inbox with every OTP) and listens on loopback only. Use \
+             --listen 127.0.0.1:PORT, or pass --allow-remote to expose it anyway (never for \
+             production: use `saring serve`)"
+        );
+    }
+    let warning = format!(
+        "WARNING: the demo listens on {addr}, reachable from other machines (--allow-remote). \
+         It is not a production server: /api/dev/outbox now needs an admin login, but the \
+         simulated gateway and router are still the demo's. Use `saring serve` for real use."
+    );
+    eprintln!("\n{warning}\n");
+    tracing::warn!("{warning}");
+    Ok(())
+}
+
+pub async fn run(args: RunArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let app = start(Mode::Embedded).await?;
-    let listener = bind(&app, &args)?;
+    let mut config = crate::load_embedded_config(true)?;
+    let wanted = args.serve.listen.unwrap_or(config.listen);
+    check_remote(wanted, args.allow_remote)?;
+    // Bind first, so every link the app builds names the port it really listens on.
+    let listener =
+        TcpListener::bind(wanted).with_context(|| format!("cannot listen on {wanted}"))?;
     let addr = listener.local_addr()?;
+    config.listen = addr;
+    let app = connect(config, Mode::Embedded).await?;
     let embedded = saring_app::embedded::prepare(&app)
         .await
         .context("preparing the embedded mode")?;

@@ -37,7 +37,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Embedded mode: API + worker + SPA + router simulator in one process (the demo).
-    Run(cmd_run::ServeArgs),
+    Run(cmd_run::RunArgs),
     /// Production API server (PostgreSQL, Redis, real routers, Midtrans, WhatsApp).
     Serve(cmd_run::ServeArgs),
     /// Production background worker (quota sync, policy sync, scheduled jobs).
@@ -127,7 +127,7 @@ fn main() -> ExitCode {
 
 /// `--router NAME`: the router's connection settings from the database.
 async fn resolve_router(name: &str) -> anyhow::Result<saring_routeros::ConnectOptions> {
-    let config = load_config(saring_app::Mode::Embedded)?;
+    let config = load_embedded_config(false)?;
     let app = saring_app::App::connect(config, saring_app::Mode::Embedded).await?;
     Ok(saring_app::routers::options_by_name(&app, name).await?)
 }
@@ -146,11 +146,32 @@ pub fn read_stdin_line(what: &str) -> anyhow::Result<String> {
 }
 
 pub fn load_config(mode: saring_app::Mode) -> anyhow::Result<saring_app::Config> {
-    match saring_app::Config::from_process_env(mode) {
+    config_from(&std::env::vars().collect(), mode)
+}
+
+fn config_from(
+    vars: &std::collections::HashMap<String, String>,
+    mode: saring_app::Mode,
+) -> anyhow::Result<saring_app::Config> {
+    match saring_app::Config::from_vars(vars, mode) {
         Ok((config, _)) => Ok(config),
         Err(errors) => {
             let list: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
             anyhow::bail!("invalid configuration:\n{}", list.join("\n"))
         }
     }
+}
+
+/// The embedded mode's configuration for commands that use its database (`run`, `admin`,
+/// `job`, `router`, `quota`, `routeros --router`): unset secrets come from the data
+/// directory's `secrets.json` (created on first use), so every command reads what
+/// `saring run` wrote — and no install runs on a key anybody else knows.
+/// `simulator`: also the simulated Midtrans' key (`saring run`).
+pub fn load_embedded_config(simulator: bool) -> anyhow::Result<saring_app::Config> {
+    let mut vars = std::env::vars().collect();
+    let simulator_key = saring_app::embedded::secrets::fill_from_data_dir(&mut vars, simulator)
+        .map_err(|e| anyhow::anyhow!("the embedded mode's secrets: {e}"))?;
+    let mut config = config_from(&vars, saring_app::Mode::Embedded)?;
+    config.payments.simulator_server_key = simulator_key;
+    Ok(config)
 }

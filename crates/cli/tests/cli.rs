@@ -1,13 +1,22 @@
 //! The `saring` binary as operators use it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use saring_store::testing::TestDb;
 
 fn saring(args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Output {
+    // A working directory of the tests' own: nothing lands in the source tree, and every
+    // command finds the `./data/secrets.json` the first one made (PostgreSQL runs: the
+    // embedded-mode commands keep their keys there).
+    let cwd = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-cwd");
+    std::fs::create_dir_all(&cwd).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_saring"));
+    cmd.current_dir(&cwd);
     cmd.args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -364,4 +373,279 @@ async fn routers_are_added_changed_and_removed_from_the_command_line() {
     assert!(gone.status.success(), "{}", stderr(&gone));
     let again = saring(&["router", "remove", "site-b2"], &env, "");
     assert!(stderr(&again).contains("tidak ada"), "{}", stderr(&again));
+}
+
+/// A running `saring run` (killed when dropped).
+struct Demo {
+    child: Child,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<String>>>,
+    /// `http://127.0.0.1:<port>`, the port read from the start-up banner.
+    base: String,
+    port: u16,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const DEMO_PASSWORD: &str = "demo-admin-pass-1";
+
+fn demo_command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saring"));
+    cmd.arg("run")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env_clear();
+    for var in ["PATH", "HOME"] {
+        if let Ok(v) = std::env::var(var) {
+            cmd.env(var, v);
+        }
+    }
+    cmd.env(
+        "DATABASE_URL",
+        format!("sqlite://{}?mode=rwc", dir.join("demo.db").display()),
+    )
+    .env("SARING_DEMO_ADMIN_PASSWORD", DEMO_PASSWORD)
+    .env("SARING_SIM_HOSTS", "2")
+    .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    lines
+}
+
+/// Starts `saring run` in `dir` and waits for its banner and `/health`.
+async fn start_demo(dir: &Path, args: &[&str]) -> Demo {
+    let mut child = demo_command(dir, args).spawn().expect("saring run starts");
+    let stdout = collect(child.stdout.take().unwrap());
+    let stderr = collect(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let port = loop {
+        let found = stdout.lock().unwrap().iter().find_map(|l| {
+            let url = l.split_once("Portal:")?.1.split_whitespace().next()?;
+            url.trim_end_matches('/')
+                .rsplit(':')
+                .next()?
+                .parse::<u16>()
+                .ok()
+        });
+        if let Some(port) = found {
+            break port;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("saring run exited ({status}): {:?}", stderr.lock().unwrap());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no banner: {:?}",
+            stderr.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let demo = Demo {
+        child,
+        stdout,
+        stderr,
+        base: format!("http://127.0.0.1:{port}"),
+        port,
+    };
+    let http = http();
+    loop {
+        if let Ok(r) = http.get(format!("{}/health", demo.base)).send().await
+            && r.status().is_success()
+        {
+            return demo;
+        }
+        assert!(Instant::now() < deadline, "saring run never answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn http() -> reqwest::Client {
+    saring_gateways::install_crypto_provider();
+    reqwest::Client::new()
+}
+
+impl Demo {
+    /// The demo admin's access token and user id.
+    async fn admin_login(&self) -> (String, String) {
+        let banner = self.stdout.lock().unwrap().join("\n");
+        let phone = banner
+            .lines()
+            .find_map(|l| l.split_once("Admin login:"))
+            .and_then(|(_, rest)| rest.split_whitespace().next().map(str::to_owned))
+            .expect("admin login in the banner");
+        let res = http()
+            .post(format!("{}/api/auth/admin/login", self.base))
+            .json(&serde_json::json!({"username": phone, "password": DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let b: serde_json::Value = res.json().await.unwrap();
+        (
+            b["access_token"].as_str().unwrap().to_owned(),
+            b["user"]["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    async fn get(&self, path: &str, bearer: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = http().get(format!("{}{path}", self.base));
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+}
+
+fn secrets_file(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("secrets.json")).unwrap()).unwrap()
+}
+
+/// The old built-in secrets, public in the source: nothing may accept them any more.
+const OLD_DEV_SECRET: &str = "saring-dev-secret-change-me";
+const OLD_DEMO_SERVER_KEY: &str = "SB-Mid-server-SARING-DEMO";
+
+#[tokio::test]
+async fn the_demo_generates_its_secrets_once_and_refuses_the_public_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = start_demo(dir.path(), &["--listen", "127.0.0.1:0"]).await;
+    let secrets = secrets_file(dir.path());
+    for key in [
+        "secret_key",
+        "jwt_secret_key",
+        "encryption_key",
+        "midtrans_server_key",
+    ] {
+        let v = secrets[key].as_str().unwrap();
+        assert!(v.len() >= 64, "{key}");
+        assert!(!v.contains(OLD_DEV_SECRET) && !v.contains("SARING-DEMO"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("secrets.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let (token, admin_id) = demo.admin_login().await;
+    assert_eq!(demo.get("/api/auth/me", Some(&token)).await.0, 200);
+
+    // A super admin's JWT signed with the old development secret is refused.
+    let now = chrono::Utc::now().timestamp();
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &serde_json::json!({"sub": admin_id, "rl": "SUPER_ADMIN", "iat": now, "exp": now + 600}),
+        &jsonwebtoken::EncodingKey::from_secret(OLD_DEV_SECRET.as_bytes()),
+    )
+    .unwrap();
+    let (status, b) = demo.get("/api/auth/me", Some(&forged)).await;
+    assert_eq!(status, 401, "{b}");
+    assert_eq!(demo.get("/api/admin/users", Some(&forged)).await.0, 401);
+
+    // A notification signed with the old public demo key is refused; one signed with this
+    // install's key gets past the signature (and finds no such order).
+    let notify = |key: &str| {
+        let (order, code, gross) = ("BD-LPSR-0123456789AB", "200", "5000.00");
+        let sig = saring_gateways::payments::signature(order, code, gross, key);
+        serde_json::json!({"order_id": order, "transaction_status": "settlement", "status_code": code, "gross_amount": gross, "signature_key": sig})
+    };
+    let post = |body: serde_json::Value| {
+        let url = format!("{}/api/transactions/notification", demo.base);
+        async move {
+            let res = http().post(url).json(&body).send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, b) = post(notify(OLD_DEMO_SERVER_KEY)).await;
+    assert_eq!(
+        (status, b["code"].as_str()),
+        (403, Some("signature_invalid")),
+        "{b}"
+    );
+    let own = secrets["midtrans_server_key"].as_str().unwrap();
+    let (status, b) = post(notify(own)).await;
+    assert_eq!(status, 404, "{b}");
+
+    // On loopback the demo inbox stays open (the browser tests read OTPs from it).
+    assert_eq!(demo.get("/api/dev/outbox", None).await.0, 200);
+
+    // The next start reuses the secrets: the session survives the restart.
+    drop(demo);
+    let demo = start_demo(dir.path(), &["--listen", "127.0.0.1:0"]).await;
+    assert_eq!(secrets_file(dir.path()), secrets);
+    let (status, b) = demo.get("/api/auth/me", Some(&token)).await;
+    assert_eq!(status, 200, "{b}");
+}
+
+#[tokio::test]
+async fn the_demo_names_the_port_it_really_listens_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = start_demo(dir.path(), &["--listen", "127.0.0.1:0"]).await;
+    assert_ne!(demo.port, 0);
+    let banner = demo.stdout.lock().unwrap().join("\n");
+    assert!(
+        banner.contains(&format!("http://127.0.0.1:{}/admin", demo.port)),
+        "{banner}"
+    );
+    // Links the app builds (RFC 8908 here; payment and WhatsApp links share the base).
+    let (_, captive) = demo.get("/api/captive", None).await;
+    assert_eq!(
+        captive["user-portal-url"],
+        format!("http://127.0.0.1:{}/captive", demo.port)
+    );
+}
+
+#[tokio::test]
+async fn the_demo_stays_on_loopback_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = demo_command(dir.path(), &["--listen", "0.0.0.0:0"])
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("saring run --listen 0.0.0.0:0 kept running");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().unwrap();
+    assert!(!status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("refusing to listen on 0.0.0.0") && err.contains("--allow-remote"),
+        "{err}"
+    );
+
+    // With the flag: a loud warning, and the inbox of OTPs needs an admin.
+    let demo = start_demo(dir.path(), &["--listen", "0.0.0.0:0", "--allow-remote"]).await;
+    let warned = demo.stderr.lock().unwrap().join("\n");
+    assert!(warned.contains("WARNING"), "{warned}");
+    assert_eq!(demo.get("/api/dev/outbox", None).await.0, 401);
+    let (token, _) = demo.admin_login().await;
+    assert_eq!(demo.get("/api/dev/outbox", Some(&token)).await.0, 200);
 }

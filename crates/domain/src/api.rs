@@ -31,20 +31,57 @@ impl PageMeta {
     }
 }
 
-/// `?page=&per_page=` as clients send them; [`PageRequest::clamped`] makes them safe.
+/// `?page=&per_page=`: [`PageRequest::parse`] checks them as clients send them (the API's
+/// paging extractor); [`PageRequest::clamped`] keeps any value safe for a query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
 
+/// A `page` or `per_page` out of range or not a whole number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageParamError {
+    /// `page` or `per_page`.
+    pub field: &'static str,
+    /// Indonesian, for the client.
+    pub message: String,
+}
+
 impl PageRequest {
     pub const DEFAULT_PER_PAGE: u64 = 20;
     pub const MAX_PER_PAGE: u64 = 100;
+    /// No list is that long; anything beyond is a mistake or a probe.
+    pub const MAX_PAGE: u64 = 100_000;
 
-    /// Page ≥ 1, 1 ≤ per_page ≤ 100 (default 20).
+    /// Parses the query parameters as sent: absent or empty means the default; otherwise
+    /// `page` must be a whole number 1..=[`Self::MAX_PAGE`] and `per_page` 1..=100.
+    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Result<Self, PageParamError> {
+        fn one(
+            field: &'static str,
+            raw: Option<&str>,
+            max: u64,
+        ) -> Result<Option<u64>, PageParamError> {
+            let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+                return Ok(None);
+            };
+            match raw.parse::<u64>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+                _ => Err(PageParamError {
+                    field,
+                    message: format!("{field} harus bilangan bulat 1 sampai {max}."),
+                }),
+            }
+        }
+        Ok(PageRequest {
+            page: one("page", page, Self::MAX_PAGE)?,
+            per_page: one("per_page", per_page, Self::MAX_PER_PAGE)?,
+        })
+    }
+
+    /// 1 ≤ page ≤ 100 000, 1 ≤ per_page ≤ 100 (default 20).
     pub fn clamped(self) -> (u64, u64) {
-        let page = self.page.unwrap_or(1).max(1);
+        let page = self.page.unwrap_or(1).clamp(1, Self::MAX_PAGE);
         let per_page = self
             .per_page
             .unwrap_or(Self::DEFAULT_PER_PAGE)
@@ -145,6 +182,8 @@ error_codes! {
     ServiceUnavailable = "service_unavailable", 503;
     GatewayError = "gateway_error", 502;
     SignatureInvalid = "signature_invalid", 403;
+    NotificationInconsistent = "notification_inconsistent", 400;
+    NotificationUnconfirmed = "notification_unconfirmed", 409;
     Internal = "internal", 500;
     PackageInactive = "package_inactive", 400;
     PackageTooSmall = "package_too_small", 400;
@@ -246,8 +285,49 @@ mod tests {
                 per_page: Some(100)
             }
             .offset(),
-            u64::MAX
+            (PageRequest::MAX_PAGE - 1) * 100
         );
+    }
+
+    #[test]
+    fn page_parameters_are_parsed_strictly() {
+        assert_eq!(
+            PageRequest::parse(None, Some("")),
+            Ok(PageRequest::default())
+        );
+        assert_eq!(
+            PageRequest::parse(Some("2"), Some("5")),
+            Ok(PageRequest {
+                page: Some(2),
+                per_page: Some(5)
+            })
+        );
+        assert_eq!(
+            PageRequest::parse(Some("100000"), Some("100")).map(PageRequest::clamped),
+            Ok((100_000, 100))
+        );
+        for bad in [
+            "0",
+            "-1",
+            "abc",
+            "1.5",
+            "9223372036854775807",
+            "18446744073709551616",
+            "100001",
+        ] {
+            assert_eq!(
+                PageRequest::parse(Some(bad), None).unwrap_err().field,
+                "page",
+                "{bad}"
+            );
+        }
+        for bad in ["0", "101", "1000000", "x"] {
+            assert_eq!(
+                PageRequest::parse(None, Some(bad)).unwrap_err().field,
+                "per_page",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

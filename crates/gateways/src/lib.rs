@@ -42,10 +42,10 @@ pub use messenger::{
     RecordingMessenger,
 };
 pub use payments::{
-    BreakerGateway, ChargeRequest, ChargeResponse, CustomerDetails, DEMO_SERVER_KEY, ItemDetail,
-    MidtransClient, MidtransConfig, Notification, NotificationError, PaymentError, PaymentGateway,
-    PaymentMethod, PaymentStatus, SelfTestReport, SimConfig, SimHandle, SimulatedGateway,
-    SnapRequest, SnapSession, StatusResponse, Transition, VaBank, map_status, transition,
+    BreakerGateway, ChargeRequest, ChargeResponse, CustomerDetails, ItemDetail, MidtransClient,
+    MidtransConfig, Notification, NotificationError, PaymentError, PaymentGateway, PaymentMethod,
+    PaymentStatus, SelfTestReport, SimConfig, SimHandle, SimulatedGateway, SnapRequest,
+    SnapSession, StatusResponse, Transition, VaBank, map_status, transition,
 };
 pub use telegram::{StartCommand, TelegramClient, TelegramConfig, TelegramError};
 pub use template::{Template, TemplateError, render};

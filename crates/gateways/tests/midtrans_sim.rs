@@ -10,10 +10,9 @@ use common::phone;
 use saring_domain::{OrderId, Rupiah};
 use saring_gateways::payments::sim::DeliveryRecord;
 use saring_gateways::{
-    ChargeRequest, ChargeResponse, CustomerDetails, DEMO_SERVER_KEY, ItemDetail, MidtransClient,
-    MidtransConfig, Notification, PaymentError, PaymentGateway, PaymentMethod, PaymentStatus,
-    SimConfig, SimHandle, SimulatedGateway, SnapRequest, Transition, VaBank,
-    install_crypto_provider, transition,
+    ChargeRequest, ChargeResponse, CustomerDetails, ItemDetail, MidtransClient, MidtransConfig,
+    Notification, PaymentError, PaymentGateway, PaymentMethod, PaymentStatus, SimConfig, SimHandle,
+    SimulatedGateway, SnapRequest, Transition, VaBank, install_crypto_provider, transition,
 };
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -181,7 +180,7 @@ async fn snap_flow_status_404_until_a_method_is_chosen() {
     assert_eq!(status.bank.as_deref(), Some("bni"));
     assert!(status.va_number.as_deref().unwrap().starts_with("988"));
     assert_eq!(status.gross_amount, "25000.00");
-    assert!(status.verify_signature(DEMO_SERVER_KEY));
+    assert!(status.verify_signature(sim.server_key()));
     assert!(status.settlement_time.is_some());
 
     // Choosing the method notifies `pending`, paying notifies `settlement`.
@@ -285,7 +284,7 @@ async fn core_api_charges_for_every_method() {
     );
     assert_eq!(s.status(), PaymentStatus::Pending);
     assert_eq!(s.status_code, "201");
-    assert!(s.verify_signature(DEMO_SERVER_KEY));
+    assert!(s.verify_signature(sim.server_key()));
     let by_trx = OrderId::parse(&qris.transaction_id).unwrap();
     assert_eq!(
         gw.status(&by_trx).await.unwrap().unwrap().order_id,
@@ -504,7 +503,7 @@ async fn notifications_are_signed_midtrans_payloads() {
         ("settlement", "200")
     );
     for n in [&pending, &settled] {
-        assert!(n.verify_signature(DEMO_SERVER_KEY));
+        assert!(n.verify_signature(sim.server_key()));
         assert_eq!(n.gross_amount, "10000.00");
         assert_eq!(
             n.status_message.as_deref(),
@@ -587,7 +586,7 @@ async fn duplicate_reordered_badly_signed_and_delayed_deliveries() {
         ("pending", true)
     );
     let stale = parsed(&records[1]);
-    assert!(stale.verify_signature(DEMO_SERVER_KEY));
+    assert!(stale.verify_signature(sim.server_key()));
     assert_eq!(
         transition(PaymentStatus::Success, stale.status()),
         Transition::Ignore
@@ -600,7 +599,7 @@ async fn duplicate_reordered_badly_signed_and_delayed_deliveries() {
     let id = qris_order(&gw).await;
     sim.deny(id.as_str()).unwrap();
     let records = sim.wait_for_deliveries(1, WAIT).await;
-    assert!(!parsed(&records[0]).verify_signature(DEMO_SERVER_KEY));
+    assert!(!parsed(&records[0]).verify_signature(sim.server_key()));
     sim.reset_switches();
     sim.clear_deliveries();
 
@@ -715,7 +714,7 @@ async fn overdue_orders_expire_by_themselves() {
     });
     let r = reqwest::Client::new()
         .post(format!("{}/v2/charge", sim.base_url()))
-        .basic_auth(DEMO_SERVER_KEY, Some(""))
+        .basic_auth(sim.server_key(), Some(""))
         .json(&body)
         .send()
         .await

@@ -7,7 +7,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 use saring_app::App;
-use saring_domain::api::{ErrorCode, PageRequest};
+use saring_domain::api::ErrorCode;
 use saring_domain::dto::MessageResponse;
 use saring_domain::dto::admin::{
     AdminUserQuery, AdminUserUpdate, GeneratedPassword, RejectRequest,
@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use crate::ApiError;
 use crate::body::Body;
+use crate::paging::Paging;
 use crate::session::{AdminUser, Credential, SuperAdmin};
 
 type ApiResult = Result<HttpResponse, ApiError>;
@@ -57,9 +58,10 @@ fn user_id(raw: &str) -> Result<UserId, ApiError> {
 pub async fn list_users(
     app: web::Data<App>,
     AdminUser(_): AdminUser,
+    Paging(page): Paging,
     q: web::Query<AdminUserQuery>,
 ) -> ApiResult {
-    Ok(HttpResponse::Ok().json(saring_app::admin_users::list(&app, &q).await?))
+    Ok(HttpResponse::Ok().json(saring_app::admin_users::list(&app, &q, page).await?))
 }
 
 pub async fn get_user(
@@ -142,10 +144,9 @@ pub async fn reset_login(
     ))))
 }
 
+/// The filters of `GET /api/admin/action-logs` (its page comes from [`Paging`]).
 #[derive(Deserialize)]
 pub struct LogQuery {
-    #[serde(flatten)]
-    page: PageRequest,
     action_type: Option<String>,
     admin_id: Option<String>,
     target_user_id: Option<String>,
@@ -154,6 +155,7 @@ pub struct LogQuery {
 pub async fn action_logs(
     app: web::Data<App>,
     AdminUser(_): AdminUser,
+    Paging(page): Paging,
     q: web::Query<LogQuery>,
 ) -> ApiResult {
     let parse = |v: &Option<String>| {
@@ -166,7 +168,7 @@ pub async fn action_logs(
     };
     let page = saring_app::admin_users::action_logs(
         &app,
-        q.page,
+        page,
         q.action_type.clone(),
         parse(&q.admin_id)?,
         parse(&q.target_user_id)?,

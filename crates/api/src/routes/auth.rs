@@ -21,11 +21,8 @@ use crate::session::{self, AuthUser, Client, REFRESH_COOKIE};
 type ApiResult = Result<HttpResponse, ApiError>;
 
 /// The login answer: tokens in the body and as HttpOnly cookies.
-pub fn login_response(app: &App, out: LoginOutcome, req: &HttpRequest) -> HttpResponse {
-    let portal = app.config().app.public_base_url.clone().unwrap_or_else(|| {
-        let info = req.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    });
+pub fn login_response(app: &App, out: LoginOutcome, _req: &HttpRequest) -> HttpResponse {
+    let portal = app.config().public_base_url(app.mode());
     let show_credentials = out.hotspot_login_required && !out.hotspot_binding_active;
     let body = LoginResponse {
         access_token: out.access.token.clone(),

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use saring_app::App;
-use saring_domain::api::{ErrorCode, PageRequest};
+use saring_domain::api::ErrorCode;
 use saring_domain::dto::MessageResponse;
 use saring_domain::dto::auth::DeviceContextRequest;
 use saring_domain::dto::users::DeviceLabelRequest;
@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::ApiError;
 use crate::body::Body;
+use crate::paging::Paging;
 use crate::session::{AuthUser, Client};
 
 type ApiResult = Result<HttpResponse, ApiError>;
@@ -49,17 +50,17 @@ pub async fn weekly_spending(app: web::Data<App>, AuthUser(user): AuthUser) -> A
 pub async fn transactions(
     app: web::Data<App>,
     AuthUser(user): AuthUser,
-    q: web::Query<PageRequest>,
+    Paging(page): Paging,
 ) -> ApiResult {
-    ok(&saring_app::me::transactions(&app, &user, *q).await?)
+    ok(&saring_app::me::transactions(&app, &user, page).await?)
 }
 
 pub async fn quota_history(
     app: web::Data<App>,
     AuthUser(user): AuthUser,
-    q: web::Query<PageRequest>,
+    Paging(page): Paging,
 ) -> ApiResult {
-    ok(&saring_app::me::quota_history(&app, &user, *q).await?)
+    ok(&saring_app::me::quota_history(&app, &user, page).await?)
 }
 
 #[derive(Debug, serde::Deserialize)]

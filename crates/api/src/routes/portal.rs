@@ -1,7 +1,7 @@
 //! Public portal endpoints: settings, RFC 8908 captive API, WhatsApp number check, the demo
 //! outbox.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use saring_app::App;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::auth::{RequestOtpRequest, ValidateWhatsAppResponse};
@@ -19,15 +19,12 @@ pub async fn public_settings(app: web::Data<App>) -> ApiResult {
 }
 
 /// `GET /api/captive` (RFC 8908): `application/captive+json`.
-pub async fn captive(app: web::Data<App>, http: HttpRequest, user: Option<AuthUser>) -> ApiResult {
-    let portal = app.config().app.public_base_url.clone().unwrap_or_else(|| {
-        let info = http.connection_info();
-        format!("{}://{}", info.scheme(), info.host())
-    });
+pub async fn captive(app: web::Data<App>, user: Option<AuthUser>) -> ApiResult {
+    let portal = app.config().public_base_url(app.mode());
     let info = saring_app::portal::captive_info(
         &app,
         user.as_ref().map(|u| &u.0),
-        format!("{}/captive", portal.trim_end_matches('/')),
+        format!("{portal}/captive"),
     );
     let body = serde_json::to_vec(&info)
         .map_err(|e| ApiError(saring_app::AppError::Internal(e.to_string())))?;
@@ -74,9 +71,10 @@ pub async fn validate_whatsapp(
     Ok(HttpResponse::Ok().json(answer))
 }
 
-/// `GET /api/dev/outbox`: the embedded mode's WhatsApp messages; 404 in production.
-pub async fn dev_outbox(app: web::Data<App>) -> ApiResult {
-    match saring_app::portal::dev_outbox(&app) {
+/// `GET /api/dev/outbox`: the embedded mode's WhatsApp messages (admins only unless the
+/// demo listens on loopback); 404 in production.
+pub async fn dev_outbox(app: web::Data<App>, user: Option<AuthUser>) -> ApiResult {
+    match saring_app::portal::dev_outbox(&app, user.as_ref().map(|u| &u.0))? {
         Some(messages) => Ok(HttpResponse::Ok()
             .insert_header(("Cache-Control", "no-store"))
             .json(messages)),

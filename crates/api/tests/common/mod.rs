@@ -189,7 +189,12 @@ pub async fn spawn_with_payments(vars: &[(&str, &str)], hosts: usize) -> Spawned
 
 /// The API and a simulated Midtrans, without a router.
 pub async fn spawn_payments_only() -> Spawned {
-    with_notifications(spawn(TestApp::new().await.with_payments().await))
+    spawn_payments_only_with(&[]).await
+}
+
+/// [`spawn_payments_only`] with extra configuration variables.
+pub async fn spawn_payments_only_with(vars: &[(&str, &str)]) -> Spawned {
+    with_notifications(spawn(TestApp::with_env(vars).await.with_payments().await))
 }
 
 fn with_notifications(s: Spawned) -> Spawned {

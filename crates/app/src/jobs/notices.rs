@@ -13,12 +13,7 @@ use crate::error::AppResult;
 use crate::sync::quota::mb_text;
 
 pub(crate) fn link_user_app(app: &App) -> String {
-    app.config()
-        .app
-        .frontend_url
-        .clone()
-        .or_else(|| app.config().app.public_base_url.clone())
-        .unwrap_or_else(|| format!("http://{}", app.config().listen))
+    app.config().public_base_url(app.mode())
 }
 
 fn notice(

@@ -17,12 +17,12 @@ fn json_or_text(raw: Option<String>) -> Option<serde_json::Value> {
     raw.map(|r| serde_json::from_str(&r).unwrap_or(serde_json::Value::String(r)))
 }
 
-/// `GET /api/admin/transactions`
-pub async fn list(app: &App, q: &AdminTransactionQuery) -> AppResult<Page<AdminTransactionItem>> {
-    let page = PageRequest {
-        page: q.page,
-        per_page: q.per_page,
-    };
+/// `GET /api/admin/transactions`: `q`'s filters, `page` as validated by the API.
+pub async fn list(
+    app: &App,
+    q: &AdminTransactionQuery,
+    page: PageRequest,
+) -> AppResult<Page<AdminTransactionItem>> {
     let (_, per_page) = page.clamped();
     let filter = TransactionFilter {
         status: q.status.as_deref().and_then(payments::parse_status),

@@ -2,8 +2,10 @@
 //! are open (`/api/settings/payment-availability`).
 //!
 //! * `saring run` (embedded): a [`SimulatedGateway`] on 127.0.0.1 (random port, or
-//!   `SARING_PAY_SIM_LISTEN`), signing with `MIDTRANS_SERVER_KEY` when set, else the public
-//!   [`DEMO_SERVER_KEY`]; the app reaches it through the ordinary [`MidtransClient`].
+//!   `SARING_PAY_SIM_LISTEN`), signing with `MIDTRANS_SERVER_KEY` when set, else the
+//!   install's own key from its data directory (`embedded::secrets`), else a random key for
+//!   the process — never a key anybody else knows; the app reaches it through the ordinary
+//!   [`MidtransClient`].
 //! * `saring serve` / `saring worker`: Midtrans (`MIDTRANS_SERVER_KEY`,
 //!   `MIDTRANS_IS_PRODUCTION`); start-up fails without a server key. The simulated gateway
 //!   is used in production only when `PAYMENT_GATEWAY=simulated` says so explicitly.
@@ -18,8 +20,8 @@ use chrono::Utc;
 use saring_domain::dto::payments::PaymentAvailability;
 use saring_gateways::breaker::{CircuitBreaker, CircuitState};
 use saring_gateways::payments::{
-    BreakerGateway, DEMO_SERVER_KEY, MidtransClient, MidtransConfig, PaymentGateway, SimConfig,
-    SimHandle, SimulatedGateway,
+    BreakerGateway, MidtransClient, MidtransConfig, PaymentGateway, SimConfig, SimHandle,
+    SimulatedGateway,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -101,7 +103,8 @@ pub async fn connect(
             let key = p
                 .server_key
                 .clone()
-                .unwrap_or_else(|| SecretString::from(DEMO_SERVER_KEY.to_owned()));
+                .or_else(|| p.simulator_server_key.clone())
+                .unwrap_or_else(crate::config::random_secret);
             let listen = std::env::var("SARING_PAY_SIM_LISTEN")
                 .ok()
                 .filter(|v| !v.trim().is_empty())

@@ -251,10 +251,10 @@ async fn ask_gateway(
                 gross_amount: order.amount,
                 item,
                 customer,
-                finish_url: Some(format!(
-                    "{}/payment/finish?t={token}",
-                    super::public_base(app)
-                )),
+                // Snap needs an absolute URL: none without a public base URL.
+                finish_url: Some(app.config().public_base_url(app.mode()))
+                    .filter(|base| !base.is_empty())
+                    .map(|base| format!("{base}/payment/finish?t={token}")),
                 expiry_minutes,
             })
             .await

@@ -41,7 +41,7 @@ pub async fn after_payment(app: &App, tx: &Transaction, applied: &Applied) -> bo
     }
     let tz = &app.config().app.timezone;
     let token = super::status_token(app, &tx.order_id);
-    let link_user_app = super::public_base(app);
+    let link_user_app = app.config().public_base_url(app.mode());
     match applied {
         Applied::Purchase { package, .. } => {
             let quota = if package.is_unlimited() {

@@ -81,19 +81,6 @@ pub fn to_stored_status(s: PaymentStatus) -> TransactionStatus {
     }
 }
 
-/// Where links in messages and Snap's finish page point: `APP_PUBLIC_BASE_URL`, else
-/// `FRONTEND_URL`, else this server.
-pub fn public_base(app: &App) -> String {
-    let c = app.config();
-    c.app
-        .public_base_url
-        .clone()
-        .or_else(|| c.app.frontend_url.clone())
-        .unwrap_or_else(|| format!("http://{}", c.listen))
-        .trim_end_matches('/')
-        .to_owned()
-}
-
 const STATUS_PURPOSE: &str = "transaction-status";
 const INVOICE_PURPOSE: &str = "temp-invoice";
 
@@ -117,7 +104,7 @@ pub fn status_url(app: &App, order_id: &str, token: &str, debt: bool) -> String 
     let purpose = if debt { "&purpose=debt" } else { "" };
     format!(
         "{}/payment/status?order_id={order_id}{purpose}&t={token}",
-        public_base(app)
+        app.config().public_base_url(app.mode())
     )
 }
 
@@ -131,7 +118,7 @@ pub fn invoice_link(app: &App, transaction_id: uuid::Uuid) -> String {
     );
     format!(
         "{}/api/transactions/invoice/temp/{token}.pdf",
-        public_base(app)
+        app.config().public_base_url(app.mode())
     )
 }
 

@@ -23,20 +23,26 @@ use crate::error::{AppError, AppResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportSource {
     Webhook,
+    /// The status API's answer about an order a webhook reported as paid
+    /// (`MIDTRANS_CONFIRM_NOTIFICATIONS`): recorded as the notification, with the answer as
+    /// its payload.
+    ConfirmedWebhook,
     StatusCheck,
 }
 
 impl ReportSource {
     fn event_source(self) -> TransactionEventSource {
         match self {
-            ReportSource::Webhook => TransactionEventSource::MidtransWebhook,
+            ReportSource::Webhook | ReportSource::ConfirmedWebhook => {
+                TransactionEventSource::MidtransWebhook
+            }
             ReportSource::StatusCheck => TransactionEventSource::MidtransStatus,
         }
     }
 
     fn event_prefix(self) -> &'static str {
         match self {
-            ReportSource::Webhook => "NOTIFICATION",
+            ReportSource::Webhook | ReportSource::ConfirmedWebhook => "NOTIFICATION",
             ReportSource::StatusCheck => "STATUS_CHECK",
         }
     }
@@ -125,7 +131,7 @@ pub async fn apply_report(
             .or_else(|| report.payment_code.clone()),
         biller_code: report.biller_code.clone(),
         qr_code_url: report.qr_url.clone(),
-        payload: (source == ReportSource::Webhook).then_some(raw),
+        payload: (source != ReportSource::StatusCheck).then_some(raw),
     };
     let mut tx = payments::record_observed(&txn, tx.id, &observed, now).await?;
     let mut applied = None;
@@ -199,6 +205,10 @@ fn ack(status: &str, message: impl Into<String>) -> NotificationAck {
 /// * 200 for processed, duplicate, stale and incomplete reports (Midtrans stops);
 /// * 400 `invalid_json` for a body that is not a JSON object;
 /// * 403 `signature_invalid`, 404 `transaction_not_found`, 400 `amount_mismatch`;
+/// * 400 `notification_inconsistent`: `status_code` does not fit `transaction_status`;
+/// * 409 `notification_unconfirmed`: a paid report the status API does not confirm (its
+///   answer is applied instead; Midtrans retries the notification later);
+/// * 503 `service_unavailable` when the status API cannot confirm a paid report now;
 /// * any storage failure is the caller's to answer with a 503, so Midtrans retries.
 pub async fn handle_notification(app: &App, body: &[u8]) -> AppResult<NotificationAck> {
     let report = match Notification::from_slice(body) {
@@ -221,7 +231,31 @@ pub async fn handle_notification(app: &App, body: &[u8]) -> AppResult<Notificati
             "Signature tidak valid.",
         ));
     }
-    let outcome = apply_report(app, &report, ReportSource::Webhook).await?;
+    if !report.status_code_consistent() {
+        tracing::warn!(order_id = %report.order_id, status = %report.transaction_status, status_code = %report.status_code, "notification whose status_code does not fit its status refused");
+        record_refused(app, &report, "NOTIFICATION_INCONSISTENT").await?;
+        return Err(AppError::rejected(
+            ErrorCode::NotificationInconsistent,
+            "status_code tidak sesuai dengan transaction_status.",
+        ));
+    }
+    let outcome = match confirm(app, &report).await? {
+        Confirmation::NotNeeded => apply_report(app, &report, ReportSource::Webhook).await?,
+        Confirmation::Confirmed(answer) => {
+            apply_report(app, &answer, ReportSource::ConfirmedWebhook).await?
+        }
+        Confirmation::Refuted(answer) => {
+            tracing::warn!(order_id = %report.order_id, gateway_status = answer.as_ref().map_or("(unknown order)", |a| a.transaction_status.as_str()), "a paid notification the status API does not confirm: not applied");
+            record_refused(app, &report, "NOTIFICATION_UNCONFIRMED").await?;
+            if let Some(answer) = answer {
+                apply_report(app, &answer, ReportSource::StatusCheck).await?;
+            }
+            return Err(AppError::rejected(
+                ErrorCode::NotificationUnconfirmed,
+                "Midtrans tidak mengonfirmasi pembayaran ini.",
+            ));
+        }
+    };
     let message = match outcome.transition {
         Transition::Unchanged => "Duplicate notification",
         Transition::Ignore => "Stale notification ignored",
@@ -230,6 +264,83 @@ pub async fn handle_notification(app: &App, body: &[u8]) -> AppResult<Notificati
     };
     tracing::info!(order_id = %report.order_id, midtrans_status = %report.transaction_status, ?outcome.transition, applied = outcome.applied.is_some(), "Midtrans notification");
     Ok(ack("ok", message))
+}
+
+/// Whether a webhook is applied as sent or replaced by the status API's answer.
+enum Confirmation {
+    /// Not a payment that would credit anything now (not a success, a duplicate of one
+    /// already applied, a stale report, the wrong amount), or confirmation is off.
+    NotNeeded,
+    /// The status API says the order is paid: apply its answer.
+    Confirmed(Notification),
+    /// The status API has the order in another status (applied instead), or does not know
+    /// it (`None`).
+    Refuted(Option<Notification>),
+}
+
+/// Before a webhook credits an order, asks the gateway's status API whether it is really
+/// paid (`MIDTRANS_CONFIRM_NOTIFICATIONS`, default on). The signature does not cover
+/// `transaction_status`, and a leaked or replayed signature must not be enough to credit.
+/// An unreachable status API is a 503, so Midtrans retries and nothing is credited.
+async fn confirm(app: &App, report: &Notification) -> AppResult<Confirmation> {
+    if !app.config().payments.confirm_notifications || report.status() != PaymentStatus::Success {
+        return Ok(Confirmation::NotNeeded);
+    }
+    let tx = payments::find_by_order_id(app.db(), &report.order_id)
+        .await?
+        .ok_or_else(super::status::not_found)?;
+    let would_credit = report.gross_amount_rupiah() == Some(Rupiah(tx.amount))
+        && tx.applied_at.is_none()
+        && transition(to_payment_status(tx.status), PaymentStatus::Success).applies();
+    if !would_credit {
+        return Ok(Confirmation::NotNeeded);
+    }
+    let unconfirmed = || {
+        AppError::rejected(
+            ErrorCode::ServiceUnavailable,
+            "Status pembayaran belum dapat dikonfirmasi ke Midtrans, silakan kirim ulang.",
+        )
+    };
+    let order = saring_domain::OrderId::parse(&tx.order_id)
+        .map_err(|_| AppError::Internal(format!("stored order id {:?} is invalid", tx.order_id)))?;
+    let gateway = app.payments()?.clone();
+    match gateway.status(&order).await {
+        Err(e) => {
+            if e.is_transient() {
+                super::gateway::alert_if_open(app).await;
+            }
+            tracing::warn!(order_id = %tx.order_id, error = %e, "cannot confirm a paid notification with the status API: Midtrans will retry");
+            Err(unconfirmed())
+        }
+        Ok(Some(answer)) if answer.order_id != tx.order_id => {
+            tracing::error!(order_id = %tx.order_id, answered = %answer.order_id, "the status API answered about another order");
+            Err(unconfirmed())
+        }
+        Ok(Some(answer)) if answer.status() == PaymentStatus::Success => {
+            Ok(Confirmation::Confirmed(answer))
+        }
+        Ok(answer) => Ok(Confirmation::Refuted(answer)),
+    }
+}
+
+/// Records a refused webhook on its order's history (when the order exists); nothing else
+/// changes.
+async fn record_refused(app: &App, report: &Notification, event: &str) -> AppResult<()> {
+    let txn = db::begin_write(app.db()).await?;
+    if let Some(tx) = payments::lock_by_order_id(&txn, &report.order_id).await? {
+        payments::append_event(
+            &txn,
+            tx.id,
+            TransactionEventSource::MidtransWebhook,
+            event,
+            Some(tx.status),
+            Some(report.raw.to_string()),
+            app.now(),
+        )
+        .await?;
+    }
+    txn.commit().await.map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// Asks Midtrans about an order and applies the answer. `Ok(None)` when Midtrans does not

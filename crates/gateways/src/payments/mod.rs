@@ -37,8 +37,8 @@ pub use midtrans::{
     SANDBOX_SNAP_URL,
 };
 pub use notification::{Notification, NotificationError, StatusResponse, signature};
-pub use sim::{DEMO_SERVER_KEY, SimConfig, SimHandle, SimulatedGateway};
-pub use status::{PaymentStatus, Transition, map_status, transition};
+pub use sim::{SimConfig, SimHandle, SimulatedGateway};
+pub use status::{PaymentStatus, Transition, map_status, status_code_consistent, transition};
 
 use crate::breaker::Transient;
 

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::fields;
-use super::status::{PaymentStatus, map_status};
+use super::status::{PaymentStatus, map_status, status_code_consistent};
 use super::wib;
 
 /// A notification body (or a `GET /v2/{id}/status` answer: same fields).
@@ -103,6 +103,16 @@ impl Notification {
     /// Our status for this notification ([`map_status`]).
     pub fn status(&self) -> PaymentStatus {
         map_status(&self.transaction_status, self.fraud_status.as_deref())
+    }
+
+    /// Whether `status_code` fits `transaction_status` ([`status_code_consistent`]): the
+    /// signature does not cover the status, only the code.
+    pub fn status_code_consistent(&self) -> bool {
+        status_code_consistent(
+            &self.transaction_status,
+            self.fraud_status.as_deref(),
+            &self.status_code,
+        )
     }
 
     /// Checks `signature_key` = hex(SHA-512(order_id ‖ status_code ‖ gross_amount ‖ key)),

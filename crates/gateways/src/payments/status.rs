@@ -87,6 +87,46 @@ pub fn map_status(transaction_status: &str, fraud_status: Option<&str>) -> Payme
     }
 }
 
+/// Whether a report's `status_code` fits its `transaction_status`, by Midtrans' documented
+/// codes. The signature covers `order_id`, `status_code` and `gross_amount` but **not**
+/// `transaction_status`, so a genuine `pending` notification (signed with `201`) edited to say
+/// `settlement` still verifies; this check refuses it.
+///
+/// Conservative on purpose: only pairs that are certainly inconsistent are refused.
+///
+/// | status | code required |
+/// |---|---|
+/// | success (`settlement`, `capture` with fraud absent/`accept`) | `200` (Midtrans' own success check) |
+/// | `pending` | `201` |
+/// | `expire` | `407` |
+/// | `cancel`, `refund`, `partial_refund` | `200` |
+///
+/// and the other way round: `201` only with a status we map to pending (`pending`,
+/// `capture`+`challenge`), `407` only with `expire`. Anything else (`deny`, whose reversal
+/// code is undocumented, `failure`, chargebacks, `authorize`) is not checked further.
+pub fn status_code_consistent(
+    transaction_status: &str,
+    fraud_status: Option<&str>,
+    status_code: &str,
+) -> bool {
+    let status = transaction_status.trim().to_ascii_lowercase();
+    let code = status_code.trim();
+    let mapped = map_status(&status, fraud_status);
+    let required = match status.as_str() {
+        _ if mapped == PaymentStatus::Success => Some("200"),
+        "pending" => Some("201"),
+        "expire" => Some("407"),
+        "cancel" | "refund" | "partial_refund" => Some("200"),
+        _ => None,
+    };
+    match (required, code) {
+        (Some(required), _) => code == required,
+        (None, "201") => mapped == PaymentStatus::Pending,
+        (None, "407") => false,
+        (None, _) => true,
+    }
+}
+
 /// What to do when Midtrans reports `incoming` for an order we hold as `current`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {
@@ -137,5 +177,37 @@ pub fn transition(current: PaymentStatus, incoming: PaymentStatus) -> Transition
         (S::Success, S::Failed | S::Refunded) => Transition::Reverse,
         (S::Expired | S::Cancelled, S::Success) => Transition::LatePayment,
         _ => Transition::Ignore,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_codes_must_fit_the_status() {
+        let ok = |s: &str, f: Option<&str>, c: &str| status_code_consistent(s, f, c);
+        // Midtrans' own pairs.
+        assert!(ok("settlement", Some("accept"), "200"));
+        assert!(ok("capture", None, "200"));
+        assert!(ok("capture", Some("challenge"), "201"));
+        assert!(ok("pending", Some("accept"), "201"));
+        assert!(ok("deny", None, "202"));
+        assert!(ok("expire", None, "407"));
+        assert!(ok("cancel", None, "200"));
+        assert!(ok("refund", None, "200"));
+        // A signed pending (201) edited to say paid, and other certain mismatches.
+        assert!(!ok("settlement", Some("accept"), "201"));
+        assert!(!ok("Settlement", None, "202"));
+        assert!(!ok("capture", Some("accept"), "201"));
+        assert!(!ok("pending", None, "200"));
+        assert!(!ok("expire", None, "201"));
+        assert!(!ok("cancel", None, "201"));
+        assert!(!ok("deny", None, "201"));
+        assert!(!ok("deny", None, "407"));
+        // Undocumented pairs are left alone (a reversal's deny, a failure, a chargeback).
+        assert!(ok("deny", None, "200"));
+        assert!(ok("failure", None, "202"));
+        assert!(ok("chargeback", None, "200"));
     }
 }

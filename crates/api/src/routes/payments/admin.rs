@@ -8,6 +8,7 @@ use saring_domain::dto::payments::{AdminBillRequest, AdminTransactionQuery};
 use super::pdf_response;
 use crate::ApiError;
 use crate::body::Body;
+use crate::paging::Paging;
 use crate::session::AdminUser;
 
 type ApiResult = Result<HttpResponse, ApiError>;
@@ -15,9 +16,10 @@ type ApiResult = Result<HttpResponse, ApiError>;
 pub async fn list(
     app: web::Data<App>,
     _: AdminUser,
+    Paging(page): Paging,
     q: web::Query<AdminTransactionQuery>,
 ) -> ApiResult {
-    Ok(HttpResponse::Ok().json(pay::admin::list(&app, &q).await?))
+    Ok(HttpResponse::Ok().json(pay::admin::list(&app, &q, page).await?))
 }
 
 pub async fn detail(app: web::Data<App>, _: AdminUser, order_id: web::Path<String>) -> ApiResult {

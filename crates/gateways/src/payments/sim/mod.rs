@@ -18,7 +18,8 @@
 //! 1 retry; 503: 4; 400/404: 2; anything else, timeouts included: 5; 307/308 redirects are
 //! followed, at most 5) with compressed delays ([`SimConfig::retry_delays`]). Switches on the
 //! handle make deliveries misbehave like the real thing: duplicates, a stale `pending` after the
-//! final status, a delay, a bad signature. Every attempt is recorded ([`SimHandle::deliveries`]).
+//! final status, a delay, a bad signature; and the status API can be taken down
+//! ([`SimHandle::status_api_down`]). Every attempt is recorded ([`SimHandle::deliveries`]).
 
 mod notify;
 mod page;
@@ -43,13 +44,11 @@ use self::state::{Method, Order, State, Switches};
 use super::{MidtransClient, MidtransConfig, PaymentError};
 use crate::breaker::lock;
 
-/// The server key of the demo when `MIDTRANS_SERVER_KEY` is not set. Public on purpose: it
-/// only ever talks to the simulator.
-pub const DEMO_SERVER_KEY: &str = "SB-Mid-server-SARING-DEMO";
-
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     /// The key `MidtransClient` must present (Basic auth) and notifications are signed with.
+    /// Default: a random key for this simulator (there is no public demo key: one anybody
+    /// knows lets anybody sign a notification the app accepts).
     pub server_key: String,
     /// Where notifications go (the app's `/api/transactions/notification`); can be set later
     /// with [`SimHandle::set_notification_url`].
@@ -70,7 +69,7 @@ pub struct SimConfig {
 impl Default for SimConfig {
     fn default() -> Self {
         SimConfig {
-            server_key: DEMO_SERVER_KEY.to_owned(),
+            server_key: format!("SB-Mid-server-{}", hex::encode(rand::random::<[u8; 24]>())),
             notification_url: None,
             public_url: None,
             retry_delays: [50, 100, 150, 200, 250]
@@ -461,6 +460,11 @@ impl SimHandle {
     /// Sign notifications with a wrong key.
     pub fn bad_signature(&self, on: bool) {
         lock(&self.shared.state).switches.bad_signature = on;
+    }
+
+    /// The status API answers 503 (`true`) or works again (`false`).
+    pub fn status_api_down(&self, down: bool) {
+        lock(&self.shared.state).switches.status_down = down;
     }
 
     /// Back to normal deliveries.

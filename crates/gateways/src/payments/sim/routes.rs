@@ -315,6 +315,9 @@ async fn status(
         return core_error(401, "Unknown Merchant server_key/id");
     }
     let mut state = lock(&shared.state);
+    if state.switches.status_down {
+        return core_error(503, "Service temporarily unavailable.");
+    }
     match state.find_mut(&id) {
         Some(order) if order.method.is_some() => reply(
             200,

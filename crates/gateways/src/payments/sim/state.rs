@@ -302,6 +302,8 @@ pub(crate) struct Switches {
     pub reorder: bool,
     pub delay: Duration,
     pub bad_signature: bool,
+    /// The status API (`GET /v2/{id}/status`) answers 503, as during a Midtrans outage.
+    pub status_down: bool,
 }
 
 impl Default for Switches {
@@ -311,6 +313,7 @@ impl Default for Switches {
             reorder: false,
             delay: Duration::ZERO,
             bad_signature: false,
+            status_down: false,
         }
     }
 }

@@ -1,5 +1,8 @@
 //! The embedded mode (`saring run`): a RouterOS simulator with live hotspot traffic standing
-//! in for the router (unless `MIKROTIK_HOST` names a real one), and a demo super admin.
+//! in for the router (unless `MIKROTIK_HOST` names a real one), a demo super admin, and the
+//! install's own secrets ([`secrets`]).
+
+pub mod secrets;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
