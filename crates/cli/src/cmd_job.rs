@@ -1,5 +1,6 @@
-//! `saring job list` and `saring job run <name> [--router NAME]`: every scheduled job, run
-//! once from the command line exactly as the worker runs it (timeout, retries, run record).
+//! `saring job list` and `saring job run <name> [--router NAME] [--dry-run]`: every scheduled
+//! job, run once from the command line exactly as the worker runs it (timeout, retries, run
+//! record); `--dry-run` shows what a job that supports it would do.
 
 use std::sync::Arc;
 
@@ -21,6 +22,9 @@ pub enum JobCommand {
         name: String,
         #[arg(long)]
         router: Option<String>,
+        /// Show what the job would do and change nothing (router-audit).
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -68,7 +72,11 @@ pub async fn run(cmd: JobCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        JobCommand::Run { name, router } => {
+        JobCommand::Run {
+            name,
+            router,
+            dry_run,
+        } => {
             let spec = jobs::spec(app.config(), &name).ok_or_else(|| {
                 anyhow::anyhow!(
                     "unknown job {name:?}; `saring job list` shows them: {}",
@@ -87,6 +95,13 @@ pub async fn run(cmd: JobCommand) -> anyhow::Result<()> {
                     .map(Some)
                     .collect(),
             };
+            if dry_run {
+                for r in routers.iter().flatten() {
+                    let report = jobs::run_dry(&app, &name, r).await?;
+                    println!("{}", serde_json::to_string_pretty(&report)?);
+                }
+                return Ok(());
+            }
             let mut failed = 0;
             for r in routers {
                 let bar = Arc::new(ProgressBar::new(0));

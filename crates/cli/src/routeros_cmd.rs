@@ -79,6 +79,16 @@ pub struct SimArgs {
     /// client removed come back at the next step, as a device's next packet makes them.
     #[arg(long, default_value_t = 1)]
     pub traffic_interval: u64,
+    /// A hotspot server (repeatable; default one called `hotspot1`). Saring's defaults are
+    /// `srv-user` and `srv-komandan`.
+    #[arg(long = "server")]
+    pub servers: Vec<String>,
+    /// A hotspot user profile (repeatable), e.g. Saring's `profile-aktif`.
+    #[arg(long = "profile")]
+    pub profiles: Vec<String>,
+    /// The client network of the simulated devices (default 172.16.2.0/23).
+    #[arg(long)]
+    pub cidr: Option<ipnet::Ipv4Net>,
 }
 
 /// Which router to talk to: `--router NAME` from the database, or explicit flags /
@@ -364,8 +374,17 @@ async fn run_sim(args: SimArgs) -> anyhow::Result<()> {
         .seed(args.seed)
         .identity(&args.identity)
         .version_7_18(!args.pre_7_18)
-        .legacy_login(args.legacy_login)
-        .build();
+        .legacy_login(args.legacy_login);
+    let sim = args.servers.iter().fold(sim, |b, server| b.server(server));
+    let sim = args
+        .profiles
+        .iter()
+        .fold(sim, |b, profile| b.profile(profile, None));
+    let sim = match args.cidr {
+        Some(net) => sim.cidr(net.network(), net.prefix_len()),
+        None => sim,
+    }
+    .build();
     let handle = sim
         .start(args.listen)
         .await

@@ -431,7 +431,12 @@ fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>
 
 /// Starts `saring run` in `dir` and waits for its banner and `/health`.
 async fn start_demo(dir: &Path, args: &[&str]) -> Demo {
-    let mut child = demo_command(dir, args).spawn().expect("saring run starts");
+    start_demo_with(demo_command(dir, args)).await
+}
+
+/// Starts a prepared `saring run` command and waits for its banner and `/health`.
+async fn start_demo_with(mut cmd: Command) -> Demo {
+    let mut child = cmd.spawn().expect("saring run starts");
     let stdout = collect(child.stdout.take().unwrap());
     let stderr = collect(child.stderr.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -648,4 +653,205 @@ async fn the_demo_stays_on_loopback_unless_told_otherwise() {
     assert_eq!(demo.get("/api/dev/outbox", None).await.0, 401);
     let (token, _) = demo.admin_login().await;
     assert_eq!(demo.get("/api/dev/outbox", Some(&token)).await.0, 200);
+}
+
+/// A `saring routeros sim` process (killed when dropped) and its API address.
+struct ExternalSim {
+    child: Child,
+    addr: std::net::SocketAddr,
+}
+
+impl Drop for ExternalSim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const SIM_PW: &str = "sim-rahasia-1";
+
+async fn start_external_sim() -> ExternalSim {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saring"));
+    cmd.args([
+        "routeros",
+        "sim",
+        "--listen",
+        "127.0.0.1:0",
+        "--hosts",
+        "2",
+        "--password",
+        SIM_PW,
+        "--server",
+        "srv-user",
+        "--server",
+        "srv-komandan",
+    ]);
+    for profile in [
+        "profile-aktif",
+        "profile-fup",
+        "profile-habis",
+        "profile-expired",
+        "profile-unlimited",
+        "profile-blokir",
+    ] {
+        cmd.args(["--profile", profile]);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("saring routeros sim starts");
+    let lines = collect(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let addr = lines.lock().unwrap().iter().find_map(|l| {
+            l.strip_prefix("RouterOS simulator listening on ")?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        });
+        if let Some(addr) = addr {
+            return ExternalSim { child, addr };
+        }
+        assert!(Instant::now() < deadline, "the simulator never listened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Tried as a new user would, against a router in another process that nobody pokes: log in
+/// from the captive portal, let the device browse, run the next quota sync — the usage is
+/// credited. (Before: the login removed the device's host row, which never came back, so the
+/// device used no quota, ever.)
+#[tokio::test]
+async fn a_device_logged_in_through_the_api_uses_quota_on_an_external_simulator() {
+    use saring_routeros::{Api, ConnectOptions, Connection};
+    let sim = start_external_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = sim.addr.port().to_string();
+    let router_env = [
+        ("MIKROTIK_HOST", "127.0.0.1"),
+        ("MIKROTIK_PORT", port.as_str()),
+        ("MIKROTIK_USERNAME", "admin"),
+        ("MIKROTIK_PASSWORD", SIM_PW),
+    ];
+    let mut cmd = demo_command(dir.path(), &["--listen", "127.0.0.1:0"]);
+    cmd.envs(router_env);
+    let demo = start_demo_with(cmd).await;
+    let (admin_token, _) = demo.admin_login().await;
+    let http = http();
+    let post = |path: &str, token: Option<&str>, body: serde_json::Value| {
+        let mut req = http.post(format!("{}{path}", demo.base)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            (
+                status,
+                res.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let phone = "081277788899";
+    let (st, reg) = post(
+        "/api/auth/register",
+        None,
+        serde_json::json!({"phone_number": phone, "full_name": "Sinta Wulan", "blok": "A", "kamar": "Kamar_1"}),
+    )
+    .await;
+    assert_eq!(st, 201, "{reg}");
+    let id = reg["user_id"].as_str().unwrap();
+    let res = http
+        .patch(format!("{}/api/admin/users/{id}/approve", demo.base))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (st, _) = post(
+        "/api/auth/request-otp",
+        None,
+        serde_json::json!({"phone_number": phone}),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (_, outbox) = demo.get("/api/dev/outbox", None).await;
+    let code: String = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find_map(|m| {
+            let text = m["text"].as_str()?;
+            let start = text.find('*')? + 1;
+            let code: String = text[start..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            (code.len() == 6).then_some(code)
+        })
+        .expect("an OTP in the outbox");
+
+    // The device, as the router sees it.
+    let conn = Connection::connect(&ConnectOptions::for_addr(sim.addr, "admin", SIM_PW))
+        .await
+        .unwrap();
+    let device = conn.hotspot_hosts().await.unwrap().remove(0);
+    let (mac, ip) = (device.mac_address.clone(), device.address.clone().unwrap());
+    let (st, login) = post(
+        "/api/auth/verify-otp",
+        None,
+        serde_json::json!({"phone_number": phone, "otp": code, "client_ip": ip, "client_mac": mac}),
+    )
+    .await;
+    assert_eq!(st, 200, "{login}");
+
+    // The device keeps browsing: its host row is back within a traffic step or two.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let hosts = conn.hotspot_hosts().await.unwrap();
+        if let Some(h) = hosts.iter().find(|h| h.mac_address == mac)
+            && h.bytes_in + h.bytes_out > 0
+        {
+            assert_ne!(h.id, device.id, "a new row, as a router makes it");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the host row never came back: {hosts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    // The next quota sync, run as an operator would.
+    let mut env: Vec<(&str, String)> = vec![(
+        "DATABASE_URL",
+        format!("sqlite://{}?mode=rwc", dir.path().join("demo.db").display()),
+    )];
+    env.extend(router_env.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = saring(&["job", "run", "quota-sync"], &env, "");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let outcome: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|_| {
+        panic!("job output: {text}");
+    });
+    assert_eq!(outcome["summary"]["users_credited"], 1, "{outcome}");
+    assert!(
+        outcome["summary"]["bytes_credited"].as_i64().unwrap() > 0,
+        "{outcome}"
+    );
+    let token = login["access_token"].as_str().unwrap();
+    let (st, quota) = demo.get("/api/users/me/quota", Some(token)).await;
+    assert_eq!(st, 200);
+    assert!(quota["last_sync_time"].is_string(), "{quota}");
+    let credited = outcome["summary"]["bytes_credited"].as_f64().unwrap() / 1_048_576.0;
+    let shown = quota["total_quota_used_mb"].as_f64().unwrap();
+    assert!(
+        (shown - credited).abs() <= 0.01,
+        "{shown} MB shown, {credited} MB credited"
+    );
 }

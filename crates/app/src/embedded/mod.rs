@@ -109,9 +109,13 @@ async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, Str
     let handle = builder.build().start(listen.as_str()).await.map_err(|e| {
         AppError::Internal(format!("starting the RouterOS simulator on {listen}: {e}"))
     })?;
-    handle.auto_traffic(Duration::from_secs(5));
+    // One traffic step a second: a host row a login removed is back within a second, as a
+    // device's next packet brings it back on a router.
+    handle.auto_traffic(Duration::from_secs(1));
     let spec = simulator_router(c, handle.addr(), password.clone());
-    routers::upsert(app.db(), app.cipher(), &spec, true).await?;
+    let router = routers::upsert(app.db(), app.cipher(), &spec, true).await?;
+    // The demo's own simulator: nothing on it belongs to another install.
+    routers::set_adopted(app.db(), router.id, Some((app.now(), None))).await?;
     Ok((Some(handle), "admin".to_owned(), password))
 }
 
