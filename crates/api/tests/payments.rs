@@ -725,7 +725,7 @@ async fn the_router_being_down_never_loses_a_purchase() {
     let mut synced = false;
     for _ in 0..40 {
         s.app.clock.advance(chrono::Duration::minutes(1));
-        saring_app::policysync::run_outbox(&s.app, 10)
+        saring_app::router::user_sync::run_outbox(&s.app, 10)
             .await
             .unwrap();
         synced = s

@@ -314,7 +314,8 @@ pub async fn update(
     txn.commit().await.map_err(StoreError::from)?;
     crate::accounts::forget_user(app, target.id);
 
-    let router_synced = crate::policysync::sync_user_soon(app, &updated, "admin-update").await?;
+    let router_synced =
+        crate::router::user_sync::sync_user_soon(app, &updated, "admin-update").await?;
     let app_name = app.config().app.name.clone();
     match block_change {
         Some(Some(reason)) => {
@@ -425,7 +426,7 @@ pub async fn generate_admin_password(app: &App, admin: &User, id: UserId) -> App
 pub async fn reset_login(app: &App, admin: &User, id: UserId) -> AppResult<usize> {
     let target = get_user(app, id).await?;
     check_may_manage(admin, &target)?;
-    let failed = crate::devices::reset_network(app, &target).await?;
+    let failed = crate::router::devices::reset_network(app, &target).await?;
     let txn = db::begin_write(app.db()).await?;
     let removed = devices::list_for_user(&txn, target.id).await?;
     for d in &removed {

@@ -22,10 +22,10 @@ use subtle::ConstantTimeEq;
 
 use crate::config::Mode;
 use crate::context::App;
-use crate::devices::{self, BindOutcome};
 use crate::error::{AppError, AppResult};
 use crate::presence::{self, IssuedCredential};
 use crate::ratelimit::{self, per_hour, per_minute, per_minutes};
+use crate::router::devices::{self, BindOutcome};
 use crate::tokens::{self, AccessToken, ClientInfo, Handoff, IssuedRefresh, SessionScope};
 
 /// Everything a successful login produces.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Mode};
 use crate::error::AppResult;
-use crate::netpolicy::RouterHub;
+use crate::router::RouterHub;
 
 /// Cheap to clone; one per process.
 #[derive(Clone)]
@@ -119,7 +119,7 @@ impl App {
             .payments(gateway)
             .payment_runtime(runtime)
             .build()?;
-        crate::routers::sync_default_router(&app).await?;
+        crate::router::sync_default_router(&app).await?;
         Ok(app)
     }
 

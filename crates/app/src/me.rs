@@ -19,11 +19,11 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::context::App;
-use crate::devices::BindOutcome;
 use crate::error::{AppError, AppResult};
 use crate::payments::debt::DebtScope;
 use crate::presence::IssuedCredential;
 use crate::present::{self, PRIVATE_ADDRESS_HINT};
+use crate::router::devices::BindOutcome;
 use crate::tokens::ClientInfo;
 
 pub async fn quota(app: &App, user: &User) -> AppResult<QuotaSummary> {
@@ -318,7 +318,7 @@ pub async fn set_device_label(
 
 pub async fn remove_device(app: &App, user: &User, id: Uuid) -> AppResult<()> {
     let device = own_device(app, user, id).await?;
-    crate::devices::remove(app, user, &device).await
+    crate::router::devices::remove(app, user, &device).await
 }
 
 /// `POST /api/users/me/devices/bind-current`: binds the device the captive context names to
@@ -332,7 +332,7 @@ pub async fn bind_current(
     client: &ClientInfo,
 ) -> AppResult<(BindResult, Option<IssuedCredential>)> {
     crate::auth::check_can_login(app, user)?;
-    let Some(resolved) = crate::devices::resolve_context(app, ctx, client).await? else {
+    let Some(resolved) = crate::router::devices::resolve_context(app, ctx, client).await? else {
         return Err(AppError::rejected(
             ErrorCode::BadRequest,
             "IP/MAC perangkat dari hotspot diperlukan.",
@@ -342,7 +342,7 @@ pub async fn bind_current(
         device,
         change,
         replaced,
-    } = crate::devices::bind(
+    } = crate::router::devices::bind(
         app,
         user,
         &resolved,
@@ -378,7 +378,7 @@ pub async fn hotspot_session_status(
     ctx: &CaptiveContext,
     client: &ClientInfo,
 ) -> AppResult<HotspotSessionStatus> {
-    let resolved = crate::devices::resolve_context(app, ctx, client).await?;
+    let resolved = crate::router::devices::resolve_context(app, ctx, client).await?;
     let status = app
         .config()
         .policy
@@ -388,10 +388,10 @@ pub async fn hotspot_session_status(
         Some(r) => {
             let bindings = saring_routeros::Api::ip_bindings(&r.rh.pool, Some(&r.mac.to_string()))
                 .await
-                .map_err(|e| crate::netpolicy::router_error(r.rh.name(), e))?;
+                .map_err(|e| crate::router::router_error(r.rh.name(), e))?;
             bindings.iter().any(|b| {
                 b.kind.as_deref() == Some("bypassed")
-                    && crate::netpolicy::comment_owned_by(b.comment.as_deref(), user)
+                    && crate::router::comment_owned_by(b.comment.as_deref(), user)
             })
         }
         None => {
@@ -530,14 +530,14 @@ pub async fn logout(app: &App, user: &User, presented: &LogoutTokens<'_>) -> App
     saring_store::repo::users::bump_session_epoch(app.db(), user.id).await?;
     crate::accounts::forget_user(app, user.id);
     crate::presence::revoke(app, presented.device_credential).await?;
-    crate::devices::reset_network(app, user).await?;
+    crate::router::devices::reset_network(app, user).await?;
     Ok(())
 }
 
 /// `POST /api/auth/reset-login`: the user's devices leave the router; the next access needs
 /// a new login. The session stays.
 pub async fn reset_login(app: &App, user: &User) -> AppResult<usize> {
-    let failed = crate::devices::reset_network(app, user).await?;
+    let failed = crate::router::devices::reset_network(app, user).await?;
     Ok(failed)
 }
 
@@ -556,7 +556,7 @@ pub async fn reset_hotspot_password(app: &App, user: &User) -> AppResult<bool> {
     )
     .await?;
     crate::accounts::forget_user(app, user.id);
-    crate::policysync::sync_user_soon(app, &updated, "hotspot-password").await?;
+    crate::router::user_sync::sync_user_soon(app, &updated, "hotspot-password").await?;
     Ok(crate::notify::send_template(
         app,
         &updated.phone,

@@ -5,12 +5,13 @@ use saring_domain::Phone;
 use saring_domain::access::{ApprovalStatus, Role};
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::auth::RegisterRequest;
+use saring_domain::ledger::QuotaChange;
 use saring_domain::quota::{Grant, apply_grant};
 use saring_domain::user::{NewUser, User};
 use saring_store::StoreError;
 use saring_store::db;
 use saring_store::entities::enums::NotificationType;
-use saring_store::repo::activity::{self, LedgerEntry};
+use saring_store::repo::activity;
 use saring_store::repo::users::{self, UserPatch};
 use saring_store::repo::{promos, recipients};
 
@@ -275,41 +276,33 @@ pub async fn approve(
         Role::Komandan => app.config().router.server_komandan.clone(),
         _ => app.config().router.server_user.clone(),
     };
-    let updated = users::update(
-        &txn,
-        user.id,
-        UserPatch {
-            approval_status: Some(ApprovalStatus::Approved),
-            is_active: Some(true),
-            approved_at: Some(Some(now)),
-            approved_by_id: Some(Some(admin.id.0)),
-            rejected_at: Some(None),
-            rejected_by_id: Some(None),
-            mikrotik_password: Some(Some(password.clone())),
-            mikrotik_server_name: Some(Some(server)),
-            quota: Some(outcome.account.clone()),
-            ..UserPatch::default()
-        },
+    let change = QuotaChange::quota(
+        "registration.approve",
+        format!("approve:{}", user.id),
+        outcome.account.clone(),
     )
-    .await?;
-    activity::append_ledger(
-        &txn,
-        &LedgerEntry {
-            id: uuid::Uuid::new_v4(),
-            user_id: user.id,
-            actor_user_id: Some(admin.id),
-            source: "registration.approve".into(),
-            idempotency_key: format!("approve:{}", user.id),
-            before_state: serde_json::to_value(&before).ok(),
-            after_state: serde_json::to_value(&outcome.account).ok(),
-            event_details: Some(serde_json::json!({
-                "granted_mb": quota_mb, "granted_days": days,
-                "bonuses": bonuses.iter().map(|b| serde_json::json!({"promo_id": b.id, "name": b.name, "mb": b.bonus_mb, "days": b.bonus_days})).collect::<Vec<_>>(),
-            })),
-            created_at: now,
-        },
-    )
-    .await?;
+    .by(Some(admin.id))
+    .with_details(serde_json::json!({
+        "granted_mb": quota_mb, "granted_days": days,
+        "bonuses": bonuses.iter().map(|b| serde_json::json!({"promo_id": b.id, "name": b.name, "mb": b.bonus_mb, "days": b.bonus_days})).collect::<Vec<_>>(),
+    }));
+    let approval = UserPatch {
+        approval_status: Some(ApprovalStatus::Approved),
+        is_active: Some(true),
+        approved_at: Some(Some(now)),
+        approved_by_id: Some(Some(admin.id.0)),
+        rejected_at: Some(None),
+        rejected_by_id: Some(None),
+        mikrotik_password: Some(Some(password.clone())),
+        mikrotik_server_name: Some(Some(server)),
+        ..UserPatch::default()
+    };
+    let Some(updated) = crate::ledger::apply(&txn, &user, &change, approval, now).await? else {
+        return Err(AppError::rejected(
+            ErrorCode::Conflict,
+            "Pendaftaran ini sudah diproses.",
+        ));
+    };
     activity::log_action(
         &txn,
         Some(admin.id),
@@ -321,7 +314,7 @@ pub async fn approve(
     txn.commit().await.map_err(StoreError::from)?;
     crate::accounts::forget_user(app, user.id);
 
-    let router_synced = crate::policysync::sync_user_soon(app, &updated, "approve").await?;
+    let router_synced = crate::router::user_sync::sync_user_soon(app, &updated, "approve").await?;
     let user = users::find_by_id(app.db(), updated.id)
         .await?
         .unwrap_or(updated);

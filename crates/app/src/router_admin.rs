@@ -471,7 +471,7 @@ fn check_against(all: &[Router], this: Option<Uuid>, spec: &RouterSpec) -> AppRe
         .iter()
         .filter(|r| Some(r.id) != this && r.spec.is_enabled)
     {
-        for theirs in crate::netpolicy::cidrs(other) {
+        for theirs in crate::router::cidrs(other) {
             if let Some(a) = mine
                 .iter()
                 .find(|a| a.contains(&theirs.network()) || theirs.contains(&a.network()))

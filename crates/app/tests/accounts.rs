@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use saring_app::accounts::{CreateAdmin, create_admin, verify_password};
 use saring_app::testing::TestApp;
-use saring_app::{AppError, routers};
+use saring_app::{AppError, router};
 use saring_domain::api::ErrorCode;
 use saring_domain::{Phone, Role};
 use saring_store::repo::{routers as router_repo, users};
@@ -116,7 +116,7 @@ async fn default_router_comes_from_the_environment_with_its_password_encrypted()
         ("HOTSPOT_CLIENT_IP_CIDRS", "['10.5.0.0/16']"),
     ])
     .await;
-    let first = routers::sync_default_router(&t).await.unwrap().unwrap();
+    let first = router::sync_default_router(&t).await.unwrap().unwrap();
     assert_eq!(first.spec.name, "default");
     assert_eq!(first.spec.port, 8728);
     assert_eq!(first.spec.password, "router-secret");
@@ -127,7 +127,7 @@ async fn default_router_comes_from_the_environment_with_its_password_encrypted()
     );
     assert!(first.is_default);
     // Running again updates in place.
-    let again = routers::sync_default_router(&t).await.unwrap().unwrap();
+    let again = router::sync_default_router(&t).await.unwrap().unwrap();
     assert_eq!(again.id, first.id);
     assert_eq!(
         router_repo::list(t.db(), t.cipher()).await.unwrap().len(),
@@ -147,9 +147,9 @@ async fn default_router_comes_from_the_environment_with_its_password_encrypted()
             && !raw.password_encrypted.contains("router-secret")
     );
 
-    let options = routers::options_by_name(&t, "default").await.unwrap();
+    let options = router::options_by_name(&t, "default").await.unwrap();
     assert_eq!(options.effective_port(), 8728);
-    let missing = routers::options_by_name(&t, "nope").await.unwrap_err();
+    let missing = router::options_by_name(&t, "nope").await.unwrap_err();
     assert!(matches!(missing, AppError::Rejected(b) if b.code == ErrorCode::NotFound));
 }
 
@@ -157,19 +157,19 @@ async fn default_router_comes_from_the_environment_with_its_password_encrypted()
 async fn tls_routers_need_a_way_to_trust_the_certificate() {
     let t =
         TestApp::with_env(&[("MIKROTIK_HOST", "10.10.0.1"), ("MIKROTIK_USE_SSL", "true")]).await;
-    let router = routers::sync_default_router(&t).await.unwrap().unwrap();
+    let router = router::sync_default_router(&t).await.unwrap().unwrap();
     assert_eq!(router.spec.port, 8729);
-    assert!(routers::connect_options(&router.spec, Duration::from_secs(1)).is_err());
+    assert!(router::connect_options(&router.spec, Duration::from_secs(1)).is_err());
     let insecure = TestApp::with_env(&[
         ("MIKROTIK_HOST", "10.10.0.1"),
         ("MIKROTIK_USE_SSL", "true"),
         ("MIKROTIK_SSL_VERIFY", "false"),
     ])
     .await;
-    let router = routers::sync_default_router(&insecure)
+    let router = router::sync_default_router(&insecure)
         .await
         .unwrap()
         .unwrap();
     assert!(router.spec.tls_insecure);
-    assert!(routers::connect_options(&router.spec, Duration::from_secs(1)).is_ok());
+    assert!(router::connect_options(&router.spec, Duration::from_secs(1)).is_ok());
 }

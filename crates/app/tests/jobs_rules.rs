@@ -68,7 +68,9 @@ async fn run(
 
 /// Delivers the queued messages and returns the texts sent to `phone` so far.
 async fn delivered(t: &TestApp, phone: &str) -> Vec<String> {
-    saring_app::policysync::run_outbox(t, 100).await.unwrap();
+    saring_app::router::user_sync::run_outbox(t, 100)
+        .await
+        .unwrap();
     t.messenger
         .sent_to(&Phone::parse(phone).unwrap())
         .into_iter()
@@ -257,7 +259,7 @@ async fn walled_garden_keeps_managed_entries_only() {
     .with_router(0)
     .await;
     let router = default_router(&t).await;
-    let rh = saring_app::netpolicy::RouterHandle::open(&t, router.clone()).unwrap();
+    let rh = saring_app::router::RouterHandle::open(&t, router.clone()).unwrap();
     let menu = "/ip/hotspot/walled-garden";
     // An operator's own entry (never touched, and not added twice) and a stale managed one.
     for (host, comment) in [
@@ -1076,8 +1078,8 @@ async fn static_leases_follow_devices_when_enabled() {
     assert_eq!(r.repaired_users, 1, "{r:?}");
     assert_eq!(ours(&t), want);
     // Taking a device off the router takes our lease with it, not the operator's.
-    let rh = saring_app::netpolicy::RouterHandle::open(&t, router.clone()).unwrap();
-    saring_app::netpolicy::remove_device(
+    let rh = saring_app::router::RouterHandle::open(&t, router.clone()).unwrap();
+    saring_app::router::remove_device(
         &t,
         &rh,
         &people[1],
@@ -1097,7 +1099,7 @@ async fn static_leases_follow_devices_when_enabled() {
             .any(|l| l.comment.as_deref() == Some("kasir"))
     );
     // The per-user sync (login, purchase, admin change) puts it back.
-    saring_app::policysync::sync_user(&t, people[1].id)
+    saring_app::router::user_sync::sync_user(&t, people[1].id)
         .await
         .unwrap();
     assert_eq!(ours(&t), want);
@@ -1174,7 +1176,7 @@ async fn bindings_naming_an_account_enrol_its_devices() {
 
 #[test]
 fn owner_ids_come_from_uid_tokens_or_legacy_user_ids() {
-    use saring_app::sync::plan::owner_id;
+    use saring_app::router::plan::owner_id;
     let id = uuid::Uuid::new_v4();
     assert_eq!(
         owner_id(Some(&format!("authorized|user=0812|uid={id}|role=USER"))),

@@ -52,7 +52,7 @@ pub async fn run(cmd: QuotaCommand) -> anyhow::Result<()> {
         &key,
     )
     .await?;
-    while saring_app::policysync::run_outbox(&app, 100).await? > 0 {}
+    while saring_app::router::user_sync::run_outbox(&app, 100).await? > 0 {}
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }

@@ -246,7 +246,7 @@ pub async fn run(cmd: RouterCommand) -> anyhow::Result<()> {
             for r in saring_app::sync::push::routers_named(&app, router.as_deref()).await? {
                 let report = saring_app::sync::push::push_router(&app, &r).await?;
                 // The per-user syncs queued by the push (hotspot users) run now.
-                while saring_app::policysync::run_outbox(&app, 100).await? > 0 {}
+                while saring_app::router::user_sync::run_outbox(&app, 100).await? > 0 {}
                 println!("{}", serde_json::to_string_pretty(&report)?);
             }
         }

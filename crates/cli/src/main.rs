@@ -129,7 +129,7 @@ fn main() -> ExitCode {
 async fn resolve_router(name: &str) -> anyhow::Result<saring_routeros::ConnectOptions> {
     let config = load_embedded_config(false)?;
     let app = saring_app::App::connect(config, saring_app::Mode::Embedded).await?;
-    Ok(saring_app::routers::options_by_name(&app, name).await?)
+    Ok(saring_app::router::options_by_name(&app, name).await?)
 }
 
 /// Loads the configuration for a mode, printing every problem found.

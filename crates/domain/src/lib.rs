@@ -11,9 +11,11 @@
 
 pub mod access;
 pub mod api;
+pub mod debt;
 pub mod device;
 pub mod dto;
 pub mod ids;
+pub mod ledger;
 pub mod locale;
 pub mod mac;
 pub mod money;

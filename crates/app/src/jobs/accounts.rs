@@ -195,7 +195,8 @@ pub async fn run_lifecycle(app: &App) -> AppResult<LifecycleReport> {
                     ),
                 )
                 .await;
-                crate::policysync::sync_user_soon(app, &updated, "inactive-deactivate").await?;
+                crate::router::user_sync::sync_user_soon(app, &updated, "inactive-deactivate")
+                    .await?;
                 report.deactivated += 1;
             }
             LifecycleAction::WarnBeforeDelete => {
@@ -212,7 +213,7 @@ pub async fn run_lifecycle(app: &App) -> AppResult<LifecycleReport> {
                 }
             }
             LifecycleAction::Delete => {
-                if crate::devices::reset_network(app, &user).await? > 0 {
+                if crate::router::devices::reset_network(app, &user).await? > 0 {
                     // A router could not be reached: keep the account until it can be cleaned.
                     continue;
                 }

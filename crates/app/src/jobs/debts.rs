@@ -169,7 +169,7 @@ async fn block_for_debt(app: &App, user: &User, b: DebtBlock) -> AppResult<()> {
         Some(format!("admin:{}", b.dedupe_key)),
     )
     .await;
-    crate::policysync::sync_user_soon(app, &updated, b.action).await?;
+    crate::router::user_sync::sync_user_soon(app, &updated, b.action).await?;
     Ok(())
 }
 

@@ -298,7 +298,7 @@ pub async fn run_once(
         ("banking-bypass", Some(r)) => json(&crate::sync::banking::sync(app, r).await?),
         ("walled-garden", Some(r)) => json(&crate::sync::walled_garden::sync(app, r).await?),
         ("outbox", None) => Ok(serde_json::json!({
-            "processed": crate::policysync::run_outbox(app, 100).await?
+            "processed": crate::router::user_sync::run_outbox(app, 100).await?
         })),
         ("expire-stale-transactions", None) => Ok(serde_json::json!({
             "expired": crate::payments::expire_stale(app).await?

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use saring_domain::access::BlockKind;
+use saring_domain::ledger::{BlockState, QuotaChange};
 use saring_domain::money::Rupiah;
 use saring_domain::quota::{Grant, GrantOutcome, apply_grant};
 use saring_domain::user::User;
-use saring_store::repo::activity::{self, LedgerEntry};
 use saring_store::repo::debts;
 use saring_store::repo::packages::{self, Package};
 use saring_store::repo::payments::{self, Transaction, TransactionPurpose};
@@ -16,6 +16,7 @@ use sea_orm::ConnectionTrait;
 use super::debt::{self, DebtScope, SettlementPlan};
 use crate::context::App;
 use crate::error::AppResult;
+use crate::ledger;
 
 /// What applying an order did (used after the commit for messages and the router).
 #[derive(Debug, Clone)]
@@ -72,32 +73,6 @@ pub async fn apply<C: ConnectionTrait>(
     }
 }
 
-async fn append_ledger<C: ConnectionTrait>(
-    txn: &C,
-    tx: &Transaction,
-    user: &User,
-    source: &str,
-    after: &saring_domain::quota::QuotaAccount,
-    details: serde_json::Value,
-    now: DateTime<Utc>,
-) -> AppResult<bool> {
-    Ok(activity::append_ledger(
-        txn,
-        &LedgerEntry {
-            id: uuid::Uuid::new_v4(),
-            user_id: user.id,
-            actor_user_id: tx.created_by_admin_id,
-            source: source.to_owned(),
-            idempotency_key: ledger_key(tx),
-            before_state: serde_json::to_value(user.quota_account()).ok(),
-            after_state: serde_json::to_value(after).ok(),
-            event_details: Some(details),
-            created_at: now,
-        },
-    )
-    .await?)
-}
-
 async fn apply_purchase<C: ConnectionTrait>(
     txn: &C,
     app: &App,
@@ -130,13 +105,13 @@ async fn apply_purchase<C: ConnectionTrait>(
         now,
         app.config().quota.expiry_strategy,
     );
-    let fresh = append_ledger(
-        txn,
-        tx,
-        &user,
-        "purchase_package",
-        &outcome.account,
-        serde_json::json!({
+    let password = user
+        .mikrotik_password
+        .clone()
+        .unwrap_or_else(crate::registration::hotspot_password);
+    let change = QuotaChange::quota("purchase_package", ledger_key(tx), outcome.account.clone())
+        .by(tx.created_by_admin_id)
+        .with_details(serde_json::json!({
             "order_id": tx.order_id,
             "transaction_id": tx.id,
             "package_id": package.id,
@@ -148,36 +123,27 @@ async fn apply_purchase<C: ConnectionTrait>(
             "paid_auto_mb": outcome.paid_auto_mb,
             "paid_manual_mb": outcome.paid_manual_mb(),
             "added_purchased_mb": outcome.added_purchased_mb,
-        }),
-        now,
-    )
-    .await?;
-    if !fresh {
+        }));
+    let extra = UserPatch {
+        mikrotik_password: Some(Some(password.clone())),
+        ..UserPatch::default()
+    };
+    let Some(updated) = ledger::apply(txn, &user, &change, extra, now).await? else {
         tracing::error!(order_id = %tx.order_id, "ledger already holds this purchase: not applied twice");
         return Ok(None);
-    }
+    };
     for (id, mb) in &outcome.manual_payments {
         debts::record_payment(txn, *id, *mb, "purchase_package", now).await?;
     }
     if !outcome.manual_payments.is_empty() {
         debts::refresh_cached_total(txn, user.id, now).await?;
     }
-    let password = user
-        .mikrotik_password
-        .clone()
-        .unwrap_or_else(crate::registration::hotspot_password);
-    let updated = users::update(
-        txn,
-        user.id,
-        UserPatch {
-            quota: Some(outcome.account.clone()),
-            mikrotik_password: Some(Some(password.clone())),
-            ..UserPatch::default()
-        },
-    )
-    .await?;
+    let updated = if outcome.manual_payments.is_empty() {
+        updated
+    } else {
+        users::lock(txn, user.id).await?
+    };
     payments::set_hotspot_password(txn, tx.id, &password).await?;
-    crate::policysync::enqueue(txn, user.id, now, "purchase").await?;
     Ok(Some(Applied::Purchase {
         user: updated,
         package,
@@ -202,50 +168,48 @@ async fn apply_debt<C: ConnectionTrait>(
         .auto_debt_offset_mb
         .saturating_add(plan.paid_auto_mb);
     account.purchased_mb = account.purchased_mb.saturating_add(plan.credit_mb);
-    let fresh = append_ledger(
-        txn,
-        tx,
-        &user,
+    // What the payment leaves owed decides whether a debt block goes with it.
+    let open_mb: i64 = debts::open_for_user(txn, user.id)
+        .await?
+        .iter()
+        .map(debts::DebtItem::remaining_mb)
+        .sum();
+    let manual_left = (open_mb - plan.paid_manual_mb()).max(0);
+    let auto_left = account.auto_debt().ceil_mb();
+    let debt_block =
+        user.is_blocked && BlockKind::of_reason(user.blocked_reason.as_deref()).is_debt();
+    let unblocked = debt_block && manual_left == 0 && auto_left == 0;
+    let mut change = QuotaChange::quota(
         "transactions.debt_settlement_success",
-        &account,
-        serde_json::json!({
-            "order_id": tx.order_id,
-            "transaction_id": tx.id,
-            "paid_auto_mb": plan.paid_auto_mb,
-            "paid_manual_mb": plan.paid_manual_mb(),
-            "credit_mb": plan.credit_mb,
-            "debt_item_id": tx.manual_debt_id,
-            "amount_rp": tx.amount,
-            "due_rp": plan.shortfall.map(|(due, _)| due.0),
-        }),
-        now,
+        ledger_key(tx),
+        account,
     )
-    .await?;
-    if !fresh {
+    .by(tx.created_by_admin_id)
+    .with_details(serde_json::json!({
+        "order_id": tx.order_id,
+        "transaction_id": tx.id,
+        "paid_auto_mb": plan.paid_auto_mb,
+        "paid_manual_mb": plan.paid_manual_mb(),
+        "credit_mb": plan.credit_mb,
+        "debt_item_id": tx.manual_debt_id,
+        "amount_rp": tx.amount,
+        "due_rp": plan.shortfall.map(|(due, _)| due.0),
+    }));
+    if unblocked {
+        change = change.and_block(BlockState::unblocked());
+    }
+    if ledger::apply(txn, &user, &change, UserPatch::default(), now)
+        .await?
+        .is_none()
+    {
         tracing::error!(order_id = %tx.order_id, "ledger already holds this debt payment: not applied twice");
         return Ok(None);
     }
     for (id, mb) in &plan.manual_payments {
         debts::record_payment(txn, *id, *mb, "user_debt_settlement_payment", now).await?;
     }
-    let manual_left = debts::refresh_cached_total(txn, user.id, now).await?;
-    let auto_left = account.auto_debt().ceil_mb();
-    let owes_nothing = manual_left == 0 && auto_left == 0;
-    let debt_block =
-        user.is_blocked && BlockKind::of_reason(user.blocked_reason.as_deref()).is_debt();
-    let unblocked = debt_block && owes_nothing;
-    let mut patch = UserPatch {
-        quota: Some(account),
-        ..UserPatch::default()
-    };
-    if unblocked {
-        patch.is_blocked = Some(false);
-        patch.blocked_reason = Some(None);
-        patch.blocked_at = Some(None);
-        patch.blocked_by_id = Some(None);
-    }
-    let updated = users::update(txn, user.id, patch).await?;
-    crate::policysync::enqueue(txn, user.id, now, "debt-payment").await?;
+    debts::refresh_cached_total(txn, user.id, now).await?;
+    let updated = users::lock(txn, user.id).await?;
     Ok(Some(Applied::Debt {
         user: updated,
         plan,

@@ -36,7 +36,7 @@ fn method_label(tx: &Transaction) -> String {
 pub async fn after_payment(app: &App, tx: &Transaction, applied: &Applied) -> bool {
     let user = applied.user();
     crate::accounts::forget_user(app, user.id);
-    if let Err(e) = crate::policysync::sync_user_soon(app, user, "payment").await {
+    if let Err(e) = crate::router::user_sync::sync_user_soon(app, user, "payment").await {
         tracing::warn!(order_id = %tx.order_id, error = %e, "router sync after payment failed; the outbox retries it");
     }
     let tz = &app.config().app.timezone;

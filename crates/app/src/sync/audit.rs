@@ -18,10 +18,10 @@ use saring_store::repo::routers::Router;
 use saring_store::repo::users;
 use serde::Serialize;
 
-use super::plan::uid_of;
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::plan::uid_of;
+use crate::router::{RouterHandle, router_error};
 
 const MAX_REMOVALS: usize = 500;
 const EXAMPLES: usize = 5;

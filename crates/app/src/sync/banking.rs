@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::{RouterHandle, router_error};
 
 const MARKER: &str = "source=banking-sync";
 

@@ -15,9 +15,9 @@ use saring_store::repo::routers::Router;
 use uuid::Uuid;
 
 use super::counters::HostObs;
-use super::plan::{self, LeaseTarget, Op, RouterView};
 use crate::context::App;
-use crate::netpolicy;
+use crate::router;
+use crate::router::plan::{self, LeaseTarget, Op, RouterView};
 
 /// One user's plan.
 #[derive(Debug, Default)]
@@ -35,14 +35,14 @@ pub struct Snapshot {
     pub bindings: Vec<IpBinding>,
     pub entries: Vec<AddressListEntry>,
     pub hs_users: Vec<HotspotUser>,
-    /// DHCP leases (read only when static leases are on, see [`netpolicy::lease_target`]).
+    /// DHCP leases (read only when static leases are on, see [`router::lease_target`]).
     pub leases: Vec<DhcpLease>,
 }
 
 /// Reads the host table and the planner's snapshot in one pipelined round (leases only when
 /// static leases are on).
 pub async fn read(app: &App, pool: &Pool) -> saring_routeros::Result<(Vec<HotspotHost>, Snapshot)> {
-    let with_leases = netpolicy::lease_target(app).is_some();
+    let with_leases = router::lease_target(app).is_some();
     let leases = async {
         if with_leases {
             pool.list::<DhcpLease>(&[]).await
@@ -135,7 +135,7 @@ pub fn device_ip(
         .ip_address
         .as_deref()
         .and_then(|s| s.parse::<IpAddr>().ok())
-        .filter(|ip| netpolicy::in_hotspot(router, *ip))
+        .filter(|ip| router::in_hotspot(router, *ip))
         .map(|ip| (ip, false))
 }
 
@@ -177,13 +177,13 @@ impl<'a> Planner<'a> {
             app,
             router,
             source,
-            stamp: netpolicy::stamp(app),
+            stamp: router::stamp(app),
             view,
             hs_by_name,
             devices_by_user,
             claims,
             obs_by_mac,
-            lease_target: netpolicy::lease_target(app),
+            lease_target: router::lease_target(app),
             leases: Leases::new(snapshot.leases),
         }
     }
@@ -193,7 +193,7 @@ impl<'a> Planner<'a> {
         let app = self.app;
         let policy = &app.config().policy;
         let decision = policy.decide(&u.access_snapshot(), app.now());
-        let server = netpolicy::server_for(app, self.router, u);
+        let server = router::server_for(app, self.router, u);
         let mut out = UserPlan::default();
         let mut keep: Vec<IpAddr> = Vec::new();
         for d in self.devices_by_user.get(&u.id.0).into_iter().flatten() {
@@ -250,7 +250,7 @@ impl<'a> Planner<'a> {
         out.ops.extend(plan::prune_owned(&self.view, u, &keep));
         match self.hs_by_name.get(u.hotspot_username().as_str()) {
             Some(hs) => {
-                let limit = netpolicy::limit_bytes_total(app, u, &decision);
+                let limit = router::limit_bytes_total(app, u, &decision);
                 let profile_ok = hs.profile.as_deref() == Some(decision.router.profile.as_str());
                 let limit_ok = hs.limit_bytes_total.unwrap_or(0).to_string() == limit;
                 if !profile_ok || !limit_ok {

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::RouterHandle;
+use crate::router::RouterHandle;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct HealthReport {

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::{RouterHandle, router_error};
 
 const HOST: &str = "/ip/hotspot/host";
 const LEASE: &str = "/ip/dhcp-server/lease";
@@ -50,7 +50,7 @@ pub async fn stale_hosts(app: &App, router: &Router) -> AppResult<CleanupReport>
         router: router.spec.name.clone(),
         ..CleanupReport::default()
     };
-    let nets = crate::netpolicy::cidrs(router);
+    let nets = crate::router::cidrs(router);
     if nets.is_empty() {
         report.skipped = Some("no hotspot ranges".into());
         return Ok(report);

@@ -1,10 +1,11 @@
-//! The worker's router-side use cases: the quota sync ([`quota`]) with its exact counter
-//! arithmetic ([`counters`]), the shared per-user router plan ([`plan`]) and its execution
-//! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
-//! ([`health`]), full re-push / quota resets ([`push`]), the walled garden
-//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]) stale devices
-//! ([`stale_devices`]) the nightly router audit ([`audit`]) and the
-//! banking bypass ([`banking`]). See `docs/worker.md`.
+//! The worker's cycles over every user of a router: the quota sync ([`quota`]) with its
+//! exact counter arithmetic ([`counters`]) and the desired state it plans per user
+//! ([`desired`], on the router side's planner `crate::router::plan`), leases ([`lock`]), the
+//! per-user quota lock ([`quota_lock`]), router health ([`health`]), full re-push / quota
+//! resets ([`push`]), the policy parity guard ([`parity`]), the walled garden
+//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]), stale devices
+//! ([`stale_devices`]), stale host rows and waiting leases ([`hosts_cleanup`]), the nightly
+//! router audit ([`audit`]) and the banking bypass ([`banking`]). See `docs/worker.md`.
 //!
 //! **Ownership.** Saring writes the same comment formats as lpsaring, so a comment prefix or a
 //! `uid=` does not prove that this install wrote an entry. Jobs that remove entries they
@@ -12,7 +13,6 @@
 //! waiting leases, the audit) remove them only on routers this install has adopted; elsewhere
 //! they report what they kept and why ([`removal_hold`]).
 
-pub mod apply;
 pub mod audit;
 pub mod banking;
 pub mod counters;
@@ -21,7 +21,6 @@ pub mod health;
 pub mod hosts_cleanup;
 pub mod lock;
 pub mod parity;
-pub mod plan;
 pub mod push;
 pub mod quota;
 pub mod quota_lock;
@@ -33,7 +32,7 @@ use saring_routeros::Api;
 use saring_store::repo::routers::Router;
 
 use crate::error::AppResult;
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::{RouterHandle, router_error};
 
 /// Why removals of entries this install cannot prove it wrote are held back on this router:
 /// a dry run, or a router not adopted. `None`: they may go.

@@ -20,10 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use super::counters::HostObs;
 use super::desired::Planner;
-use super::plan::Op;
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::plan::Op;
+use crate::router::{RouterHandle, router_error};
 
 /// Items kept in a report (the summary counts all).
 pub const MAX_ITEMS: usize = 300;
@@ -137,7 +137,7 @@ async fn compare_and_repair(
     let dbc = app.db();
     let users = sync_repo::users_for_router(dbc, router.id, router.is_default).await?;
     let devices = sync_repo::devices_for_router(dbc, router.id, router.is_default).await?;
-    let cidrs = crate::netpolicy::cidrs(router);
+    let cidrs = crate::router::cidrs(router);
     let mut obs_by_mac: HashMap<Mac, Vec<HostObs>> = HashMap::new();
     for h in &hosts {
         if let Some(o) = HostObs::from_row(h, &cidrs) {
@@ -176,9 +176,9 @@ async fn compare_and_repair(
             u.is_active && u.approval_status == ApprovalStatus::Approved && repaired < repair_max;
         let mut ok = false;
         if eligible {
-            let applied = super::apply::run_batch(pool, plan.ops.clone()).await;
+            let applied = crate::router::apply::run_batch(pool, plan.ops.clone()).await;
             if plan.missing_hotspot_user {
-                crate::policysync::enqueue(dbc, u.id, app.now(), "parity-guard").await?;
+                crate::router::user_sync::enqueue(dbc, u.id, app.now(), "parity-guard").await?;
             }
             ok = applied.failed == 0;
             repaired += 1;

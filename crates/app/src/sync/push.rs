@@ -2,13 +2,12 @@
 //! a reboot) and `saring quota reset` (the reference's monthly/bulk reset commands).
 
 use saring_domain::ids::UserId;
+use saring_domain::ledger::QuotaChange;
 use saring_domain::units::Bytes;
 use saring_store::db;
-use saring_store::repo::activity::{self, LedgerEntry};
 use saring_store::repo::routers::{self as router_repo, Router};
 use saring_store::repo::{sync as sync_repo, users};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::context::App;
 use crate::error::{AppError, AppResult};
@@ -23,7 +22,7 @@ pub async fn push_router(
 ) -> AppResult<crate::sync::quota::QuotaSyncReport> {
     let users = sync_repo::users_for_router(app.db(), router.id, router.is_default).await?;
     for u in users.iter().filter(|u| u.mikrotik_password.is_some()) {
-        crate::policysync::enqueue(app.db(), u.id, app.now(), "router-push").await?;
+        crate::router::user_sync::enqueue(app.db(), u.id, app.now(), "router-push").await?;
     }
     crate::sync::quota::sync_router(app, router, None).await
 }
@@ -89,39 +88,18 @@ pub async fn reset_quota(app: &App, scope: &ResetScope, key: &str) -> AppResult<
             report.skipped_unlimited += 1;
             continue;
         }
-        let before = user.quota_account();
-        let mut after = before.clone();
+        let mut after = user.quota_account();
         after.used = Bytes::ZERO;
         after.auto_debt_offset_mb = 0;
         if scope.purchased_too {
             after.purchased_mb = 0;
         }
-        let fresh = activity::append_ledger(
-            &txn,
-            &LedgerEntry {
-                id: Uuid::new_v4(),
-                user_id: id,
-                actor_user_id: None,
-                source: "quota.reset".into(),
-                idempotency_key: format!("reset:{key}"),
-                before_state: serde_json::to_value(&before).ok(),
-                after_state: serde_json::to_value(&after).ok(),
-                event_details: Some(serde_json::json!({ "purchased_too": scope.purchased_too })),
-                created_at: app.now(),
-            },
-        )
-        .await?;
-        if fresh {
-            users::update(
-                &txn,
-                id,
-                users::UserPatch {
-                    quota: Some(after),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            crate::policysync::enqueue(&txn, id, app.now(), "quota-reset").await?;
+        let change = QuotaChange::quota("quota.reset", format!("reset:{key}"), after)
+            .with_details(serde_json::json!({ "purchased_too": scope.purchased_too }));
+        if crate::ledger::apply(&txn, &user, &change, Default::default(), app.now())
+            .await?
+            .is_some()
+        {
             report.users += 1;
         }
         txn.commit().await.map_err(saring_store::StoreError::from)?;

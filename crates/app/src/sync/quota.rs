@@ -34,14 +34,14 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::apply::{self, Applied};
 use super::counters::{self, HostObs, Reason};
 use super::desired::{Planner, Snapshot};
 use super::lock::Lease;
-use super::plan::{self, Op};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::apply::{self, Applied};
+use crate::router::plan::{self, Op};
+use crate::router::{RouterHandle, router_error};
 
 /// Users per write transaction: a transaction of 2,500 holds SQLite's write lock for about
 /// 0.1 s; smaller chunks cost a commit (fsync) each (10,000 users in chunks of 1,000: ~500 ms
@@ -209,7 +209,7 @@ async fn run(
         .collect();
 
     // Credit every row of a known MAC.
-    let cidrs = crate::netpolicy::cidrs(router);
+    let cidrs = crate::router::cidrs(router);
     let device_by_mac: HashMap<Mac, &Device> = devices.iter().map(|d| (d.mac, d)).collect();
     let mut obs_by_mac: HashMap<Mac, Vec<HostObs>> = HashMap::new();
     let mut present: HashSet<(String, String)> = HashSet::with_capacity(hosts.len());
@@ -606,8 +606,13 @@ async fn enforce(
         }
     }
     for id in need_user_sync {
-        crate::policysync::enqueue(app.db(), id, app.now(), "quota-sync:missing-hotspot-user")
-            .await?;
+        crate::router::user_sync::enqueue(
+            app.db(),
+            id,
+            app.now(),
+            "quota-sync:missing-hotspot-user",
+        )
+        .await?;
     }
     report.notices += crate::jobs::notices::quota_and_expiry(app, users).await?;
     if applied.transient && applied.failed > 0 {

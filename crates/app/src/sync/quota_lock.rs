@@ -62,7 +62,7 @@ pub async fn try_lock_user<C: ConnectionTrait>(
         }
         return Err(busy());
     }
-    let router = crate::netpolicy::router_for_user(app, user).await?;
+    let router = crate::router::router_for_user(app, user).await?;
     if let Some(r) = router
         && app.kv().get(&writing_key(r.id)).await?.is_some()
     {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{self, RouterHandle, router_error};
+use crate::router::{self, RouterHandle, router_error};
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StaleDeviceReport {
@@ -79,7 +79,7 @@ pub async fn cleanup(app: &App, router: &Router) -> AppResult<StaleDeviceReport>
             continue;
         };
         let ip = d.ip_address.as_deref().and_then(|s| s.parse().ok());
-        netpolicy::remove_device(app, &rh, owner, d.mac, ip).await?;
+        router::remove_device(app, &rh, owner, d.mac, ip).await?;
         devices::delete(app.db(), d.id).await?;
         crate::accounts::forget_user(app, d.user_id);
         report.removed.push(d.mac.to_string());

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{self, RouterHandle, router_error};
+use crate::router::{self, RouterHandle, router_error};
 
 const MENU: &str = "/ip/firewall/address-list";
 
@@ -71,7 +71,7 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<UnauthorizedReport> {
         let Some(ip) = h.address.as_deref().and_then(|a| a.parse::<IpAddr>().ok()) else {
             continue;
         };
-        if !netpolicy::in_hotspot(router, ip) {
+        if !router::in_hotspot(router, ip) {
             continue;
         }
         let mac = saring_domain::Mac::parse(&h.mac_address).map(|m| m.to_string());

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::context::App;
 use crate::error::AppResult;
-use crate::netpolicy::{RouterHandle, router_error};
+use crate::router::{RouterHandle, router_error};
 
 const MENU: &str = "/ip/hotspot/walled-garden";
 

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use saring_domain::ids::UserId;
-use saring_domain::quota::ManualDebt;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -16,39 +15,7 @@ use uuid::Uuid;
 use crate::entities::{user_quota_debts, users};
 use crate::error::StoreError;
 
-/// A manual debt item with what payments need to price it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DebtItem {
-    pub id: Uuid,
-    pub user_id: UserId,
-    pub debt_date: Option<NaiveDate>,
-    pub due_date: Option<NaiveDate>,
-    pub amount_mb: i64,
-    pub paid_mb: i64,
-    pub is_unlimited: bool,
-    pub price_rp: Option<i64>,
-    pub is_paid: bool,
-    pub paid_at: Option<DateTime<Utc>>,
-    pub note: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl DebtItem {
-    pub fn remaining_mb(&self) -> i64 {
-        (self.amount_mb - self.paid_mb).max(0)
-    }
-
-    /// The domain's view, for `apply_grant` and the settlement arithmetic.
-    pub fn as_manual_debt(&self) -> ManualDebt {
-        ManualDebt {
-            id: self.id,
-            debt_date: self.debt_date,
-            created_at: self.created_at,
-            amount_mb: self.amount_mb,
-            paid_mb: self.paid_mb,
-        }
-    }
-}
+pub use saring_domain::debt::DebtItem;
 
 fn to_item(m: user_quota_debts::Model) -> DebtItem {
     DebtItem {

@@ -112,6 +112,59 @@ pub async fn claim_due<C: ConnectionTrait>(
     Ok(claimed)
 }
 
+/// Who holds the outbox item with a dedupe key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyClaim {
+    /// The caller claimed it (marked running, like [`claim_due`]): complete or fail it.
+    Taken(OutboxItem),
+    /// A worker is carrying it out right now.
+    Busy,
+    /// No item with that key is waiting.
+    Absent,
+}
+
+/// Claims the waiting item with `dedupe_key` for `lease`, whenever it is due: the request
+/// that made a change carries out its own effect at once instead of leaving it to the worker
+/// (and the worker then finds nothing to do).
+pub async fn claim_key<C: ConnectionTrait>(
+    db: &C,
+    dedupe_key: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<KeyClaim, StoreError> {
+    let Some(c) = outbox::Entity::find()
+        .filter(outbox::Column::DedupeKey.eq(dedupe_key))
+        .one(db)
+        .await?
+    else {
+        return Ok(KeyClaim::Absent);
+    };
+    let claimable = Condition::any()
+        .add(outbox::Column::Status.eq(OutboxStatus::Pending))
+        .add(
+            Condition::all()
+                .add(outbox::Column::Status.eq(OutboxStatus::Running))
+                .add(outbox::Column::LockedUntil.lt(now)),
+        );
+    let res = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Status, Expr::value(OutboxStatus::Running))
+        .col_expr(outbox::Column::LockedUntil, Expr::value(now + lease))
+        .col_expr(outbox::Column::Attempts, Expr::value(c.attempts + 1))
+        .col_expr(outbox::Column::UpdatedAt, Expr::value(now))
+        .filter(outbox::Column::Id.eq(c.id))
+        .filter(outbox::Column::Attempts.eq(c.attempts))
+        .filter(claimable)
+        .exec(db)
+        .await?;
+    if res.rows_affected == 1 {
+        let mut item = to_item(c);
+        item.attempts += 1;
+        Ok(KeyClaim::Taken(item))
+    } else {
+        Ok(KeyClaim::Busy)
+    }
+}
+
 /// Done: the dedupe key is released so the same effect can be enqueued again later.
 pub async fn complete<C: ConnectionTrait>(
     db: &C,

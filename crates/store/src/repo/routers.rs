@@ -152,6 +152,43 @@ pub async fn list<C: ConnectionTrait>(
         .collect()
 }
 
+/// Where a router is, without its secrets: enough to tell which router serves an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouterRanges {
+    pub id: Uuid,
+    pub name: String,
+    pub is_enabled: bool,
+    pub is_default: bool,
+    pub hotspot_client_cidrs: Vec<String>,
+}
+
+/// Every router's hotspot ranges (the default first), reading no password.
+pub async fn list_ranges<C: ConnectionTrait>(db: &C) -> Result<Vec<RouterRanges>, StoreError> {
+    let rows: Vec<(Uuid, String, bool, bool, String)> = routers::Entity::find()
+        .select_only()
+        .column(routers::Column::Id)
+        .column(routers::Column::Name)
+        .column(routers::Column::IsEnabled)
+        .column(routers::Column::IsDefault)
+        .column(routers::Column::HotspotClientCidrs)
+        .order_by_desc(routers::Column::IsDefault)
+        .order_by_asc(routers::Column::Name)
+        .into_tuple()
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(id, name, is_enabled, is_default, cidrs)| {
+            Ok(RouterRanges {
+                hotspot_client_cidrs: json_list("hotspot_client_cidrs", &cidrs)?,
+                id,
+                name,
+                is_enabled,
+                is_default,
+            })
+        })
+        .collect()
+}
+
 pub async fn find_by_id<C: ConnectionTrait>(
     db: &C,
     cipher: &SecretCipher,

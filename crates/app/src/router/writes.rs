@@ -1,179 +1,26 @@
-//! The router side of a user: connections to each router, and the operations that make a
-//! router reflect one user's state (ip-binding per device, status address list per IP,
-//! hotspot user), plus reading which MAC holds an IP.
+//! The writes that make a router reflect one user's state — the ip-binding per device, the
+//! status address list per IP, the hotspot user, static leases — plus reading which MAC holds
+//! an IP. Used alike by logins, the outbox and the quota sync.
 //!
 //! Every write is "read, then act by id" and idempotent: running an operation twice leaves
 //! the router exactly as running it once. Comments use the reference's formats
 //! (`authorized|user=08…|uid=…`, `lpsaring|status=…|uid=…`) so its audits and firewall rules
 //! keep working.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::Duration;
 
-use ipnet::IpNet;
 use saring_domain::access::{AccessDecision, AccessStatus};
-use saring_domain::api::ErrorCode;
 use saring_domain::mac::Mac;
 use saring_domain::user::User;
 use saring_routeros::menus::{AddressListEntry, DhcpLease, HotspotHost};
-use saring_routeros::{Api, Pool, PoolConfig};
-use saring_store::repo::routers::{self as router_repo, Router};
-use uuid::Uuid;
+use saring_routeros::{Api, Pool};
+use saring_store::repo::routers::Router;
 
-use crate::config::Config;
+use super::hub::{RouterHandle, router_error};
+use super::select::in_hotspot;
+use super::{apply, plan};
 use crate::context::App;
-use crate::error::{AppError, AppResult};
-use crate::sync::{apply, plan};
-
-/// Router connection pools, one per router, created on first use.
-pub struct RouterHub {
-    pools: Mutex<HashMap<Uuid, (u64, Pool)>>,
-    timeout: Duration,
-}
-
-fn fingerprint(router: &Router) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let s = &router.spec;
-    (
-        &s.host,
-        s.port,
-        s.use_tls,
-        s.tls_insecure,
-        &s.tls_ca_pem,
-        &s.tls_fingerprint_sha256,
-        &s.username,
-        &s.password,
-    )
-        .hash(&mut h);
-    h.finish()
-}
-
-impl RouterHub {
-    pub fn new(config: &Config) -> Self {
-        RouterHub {
-            pools: Mutex::new(HashMap::new()),
-            timeout: Duration::from_secs(config.router.connect_timeout_seconds),
-        }
-    }
-
-    /// The pool for a router (rebuilt when its connection settings changed).
-    pub fn pool(&self, router: &Router) -> AppResult<Pool> {
-        let fp = fingerprint(router);
-        let mut pools = self
-            .pools
-            .lock()
-            .map_err(|_| AppError::Internal("router pool lock poisoned".into()))?;
-        if let Some((f, pool)) = pools.get(&router.id)
-            && *f == fp
-        {
-            return Ok(pool.clone());
-        }
-        let options = crate::routers::connect_options(&router.spec, self.timeout)?;
-        let config = PoolConfig {
-            max_connections: 2,
-            health_interval: None,
-            ..PoolConfig::default()
-        };
-        let pool = Pool::new(options, config);
-        pools.insert(router.id, (fp, pool.clone()));
-        Ok(pool)
-    }
-}
-
-/// A router and its connection pool.
-#[derive(Clone)]
-pub struct RouterHandle {
-    pub router: Router,
-    pub pool: Pool,
-}
-
-impl RouterHandle {
-    pub fn open(app: &App, router: Router) -> AppResult<RouterHandle> {
-        let pool = app.routers().pool(&router)?;
-        Ok(RouterHandle { router, pool })
-    }
-
-    pub fn name(&self) -> &str {
-        &self.router.spec.name
-    }
-}
-
-/// Maps a RouterOS failure onto what the client sees: unreachable or flaky routers are a
-/// 503 (try again); a refused command is a 502 with the router's reason logged.
-pub fn router_error(router: &str, e: saring_routeros::Error) -> AppError {
-    if e.is_transient()
-        || matches!(
-            e,
-            saring_routeros::Error::Login { .. } | saring_routeros::Error::Tls(_)
-        )
-    {
-        tracing::warn!(router, error = %e, "router unavailable");
-        AppError::rejected(
-            ErrorCode::RouterUnavailable,
-            "Router hotspot tidak dapat dihubungi. Coba lagi sebentar lagi.",
-        )
-    } else {
-        tracing::error!(router, error = %e, "router refused a command");
-        AppError::rejected(
-            ErrorCode::GatewayError,
-            "Router menolak perintah. Admin sudah dicatat untuk memeriksanya.",
-        )
-    }
-}
-
-/// The router's hotspot client ranges.
-pub(crate) fn cidrs(router: &Router) -> Vec<IpNet> {
-    router
-        .spec
-        .hotspot_client_cidrs
-        .iter()
-        .filter_map(|c| c.parse().ok())
-        .collect()
-}
-
-/// Whether `ip` is one of the router's hotspot client addresses.
-pub fn in_hotspot(router: &Router, ip: IpAddr) -> bool {
-    cidrs(router).iter().any(|n| n.contains(&ip))
-}
-
-/// The enabled router whose hotspot ranges contain `ip`.
-pub async fn router_for_ip(app: &App, ip: IpAddr) -> AppResult<Option<Router>> {
-    Ok(enabled_routers(app)
-        .await?
-        .into_iter()
-        .find(|r| in_hotspot(r, ip)))
-}
-
-/// Every enabled router.
-pub async fn enabled_routers(app: &App) -> AppResult<Vec<Router>> {
-    let mut routers = router_repo::list(app.db(), app.cipher()).await?;
-    routers.retain(|r| r.spec.is_enabled);
-    Ok(routers)
-}
-
-/// A router by id.
-pub async fn router_by_id(app: &App, id: Uuid) -> AppResult<Option<Router>> {
-    Ok(router_repo::list(app.db(), app.cipher())
-        .await?
-        .into_iter()
-        .find(|r| r.id == id))
-}
-
-/// The router a user belongs to: theirs, else the default one.
-pub async fn router_for_user(app: &App, user: &User) -> AppResult<Option<Router>> {
-    let routers = router_repo::list(app.db(), app.cipher()).await?;
-    let by_id = user
-        .router_id
-        .and_then(|id| routers.iter().find(|r| r.id == id).cloned());
-    Ok(by_id.or_else(|| {
-        routers
-            .into_iter()
-            .find(|r| r.is_default && r.spec.is_enabled)
-    }))
-}
+use crate::error::AppResult;
 
 /// Which MAC holds `ip` according to the router: hotspot host table, then ARP, then DHCP.
 pub async fn mac_for_ip(pool: &Pool, router: &str, ip: IpAddr) -> AppResult<Option<Mac>> {
@@ -243,7 +90,7 @@ pub fn server_for(app: &App, router: &Router, user: &User) -> String {
     }
 }
 
-pub use crate::sync::plan::BindingChange;
+pub use super::plan::BindingChange;
 
 /// Where static DHCP leases go, when they are on (`MIKROTIK_DHCP_STATIC_LEASE_ENABLED` and
 /// `MIKROTIK_DHCP_LEASE_SERVER_NAME` set).
@@ -264,7 +111,7 @@ pub fn lease_target(app: &App) -> Option<plan::LeaseTarget> {
 /// Makes the router reflect one device of a user: the ip-binding for its MAC with the type
 /// the policy gives, the device's IP in exactly the status list, and (when the binding
 /// changed) the stale host row removed so the device re-enters with its new binding. The
-/// rules are those of the quota sync ([`crate::sync::plan`]), fed with rows printed for
+/// rules are those of the quota sync ([`super::plan`]), fed with rows printed for
 /// this device.
 pub async fn apply_device(
     app: &App,

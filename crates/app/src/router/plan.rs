@@ -12,7 +12,7 @@ use saring_domain::mac::Mac;
 use saring_domain::user::User;
 use saring_routeros::menus::{AddressListEntry, DhcpLease, IpBinding};
 
-use crate::netpolicy::comment_owned_by;
+use super::writes::comment_owned_by;
 
 /// One router write.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use saring_domain::api::{ErrorBody, ErrorCode};
-use saring_domain::device::Device;
+use saring_domain::device::{Device, Replacement, replacement_at_limit};
 use saring_domain::dto::auth::CaptiveContext;
 use saring_domain::mac::Mac;
 use saring_domain::user::User;
@@ -20,8 +20,8 @@ use saring_store::repo::devices::{self, DeviceSeen};
 use crate::config::AddressCheck;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
-use crate::netpolicy::{self, BindingChange, RouterHandle};
 use crate::presence::{self, Presence};
+use crate::router::{self, BindingChange, RouterHandle};
 use crate::tokens::ClientInfo;
 
 /// A captive request whose IP and MAC the router confirmed, and what the caller proved about
@@ -98,10 +98,9 @@ pub async fn resolve_context(
     let ip: IpAddr = ip_text
         .parse()
         .map_err(|_| invalid_context("Alamat IP perangkat tidak valid."))?;
-    let routers = netpolicy::enabled_routers(app).await?;
+    let ranges = router::select::hotspot_ranges(app).await?;
     let caller = client.addr();
-    let caller_on_hotspot =
-        caller.is_some_and(|c| routers.iter().any(|r| netpolicy::in_hotspot(r, c)));
+    let caller_on_hotspot = caller.is_some_and(|c| router::select::serving(&ranges, c).is_some());
     if caller_on_hotspot && caller != Some(ip) {
         tracing::warn!(%ip, caller = ?caller, "captive context names another device's address");
         return Err(invalid_context(
@@ -113,14 +112,19 @@ pub async fn resolve_context(
             "Portal harus dibuka langsung dari WiFi hotspot, bukan dari jaringan lain.",
         ));
     }
-    let Some(router) = routers.into_iter().find(|r| netpolicy::in_hotspot(r, ip)) else {
+    // Only the serving router's password is decrypted.
+    let router = match router::select::serving(&ranges, ip) {
+        Some(id) => router::router_by_id(app, id).await?,
+        None => None,
+    };
+    let Some(router) = router else {
         return Err(invalid_context(
             "Alamat IP perangkat tidak berada di jaringan hotspot.",
         ));
     };
     let rh = RouterHandle::open(app, router)?;
     let claimed = ctx.client_mac.as_deref().and_then(|m| Mac::parse(m).ok());
-    let Some(mac) = netpolicy::mac_for_ip(&rh.pool, rh.name(), ip).await? else {
+    let Some(mac) = router::mac_for_ip(&rh.pool, rh.name(), ip).await? else {
         return Err(AppError::rejected(
             ErrorCode::DeviceNotDetected,
             "Perangkat belum terdeteksi di router. Sambungkan ulang ke WiFi lalu coba lagi.",
@@ -209,37 +213,23 @@ pub async fn bind(
     }
     let is_new = !matches!(&existing, Some(d) if d.user_id == user.id);
     let mut replaced = None;
-    if is_new && own.len() >= max {
-        let oldest = |randomized_only: bool| {
-            own.iter()
-                .filter(|d| !randomized_only || d.is_randomized_mac)
-                .min_by_key(|d| d.last_seen_at)
-                .cloned()
-        };
-        let victim = if resolved.mac.is_randomized() {
-            oldest(true).or_else(|| {
-                if confirm_takeover {
-                    oldest(false)
-                } else {
-                    None
+    if is_new {
+        match replacement_at_limit(&own, max, resolved.mac, confirm_takeover) {
+            Replacement::NotNeeded => {}
+            Replacement::LimitReached => {
+                return Err(AppError::Rejected(Box::new(
+                    ErrorBody::new(ErrorCode::DeviceLimitReached, format!("Batas {max} perangkat tercapai. Hapus perangkat lama atau konfirmasi untuk mengganti perangkat terlama."))
+                        .with_details(serde_json::json!({ "max_devices": max, "devices": device_list_json(&own), "requires_confirmation": true })),
+                )));
+            }
+            Replacement::Replace(victim) => {
+                if victim.is_randomized_mac && resolved.mac.is_randomized() {
+                    check_change_cooldown(app, user).await?;
                 }
-            })
-        } else if confirm_takeover {
-            oldest(false)
-        } else {
-            None
-        };
-        let Some(victim) = victim else {
-            return Err(AppError::Rejected(Box::new(
-                ErrorBody::new(ErrorCode::DeviceLimitReached, format!("Batas {max} perangkat tercapai. Hapus perangkat lama atau konfirmasi untuk mengganti perangkat terlama."))
-                    .with_details(serde_json::json!({ "max_devices": max, "devices": device_list_json(&own), "requires_confirmation": true })),
-            )));
-        };
-        if victim.is_randomized_mac && resolved.mac.is_randomized() {
-            check_change_cooldown(app, user).await?;
+                replaced = Some(victim.clone());
+                evict.push((victim, Some(user.clone())));
+            }
         }
-        replaced = Some(victim.clone());
-        evict.push((victim, Some(user.clone())));
     }
 
     // 1. The router.
@@ -247,7 +237,7 @@ pub async fn bind(
         .config()
         .policy
         .decide(&user.access_snapshot(), app.now());
-    let change = netpolicy::apply_device(
+    let change = router::apply_device(
         app,
         &resolved.rh,
         user,
@@ -263,8 +253,7 @@ pub async fn bind(
         }
         if let Some(owner) = owner {
             let ip = victim.ip_address.as_deref().and_then(|s| s.parse().ok());
-            if let Err(e) = netpolicy::remove_device(app, &resolved.rh, owner, victim.mac, ip).await
-            {
+            if let Err(e) = router::remove_device(app, &resolved.rh, owner, victim.mac, ip).await {
                 undo(app, resolved, user, &change).await;
                 return Err(e);
             }
@@ -313,7 +302,7 @@ pub async fn bind(
 async fn undo(app: &App, resolved: &ResolvedDevice, user: &User, change: &BindingChange) {
     if change.created
         && let Err(e) =
-            netpolicy::remove_device(app, &resolved.rh, user, resolved.mac, Some(resolved.ip)).await
+            router::remove_device(app, &resolved.rh, user, resolved.mac, Some(resolved.ip)).await
     {
         tracing::error!(error = %e, mac = %resolved.mac, "could not undo a binding after a failed login; the parity guard will clean it");
     }
@@ -352,13 +341,13 @@ async fn note_change(app: &App, user: &User) {
 /// the device in place: 503).
 pub async fn remove(app: &App, user: &User, device: &Device) -> AppResult<()> {
     let router = match device.router_id {
-        Some(id) => netpolicy::router_by_id(app, id).await?,
-        None => netpolicy::router_for_user(app, user).await?,
+        Some(id) => router::router_by_id(app, id).await?,
+        None => router::router_for_user(app, user).await?,
     };
     if let Some(router) = router {
         let rh = RouterHandle::open(app, router)?;
         let ip = device.ip_address.as_deref().and_then(|s| s.parse().ok());
-        netpolicy::remove_device(app, &rh, user, device.mac, ip).await?;
+        router::remove_device(app, &rh, user, device.mac, ip).await?;
     }
     devices::delete(app.db(), device.id).await?;
     Ok(())
@@ -370,13 +359,13 @@ pub async fn reset_network(app: &App, user: &User) -> AppResult<usize> {
     let mut failed = 0;
     for device in devices::list_for_user(app.db(), user.id).await? {
         let router = match device.router_id {
-            Some(id) => netpolicy::router_by_id(app, id).await?,
-            None => netpolicy::router_for_user(app, user).await?,
+            Some(id) => router::router_by_id(app, id).await?,
+            None => router::router_for_user(app, user).await?,
         };
         let Some(router) = router else { continue };
         let ip = device.ip_address.as_deref().and_then(|s| s.parse().ok());
         let result = match RouterHandle::open(app, router) {
-            Ok(rh) => netpolicy::remove_device(app, &rh, user, device.mac, ip).await,
+            Ok(rh) => router::remove_device(app, &rh, user, device.mac, ip).await,
             Err(e) => Err(e),
         };
         if let Err(e) = result {

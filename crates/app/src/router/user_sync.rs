@@ -13,7 +13,7 @@ use saring_store::repo::{devices, outbox, users};
 
 use crate::context::App;
 use crate::error::{AppError, AppResult};
-use crate::netpolicy;
+use crate::router;
 
 pub const SYNC_USER: &str = "policy_sync_user";
 
@@ -54,13 +54,13 @@ pub async fn sync_user(app: &App, user_id: UserId) -> AppResult<SyncReport> {
     let Some(user) = users::find_by_id(app.db(), user_id).await? else {
         return Ok(SyncReport::default());
     };
-    let Some(router) = netpolicy::router_for_user(app, &user).await? else {
+    let Some(router) = router::router_for_user(app, &user).await? else {
         return Ok(SyncReport::default());
     };
     if !app.config().router.operations_enabled {
         return Ok(SyncReport::default());
     }
-    let rh = netpolicy::RouterHandle::open(app, router)?;
+    let rh = router::RouterHandle::open(app, router)?;
     let router = &rh.router;
     let decision = app
         .config()
@@ -73,7 +73,7 @@ pub async fn sync_user(app: &App, user_id: UserId) -> AppResult<SyncReport> {
     if user.approval_status == saring_domain::access::ApprovalStatus::Approved
         && let Some(password) = user.mikrotik_password.clone()
     {
-        netpolicy::upsert_hotspot_user(app, &rh, &user, &decision, &password).await?;
+        router::upsert_hotspot_user(app, &rh, &user, &decision, &password).await?;
         if !user.mikrotik_user_exists
             || user.mikrotik_profile_name.as_deref() != Some(decision.router.profile.as_str())
         {
@@ -99,23 +99,63 @@ pub async fn sync_user(app: &App, user_id: UserId) -> AppResult<SyncReport> {
             continue;
         }
         let ip = device.ip_address.as_deref().and_then(|s| s.parse().ok());
-        netpolicy::apply_device(app, &rh, &user, &decision, device.mac, ip, "policy-sync").await?;
+        router::apply_device(app, &rh, &user, &decision, device.mac, ip, "policy-sync").await?;
         report.devices += 1;
     }
     Ok(report)
 }
 
-/// Tries to sync now; on a router problem queues the sync instead. Returns whether the
-/// router is already up to date.
+/// Brings the user's router state in line now, once: when the change queued the sync in its
+/// own transaction ([`enqueue`]), this call takes that outbox item and completes it, so the
+/// router is written once per change (not by this call and again by the worker). On a router
+/// problem the sync stays queued (or is queued) for the worker. Returns whether the router is
+/// already up to date (`false`: the worker will do it within seconds).
 pub async fn sync_user_soon(app: &App, user: &User, reason: &str) -> AppResult<bool> {
+    let claim = outbox::claim_key(
+        app.db(),
+        &dedupe_key(user.id),
+        app.now(),
+        Duration::minutes(2),
+    )
+    .await?;
+    let item = match claim {
+        // A worker is carrying the same sync out right now.
+        outbox::KeyClaim::Busy => return Ok(false),
+        outbox::KeyClaim::Taken(item) => Some(item),
+        outbox::KeyClaim::Absent => None,
+    };
     match sync_user(app, user.id).await {
-        Ok(_) => Ok(true),
+        Ok(_) => {
+            if let Some(item) = item {
+                outbox::complete(app.db(), item.id, app.now()).await?;
+            }
+            Ok(true)
+        }
         Err(e @ (AppError::Rejected(_) | AppError::Internal(_))) => {
             tracing::warn!(user_id = %user.id, error = %e, reason, "router sync deferred to the outbox");
-            enqueue(app.db(), user.id, app.now(), reason).await?;
+            match item {
+                Some(item) => {
+                    let retry = app.now() + backoff(item.attempts);
+                    outbox::fail(app.db(), item.id, &e.to_string(), Some(retry), app.now()).await?;
+                }
+                None => enqueue(app.db(), user.id, app.now(), reason).await?,
+            }
             Ok(false)
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            if let Some(item) = item {
+                // Not the router's fault: hand the item back to the worker at once.
+                outbox::fail(
+                    app.db(),
+                    item.id,
+                    &e.to_string(),
+                    Some(app.now()),
+                    app.now(),
+                )
+                .await?;
+            }
+            Err(e)
+        }
     }
 }
 
