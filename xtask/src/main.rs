@@ -52,7 +52,7 @@ enum Task {
         #[arg(long)]
         no_lint: bool,
     },
-    /// Run benchmarks: routeros (or `all`).
+    /// Run benchmarks: routeros, api, sync, flows (or `all`).
     Bench {
         #[arg(default_value = "all")]
         which: String,
@@ -312,8 +312,27 @@ fn bench(which: &str) -> Result<()> {
         step("bench sync", c)?;
         ran = true;
     }
+    if all || which == "flows" {
+        // Whole flows against the simulators (payment → router, captive login with 1 and 20
+        // routers), in release mode: the ignored measurement tests of `flow_latency.rs`.
+        let mut c = cargo();
+        c.args([
+            "test",
+            "--release",
+            "-p",
+            "saring-api",
+            "--test",
+            "flow_latency",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ]);
+        step("bench flows", c)?;
+        ran = true;
+    }
     if !ran {
-        bail!("unknown benchmark {which:?} (known: routeros, api, sync, all)");
+        bail!("unknown benchmark {which:?} (known: routeros, api, sync, flows, all)");
     }
     Ok(())
 }
