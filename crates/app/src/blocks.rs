@@ -1,6 +1,7 @@
 //! Automatic block transitions (auto-debt limit, overdue and end-of-month manual debt): the
 //! user's block state and its ledger row change in one transaction under the user's row
-//! lock ([`crate::ledger::apply`]); callers then bring the router in line (`policysync`).
+//! lock ([`crate::ledger::apply`]); callers then bring the router in line
+//! (`router::user_sync::sync_user_soon`, which takes the sync the change queued).
 
 use saring_domain::ids::UserId;
 use saring_domain::ledger::{BlockState, QuotaChange};
