@@ -33,7 +33,7 @@ pub enum Replacement {
     /// Below the limit: nothing is replaced.
     NotNeeded,
     /// This device of the account makes room for the new one.
-    Replace(Device),
+    Replace(Box<Device>),
     /// At the limit and nothing may be replaced without the user's confirmation.
     LimitReached,
 }
@@ -59,7 +59,7 @@ pub fn replacement_at_limit(own: &[Device], max: usize, new: Mac, confirm: bool)
     } else {
         None
     };
-    victim.map_or(Replacement::LimitReached, Replacement::Replace)
+    victim.map_or(Replacement::LimitReached, |d| Replacement::Replace(Box::new(d)))
 }
 
 #[cfg(test)]
@@ -110,12 +110,12 @@ mod tests {
         );
         assert_eq!(
             replacement_at_limit(&own, 3, fixed, true),
-            Replacement::Replace(own[2].clone()),
+            Replacement::Replace(Box::new(own[2].clone())),
             "confirmed: the oldest goes"
         );
         assert_eq!(
             replacement_at_limit(&own, 3, private, false),
-            Replacement::Replace(own[1].clone()),
+            Replacement::Replace(Box::new(own[1].clone())),
             "a private address replaces the oldest private one on its own"
         );
         let no_private = vec![own[0].clone(), own[2].clone()];
@@ -125,7 +125,7 @@ mod tests {
         );
         assert_eq!(
             replacement_at_limit(&no_private, 2, private, true),
-            Replacement::Replace(own[2].clone())
+            Replacement::Replace(Box::new(own[2].clone()))
         );
     }
 }

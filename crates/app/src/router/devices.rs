@@ -223,6 +223,7 @@ pub async fn bind(
                 )));
             }
             Replacement::Replace(victim) => {
+                let victim = *victim;
                 if victim.is_randomized_mac && resolved.mac.is_randomized() {
                     check_change_cooldown(app, user).await?;
                 }
