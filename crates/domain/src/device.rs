@@ -59,7 +59,9 @@ pub fn replacement_at_limit(own: &[Device], max: usize, new: Mac, confirm: bool)
     } else {
         None
     };
-    victim.map_or(Replacement::LimitReached, |d| Replacement::Replace(Box::new(d)))
+    victim.map_or(Replacement::LimitReached, |d| {
+        Replacement::Replace(Box::new(d))
+    })
 }
 
 #[cfg(test)]
