@@ -39,9 +39,15 @@ pub struct AdminUserQuery {
     /// Name or phone (any spelling).
     pub search: Option<String>,
     pub role: Option<String>,
-    /// `pending`, `approved`, `rejected`, `active`, `inactive`, `blocked`, `unlimited`.
+    /// `pending`, `approved`, `rejected`, `active`, `inactive`, `blocked`, `unlimited`, and the
+    /// reference's `debt` (owes auto or manual debt), `expired`, `fup`, `habis`, `no_quota`
+    /// (nothing bought), `tamping`.
     pub status: Option<String>,
     pub blok: Option<String>,
+    /// `created_at` (default), `name`, `phone`, `last_login`, `expiry`, `remaining`, `used`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default for dates: newest first).
+    pub order: Option<String>,
 }
 
 /// `GET /api/admin/users/{id}`
@@ -73,6 +79,21 @@ pub struct AdminUserUpdate {
     #[serde(default, deserialize_with = "crate::dto::lenient_opt_bool")]
     pub is_blocked: Option<bool>,
     pub blocked_reason: Option<String>,
+    /// A new phone number: the hotspot user, bindings and comments on every router follow.
+    pub phone_number: Option<String>,
+    /// The reference's one-endpoint quota operations (the same rules as
+    /// `POST …/inject`, `…/unlimited` and `…/debts`).
+    pub add_mb: Option<i64>,
+    pub add_gb: Option<i64>,
+    pub add_days: Option<i64>,
+    #[serde(default, deserialize_with = "crate::dto::lenient_opt_bool")]
+    pub is_unlimited_user: Option<bool>,
+    pub debt_add_mb: Option<i64>,
+    pub debt_package_id: Option<String>,
+    pub debt_date: Option<chrono::NaiveDate>,
+    pub debt_note: Option<String>,
+    #[serde(default, deserialize_with = "crate::dto::lenient_opt_bool")]
+    pub debt_clear: Option<bool>,
 }
 
 /// `POST /api/admin/users/{id}/reject`

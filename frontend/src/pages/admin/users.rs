@@ -66,6 +66,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 Tab::All => non_blank(&status.get()),
             },
             blok: None,
+            ..AdminUserQuery::default()
         };
         async move { api::admin::users(&q).await }
     });
