@@ -6,24 +6,28 @@ use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::path;
 
 use crate::components::common::use_redirect;
-use crate::contexts::{I18n, Session, Settings, use_i18n};
+use crate::contexts::{I18n, PendingRequests, Session, Settings, use_i18n};
 use crate::guards;
 use crate::pages::admin::{
-    AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage, AdminLogsPage, AdminPackagesPage,
-    AdminParityPage, AdminPromosPage, AdminRoutersPage, AdminTemplatesPage,
-    AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+    AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage, AdminLogsPage,
+    AdminPackagesPage, AdminParityPage, AdminPromosPage, AdminRequestsPage, AdminRoutersPage,
+    AdminTemplatesPage, AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage,
+    AdminUsersPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
 use crate::pages::misc::{MaintenancePage, NotFoundPage};
 use crate::pages::policy::PolicyPage;
-use crate::pages::user::{AccountPage, BuyPage, DashboardPage, HistoryPage, PaymentStatusPage};
+use crate::pages::user::{
+    AccountPage, BuyPage, DashboardPage, HistoryPage, KomandanRequestsPage, PaymentStatusPage,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(I18n::new());
     provide_context(Settings::load());
     provide_context(Session::start());
+    provide_context(PendingRequests::new());
     view! {
         <Router>
             <RouteGuard/>
@@ -37,6 +41,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/akun") view=guarded(AccountPage)/>
                 <Route path=path!("/beli") view=guarded(BuyPage)/>
                 <Route path=path!("/riwayat") view=guarded(HistoryPage)/>
+                <Route path=path!("/requests") view=guarded(KomandanRequestsPage)/>
                 <Route path=path!("/payment/status") view=PaymentStatusPage/>
                 <Route path=path!("/payment/finish") view=PaymentStatusPage/>
                 <Route path=path!("/policy/:status") view=PolicyPage/>
@@ -44,6 +49,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=AdminLoginPage/>
                 <Route path=path!("/admin/users") view=guarded(AdminUsersPage)/>
                 <Route path=path!("/admin/users/:id") view=guarded(AdminUserDetailPage)/>
+                <Route path=path!("/admin/requests") view=guarded(AdminRequestsPage)/>
+                <Route path=path!("/admin/debts") view=guarded(AdminDebtsPage)/>
                 <Route path=path!("/admin/logs") view=guarded(AdminLogsPage)/>
                 <Route path=path!("/admin/packages") view=guarded(AdminPackagesPage)/>
                 <Route path=path!("/admin/promos") view=guarded(AdminPromosPage)/>

@@ -59,3 +59,15 @@ pub fn close_window() {
         let _ = w.close();
     }
 }
+
+/// Now, from the browser's clock (`Date.now()`; chrono has no clock on wasm32).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        chrono::Utc::now()
+    }
+}

@@ -1,7 +1,7 @@
 //! Display helpers over the domain's formats: dates `dd-mm-yyyy` in the operator's time zone,
 //! data in MB/GB, money `Rp 10.000`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use saring_domain::{AppTz, Locale, Megabytes};
 
 pub fn date(tz: AppTz, at: Option<DateTime<Utc>>) -> String {
@@ -14,8 +14,28 @@ pub fn datetime(tz: AppTz, at: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| "–".to_owned())
 }
 
+/// A calendar date (debt dates) as `dd-mm-yyyy`.
+pub fn day(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.format("%d-%m-%Y").to_string())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
 pub fn mb(value: Megabytes, locale: Locale) -> String {
     value.display(locale)
+}
+
+/// Whole MB as the API sends them in the operator's types (`500 MB`, `1,5 GB`).
+pub fn whole_mb(mb: i64, locale: Locale) -> String {
+    Megabytes::from_whole(mb).display(locale)
+}
+
+/// A change of MB with its sign (`+1 GB`, `-500 MB`); empty for none.
+pub fn signed_mb(value: Megabytes, locale: Locale) -> String {
+    match value.centi() {
+        0 => String::new(),
+        c if c > 0 => format!("+{}", value.display(locale)),
+        _ => value.display(locale),
+    }
 }
 
 /// Used share in percent (0–100), for progress bars.
@@ -61,5 +81,14 @@ mod tests {
         assert_eq!(date(AppTz::default(), Some(t)), "02-03-2026");
         assert_eq!(date(AppTz::default(), None), "–");
         assert_eq!(phone("+6281234567890"), "081234567890");
+        assert_eq!(day(NaiveDate::from_ymd_opt(2026, 3, 2)), "02-03-2026");
+        assert_eq!(day(None), "–");
+        assert_eq!(whole_mb(1536, Locale::Id), "1,50 GB");
+        assert_eq!(
+            signed_mb(Megabytes::from_whole(500), Locale::Id),
+            "+500,00 MB"
+        );
+        assert_eq!(signed_mb(Megabytes::from_whole(-2), Locale::En), "-2.00 MB");
+        assert_eq!(signed_mb(Megabytes::ZERO, Locale::En), "");
     }
 }

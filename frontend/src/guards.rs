@@ -14,10 +14,11 @@
 //! 4. **Protected pages**: guests go to `/admin?redirect=…` for `/admin/*`, else to
 //!    `/login?redirect=…`.
 //! 5. **Roles**: a non-admin on `/admin/*` goes to `/dashboard`; an admin on a user page
-//!    (anything but `/admin/*` and `/akun`) goes to `/admin/users`.
+//!    (anything but `/admin/*` and `/akun`) goes to `/admin/users`; `/requests` is for
+//!    komandan accounts only (others go to `/dashboard`).
 //! 6. **Access status**: a user whose status is not `ok` is sent to `/policy/<status>` except on
-//!    `/akun` (and `/beli` for `expired`/`habis`/`fup`, `/dashboard` for `fup`, whose internet
-//!    still works at reduced speed).
+//!    `/akun` (and `/beli` — `/requests` for a komandan — for `expired`/`habis`/`fup`,
+//!    `/dashboard` for `fup`, whose internet still works at reduced speed).
 
 use saring_domain::{PageStatus, Role};
 
@@ -50,6 +51,8 @@ enum Route {
     Admin,
     Account,
     UserPage,
+    /// `/requests`: komandan accounts only.
+    KomandanPage,
     Maintenance,
     Public,
     Unknown,
@@ -63,10 +66,13 @@ fn route_of(path: &str) -> Route {
         "/admin" => Route::AdminLogin,
         "/akun" => Route::Account,
         "/maintenance" => Route::Maintenance,
-        "/dashboard" | "/beli" | "/riwayat" | "/requests" => Route::UserPage,
+        "/dashboard" | "/beli" | "/riwayat" => Route::UserPage,
+        "/requests" => Route::KomandanPage,
         "/captive" | "/captive/terhubung" | "/session/consume" => Route::Public,
         p if p.starts_with("/policy/") => Route::Public,
         "/admin/users"
+        | "/admin/requests"
+        | "/admin/debts"
         | "/admin/logs"
         | "/admin/packages"
         | "/admin/promos"
@@ -196,7 +202,7 @@ fn decide_once(
                 "/admin?redirect={}",
                 encode(&format!("{path}{query}"))
             )),
-            Route::Account | Route::UserPage => Some(format!(
+            Route::Account | Route::UserPage | Route::KomandanPage => Some(format!(
                 "/login?redirect={}",
                 encode(&format!("{path}{query}"))
             )),
@@ -217,7 +223,7 @@ fn decide_once(
                     _ => Some(home(role).to_owned()),
                 };
             }
-            if route == Route::Admin {
+            if route == Route::Admin || (route == Route::KomandanPage && role != Role::Komandan) {
                 return Some("/dashboard".to_owned());
             }
             if status == PageStatus::Ok || route == Route::Account {
@@ -225,8 +231,8 @@ fn decide_once(
             }
             let p = path.trim_end_matches('/');
             let self_service = match status {
-                PageStatus::Fup => p == "/dashboard" || p == "/beli",
-                PageStatus::Expired | PageStatus::Habis => p == "/beli",
+                PageStatus::Fup => p == "/dashboard" || p == "/beli" || p == "/requests",
+                PageStatus::Expired | PageStatus::Habis => p == "/beli" || p == "/requests",
                 _ => false,
             };
             if self_service {
@@ -326,6 +332,8 @@ mod tests {
         assert_eq!(go("/akun", ADMIN), None);
         assert_eq!(go("/admin/logs", ADMIN), None);
         for page in [
+            "/admin/requests",
+            "/admin/debts",
             "/admin/packages",
             "/admin/promos",
             "/admin/transactions",
@@ -351,6 +359,57 @@ mod tests {
         assert_eq!(
             decide("/admin", "", Some("/dashboard"), ADMIN, false).as_deref(),
             Some("/admin/users")
+        );
+    }
+
+    #[test]
+    fn komandan_requests() {
+        let komandan = |status| Visitor::User {
+            role: Role::Komandan,
+            status,
+        };
+        assert_eq!(go("/requests", komandan(PageStatus::Ok)), None);
+        // The policy pages' "Ajukan permintaan" leads here: open while quota ran out.
+        for status in [PageStatus::Habis, PageStatus::Expired, PageStatus::Fup] {
+            assert_eq!(go("/requests", komandan(status)), None, "{status}");
+        }
+        assert_eq!(
+            go("/requests", komandan(PageStatus::Blocked)).as_deref(),
+            Some("/policy/blocked")
+        );
+        assert_eq!(
+            go("/requests", komandan(PageStatus::Inactive)).as_deref(),
+            Some("/policy/inactive")
+        );
+        // Komandan accounts only.
+        assert_eq!(go("/requests", USER_OK).as_deref(), Some("/dashboard"));
+        let habis_user = Visitor::User {
+            role: Role::User,
+            status: PageStatus::Habis,
+        };
+        assert_eq!(
+            go("/requests", habis_user).as_deref(),
+            Some("/policy/habis")
+        );
+        assert_eq!(go("/requests", ADMIN).as_deref(), Some("/admin/users"));
+        assert_eq!(
+            go("/requests", Visitor::Guest).as_deref(),
+            Some("/login?redirect=/requests")
+        );
+        assert_eq!(
+            decide(
+                "/login",
+                "",
+                Some("/requests"),
+                komandan(PageStatus::Ok),
+                false
+            )
+            .as_deref(),
+            Some("/requests")
+        );
+        assert_eq!(
+            decide("/requests", "", None, komandan(PageStatus::Ok), true).as_deref(),
+            Some("/maintenance")
         );
     }
 
@@ -396,6 +455,10 @@ mod tests {
                 role: Role::Komandan,
                 status: PageStatus::Fup,
             },
+            Visitor::User {
+                role: Role::Komandan,
+                status: PageStatus::Blocked,
+            },
         ];
         let paths = [
             "/",
@@ -407,6 +470,9 @@ mod tests {
             "/akun",
             "/dashboard",
             "/beli",
+            "/requests",
+            "/admin/requests",
+            "/admin/debts",
             "/captive",
             "/captive/terhubung",
             "/policy/fup",

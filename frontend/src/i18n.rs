@@ -166,10 +166,32 @@ mod tests {
                     "text(locale, \"",
                     "use_title(\"",
                     "success(\"",
+                    ".text(\"",
+                    ".text_with(\"",
+                    // Text keys given to components (`ConfirmButton`, `TabButton`, `Modal`).
+                    "label=\"",
+                    "message=\"",
+                    "title=\"",
                 ] {
                     for piece in code.split(call).skip(1) {
                         let key = piece.split('"').next().unwrap_or_default();
                         if !key.is_empty() && id.get(key).is_none() {
+                            missing.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+                // Any literal with these prefixes is a text key (form checks name theirs in
+                // tuples, tables in column lists): test ids never use them.
+                for prefix in ["\"console-", "\"requests-", "\"nav-"] {
+                    for piece in code.split(prefix).skip(1) {
+                        let rest = piece.split('"').next().unwrap_or_default();
+                        let key = format!("{}{rest}", &prefix[1..]);
+                        if !rest.is_empty()
+                            && rest
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                            && id.get(&key).is_none()
+                        {
                             missing.push(format!("{}: {key}", path.display()));
                         }
                     }

@@ -27,6 +27,8 @@ pub async fn users(q: &AdminUserQuery) -> Result<Page<AdminUserItem>, ApiError> 
         ("role", q.role.clone()),
         ("status", q.status.clone()),
         ("blok", q.blok.clone()),
+        ("sort", q.sort.clone()),
+        ("order", q.order.clone()),
     ]);
     get(&format!("/api/admin/users{qs}")).await
 }

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod operator;
 pub mod payments;
 pub mod users;
 

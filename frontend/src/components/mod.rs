@@ -4,3 +4,4 @@ pub mod auth;
 pub mod common;
 pub mod devices;
 pub mod payments;
+pub mod requests;

@@ -35,6 +35,16 @@ impl I18n {
         crate::i18n::text_with(self.locale.get(), key, args)
     }
 
+    /// [`I18n::tr`] without subscribing (texts made in event handlers and async answers).
+    pub fn text(&self, key: &str) -> String {
+        crate::i18n::text(self.locale.get_untracked(), key)
+    }
+
+    /// [`I18n::tr_with`] without subscribing.
+    pub fn text_with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        crate::i18n::text_with(self.locale.get_untracked(), key, args)
+    }
+
     pub fn set(&self, locale: Locale) {
         self.locale.set(locale);
         browser::local_set(STORAGE_KEY, lang_tag(locale));

@@ -18,6 +18,53 @@ pub enum RegisterAs {
     Komandan,
 }
 
+/// Where an account lives: blok + kamar, or the kind of tamping work.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub blok: Option<String>,
+    pub kamar: Option<String>,
+    pub is_tamping: bool,
+    pub tamping_type: Option<String>,
+}
+
+/// The trimmed name (at least 2 characters) and the parsed number, or the text key of the
+/// first problem. Shared by the registration and the admin's "add user" form.
+pub fn name_and_phone(name: &str, phone: &str) -> Result<(String, Phone), &'static str> {
+    let name = name.trim();
+    if name.chars().count() < 2 {
+        return Err("register-name-required");
+    }
+    let phone = Phone::parse(phone.trim()).map_err(|_| "auth-phone-invalid")?;
+    Ok((name.to_owned(), phone))
+}
+
+/// The place fields an account needs: blok + kamar (`address`), the kind of tamping
+/// (`tamping`), or none; the text key of what is missing.
+pub fn place(
+    address: bool,
+    tamping: bool,
+    blok: &str,
+    kamar: &str,
+    tamping_type: &str,
+) -> Result<Place, &'static str> {
+    let mut p = Place::default();
+    if address {
+        p.blok = non_blank(blok);
+        p.kamar = non_blank(kamar);
+        if p.blok.is_none() || p.kamar.is_none() {
+            return Err("register-address-required");
+        }
+    }
+    if tamping {
+        p.is_tamping = true;
+        p.tamping_type = non_blank(tamping_type);
+        if p.tamping_type.is_none() {
+            return Err("register-tamping-required");
+        }
+    }
+    Ok(p)
+}
+
 /// Builds the request, or names the text key of what is missing.
 pub fn build_request(
     name: &str,
@@ -27,34 +74,23 @@ pub fn build_request(
     kamar: &str,
     tamping: &str,
 ) -> Result<RegisterRequest, &'static str> {
-    let name = name.trim();
-    if name.chars().count() < 2 {
-        return Err("register-name-required");
-    }
-    let phone = Phone::parse(phone.trim()).map_err(|_| "auth-phone-invalid")?;
-    let mut req = RegisterRequest {
+    let (full_name, phone) = name_and_phone(name, phone)?;
+    let p = place(
+        role == RegisterAs::User,
+        role == RegisterAs::Tamping,
+        blok,
+        kamar,
+        tamping,
+    )?;
+    Ok(RegisterRequest {
         phone_number: phone.as_e164().to_owned(),
-        full_name: name.to_owned(),
-        ..Default::default()
-    };
-    match role {
-        RegisterAs::User => {
-            req.blok = non_blank(blok);
-            req.kamar = non_blank(kamar);
-            if req.blok.is_none() || req.kamar.is_none() {
-                return Err("register-address-required");
-            }
-        }
-        RegisterAs::Tamping => {
-            req.is_tamping = true;
-            req.tamping_type = non_blank(tamping);
-            if req.tamping_type.is_none() {
-                return Err("register-tamping-required");
-            }
-        }
-        RegisterAs::Komandan => req.register_as_komandan = true,
-    }
-    Ok(req)
+        full_name,
+        blok: p.blok,
+        kamar: p.kamar,
+        is_tamping: p.is_tamping,
+        tamping_type: p.tamping_type,
+        register_as_komandan: role == RegisterAs::Komandan,
+    })
 }
 
 #[component]

@@ -27,15 +27,15 @@ pub fn ConfirmBox(
             <Show when=move || with_reason>
                 <label class="field">
                     <span>{move || i18n.tr("common-reason")}</span>
-                    <input type="text" bind:value=reason maxlength="200"/>
+                    <input type="text" data-testid="confirm-reason" bind:value=reason maxlength="200"/>
                 </label>
             </Show>
             <div class="row">
-                <button type="button" class=class
+                <button type="button" class=class data-testid="confirm-yes"
                     on:click=move |_| on_confirm.run(reason.get_untracked().trim().to_owned())>
                     {move || confirm_label.get()}
                 </button>
-                <button type="button" class="btn btn-ghost" on:click=move |_| on_cancel.run(())>
+                <button type="button" class="btn btn-ghost" data-testid="confirm-no" on:click=move |_| on_cancel.run(())>
                     {move || i18n.tr("common-cancel")}
                 </button>
             </div>

@@ -36,6 +36,12 @@ impl Feedback {
         )));
     }
 
+    /// Shows `text` (already translated, or the server's own words) as a success.
+    pub fn say(&self, text: String) {
+        self.error.set(None);
+        self.ok.set(Some(text));
+    }
+
     pub fn fail(&self, e: &ApiError) {
         self.ok.set(None);
         self.error

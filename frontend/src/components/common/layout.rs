@@ -6,7 +6,9 @@ use leptos_router::components::A;
 
 use super::nav::use_redirect;
 use crate::api;
-use crate::contexts::{use_i18n, use_session, use_settings};
+use saring_domain::Role;
+
+use crate::contexts::{use_i18n, use_pending_requests, use_session, use_settings};
 
 /// The "ID | EN" switch.
 #[component]
@@ -62,39 +64,76 @@ fn logout_button() -> impl IntoView {
     }
 }
 
+/// The admin navigation.
+const ADMIN_LINKS: &[(&str, &str)] = &[
+    ("/admin/users", "nav-users"),
+    ("/admin/requests", "nav-requests"),
+    ("/admin/debts", "nav-debts"),
+    ("/admin/transactions", "nav-transactions"),
+    ("/admin/packages", "nav-packages"),
+    ("/admin/promos", "nav-promos"),
+    ("/admin/routers", "nav-routers"),
+    ("/admin/jobs", "nav-jobs"),
+    ("/admin/parity", "nav-parity"),
+    ("/admin/templates", "nav-templates"),
+    ("/admin/inactive-accounts", "nav-inactive"),
+    ("/admin/logs", "nav-logs"),
+    ("/akun", "nav-account"),
+];
+
+/// A user's navigation.
+const USER_LINKS: &[(&str, &str)] = &[
+    ("/dashboard", "nav-dashboard"),
+    ("/beli", "nav-buy"),
+    ("/riwayat", "nav-history"),
+    ("/akun", "nav-account"),
+];
+
+/// A komandan asks instead of buying.
+const KOMANDAN_LINKS: &[(&str, &str)] = &[
+    ("/dashboard", "nav-dashboard"),
+    ("/requests", "nav-my-requests"),
+    ("/akun", "nav-account"),
+];
+
+/// The count of waiting komandan requests next to the admin's "Permintaan" link (nothing
+/// when there are none or the count cannot be read).
+fn pending_badge() -> impl IntoView {
+    let pending = use_pending_requests();
+    let count = LocalResource::new(move || {
+        pending.track();
+        api::operator::pending_requests()
+    });
+    move || {
+        count
+            .get()
+            .and_then(Result::ok)
+            .filter(|n| *n > 0)
+            .map(|n| view! { " "<span class="badge badge-warn" data-testid="pending-requests">{n}</span> })
+    }
+}
+
 /// The top bar with navigation, language toggle and logout, and the page below it.
 fn frame(admin: bool, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let settings = use_settings();
-    let links: &[(&str, &str)] = if admin {
-        &[
-            ("/admin/users", "nav-users"),
-            ("/admin/transactions", "nav-transactions"),
-            ("/admin/packages", "nav-packages"),
-            ("/admin/promos", "nav-promos"),
-            ("/admin/routers", "nav-routers"),
-            ("/admin/jobs", "nav-jobs"),
-            ("/admin/parity", "nav-parity"),
-            ("/admin/templates", "nav-templates"),
-            ("/admin/inactive-accounts", "nav-inactive"),
-            ("/admin/logs", "nav-logs"),
-            ("/akun", "nav-account"),
-        ]
+    let session = use_session();
+    let links = if admin {
+        ADMIN_LINKS
+    } else if session.role() == Some(Role::Komandan) {
+        KOMANDAN_LINKS
     } else {
-        &[
-            ("/dashboard", "nav-dashboard"),
-            ("/beli", "nav-buy"),
-            ("/riwayat", "nav-history"),
-            ("/akun", "nav-account"),
-        ]
+        USER_LINKS
     };
+    let mut badge = admin.then(pending_badge);
     view! {
         <header class=if admin { "topbar topbar-admin" } else { "topbar" }>
             <span class="brand">{move || settings.app_name()}{admin.then_some(" · Admin")}</span>
             <nav class="nav">
                 {links.iter().map(|(href, key)| {
                     let testid = format!("nav-{}", href.trim_start_matches('/').replace('/', "-"));
-                    view! { <A href=*href attr:data-testid=testid>{move || i18n.tr(key)}</A> }
+                    let count = (*href == "/admin/requests").then(|| badge.take()).flatten();
+                    view! { <A href=*href attr:data-testid=testid>{move || i18n.tr(key)}{count}</A> }
                 }).collect_view()}
             </nav>
             <LangToggle/>

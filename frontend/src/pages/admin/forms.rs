@@ -3,7 +3,7 @@
 //! validation details, message-template texts (length, placeholder insertion), and short
 //! texts for durations and intervals. Unit-tested on the host.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use saring_domain::AppTz;
 use saring_domain::dto::payments::{PackageUpsert, PromoStatus, PromoType, PromoUpsert};
 use serde_json::Value;
@@ -55,6 +55,33 @@ pub fn parse_whole(input: &str, max: i64) -> Option<i64> {
     }
     let value: i64 = digits.parse().ok()?;
     (value <= max).then_some(value)
+}
+
+/// A text that is not what its field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invalid;
+
+/// An optional whole number: blank is `None`, anything else must pass [`parse_whole`].
+pub fn optional_whole(input: &str, max: i64) -> Result<Option<i64>, Invalid> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_whole(input, max).map(Some).ok_or(Invalid)
+    }
+}
+
+/// An optional date as an `<input type="date">` gives it (`2026-03-01`) or as people type
+/// it (`01-03-2026`): blank is `None`.
+pub fn optional_date(input: &str) -> Result<Option<NaiveDate>, Invalid> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| saring_domain::time::parse_display_date(s))
+        .map(Some)
+        .ok_or(Invalid)
 }
 
 /// A price in whole rupiah, `0`–`Rp 100.000.000` (`10.000`, `Rp 10.000`, `10000`).
@@ -233,13 +260,6 @@ impl PromoForm {
         {
             problems.push(("end_date", "admin-form-end-before-start"));
         }
-        let optional_whole = |s: &str, max: i64| -> Result<Option<i64>, ()> {
-            if s.trim().is_empty() {
-                Ok(None)
-            } else {
-                parse_whole(s, max).map(Some).ok_or(())
-            }
-        };
         let bonus_mb = optional_whole(&self.bonus_mb, MAX_BONUS_MB).unwrap_or_else(|_| {
             problems.push(("bonus_value_mb", "admin-form-bonus-mb-invalid"));
             None
@@ -535,6 +555,18 @@ mod tests {
         );
         assert_eq!(insert_at_utf16("ab", 9, 2, "{c}"), ("ab{c}".to_owned(), 5));
         assert_eq!(insert_at_utf16("abc", 2, 0, "-"), ("-c".to_owned(), 1));
+    }
+
+    #[test]
+    fn optional_numbers_and_dates() {
+        assert_eq!(optional_whole(" ", 10), Ok(None));
+        assert_eq!(optional_whole("1.024", 2000), Ok(Some(1024)));
+        assert_eq!(optional_whole("11", 10), Err(Invalid));
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1);
+        assert_eq!(optional_date("2026-03-01"), Ok(d));
+        assert_eq!(optional_date(" 01-03-2026 "), Ok(d));
+        assert_eq!(optional_date(""), Ok(None));
+        assert_eq!(optional_date("31-02-2026"), Err(Invalid));
     }
 
     #[test]

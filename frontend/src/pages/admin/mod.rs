@@ -1,24 +1,30 @@
-//! The admin portal: login, users, user detail, action log, packages, promos, transactions
-//! (with the Midtrans self-test), jobs, WhatsApp message templates, the inactive-account
-//! preview, the policy parity guard's reports and the routers.
+//! The admin portal: login, users (with adding users), the operator console of one user,
+//! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
+//! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
+//! parity guard's reports and the routers.
 
+pub mod debts;
 pub mod forms;
 pub mod inactive_accounts;
 pub mod jobs;
 pub mod login;
 pub mod logs;
+pub mod operator_forms;
 pub mod packages;
 pub mod parity;
-mod parts;
+pub(crate) mod parts;
 pub mod promos;
+pub mod requests;
 pub mod router_form;
 pub mod routers;
 pub mod templates;
 pub mod transaction_detail;
 pub mod transactions;
+pub mod user_add;
 pub mod user_detail;
 pub mod users;
 
+pub use debts::AdminDebtsPage;
 pub use inactive_accounts::AdminInactiveAccountsPage;
 pub use jobs::AdminJobsPage;
 pub use login::AdminLoginPage;
@@ -26,6 +32,7 @@ pub use logs::AdminLogsPage;
 pub use packages::AdminPackagesPage;
 pub use parity::AdminParityPage;
 pub use promos::AdminPromosPage;
+pub use requests::AdminRequestsPage;
 pub use routers::AdminRoutersPage;
 pub use templates::AdminTemplatesPage;
 pub use transaction_detail::AdminTransactionDetailPage;

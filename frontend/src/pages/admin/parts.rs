@@ -1,8 +1,10 @@
 //! Small pieces the admin pages share: a loaded value or its loading/error text
-//! ([`loaded`]), a loaded list as a table ([`list_table`]), form errors (local checks and the server's `validation_failed` details)
-//! shown next to the form and under each field, the save/delete flow of an edit form
-//! ([`Editor`]) with its save button ([`save_button`]), and a list row's edit/delete buttons
-//! ([`row_actions`]).
+//! ([`loaded`]), a loaded list as a table ([`list_table`]), form errors (local checks and the
+//! server's `validation_failed` details) shown next to the form and under each field, one
+//! call with its errors, success text and busy flag ([`Action`]), the save/delete flow of an
+//! edit form ([`Editor`]) with its save button ([`save_button`]), a list row's edit/delete
+//! buttons ([`row_actions`]), a button that asks first ([`ConfirmButton`]), labelled inputs
+//! ([`input`], [`unit_select`]) and a submit button ([`submit_button`]).
 
 use std::future::Future;
 
@@ -10,9 +12,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::forms::{FieldProblem, server_field_errors};
+use super::operator_forms::Unit;
 use crate::api::ApiError;
 use crate::components::common::{ConfirmBox, Feedback};
-use crate::contexts::I18n;
+use crate::contexts::{I18n, use_i18n};
 
 /// What a page shows for a resource: "loading" until it answers, the error's text, or
 /// `ok(value)`.
@@ -38,7 +41,7 @@ pub fn list_table<T, V>(
     value: Option<Result<Vec<T>, ApiError>>,
     empty: (&'static str, &'static str),
     table_id: &'static str,
-    cols: &'static [&'static str],
+    cols: &[&'static str],
     row: impl Fn(T) -> V,
 ) -> AnyView
 where
@@ -63,6 +66,17 @@ where
         }
         .into_any()
     })
+}
+
+/// The list inside a loaded answer (`Page::items`, `UserDebts::items`), for [`list_table`].
+pub fn items_of<L, T>(
+    value: Option<Result<L, ApiError>>,
+    items: impl FnOnce(L) -> Vec<T>,
+) -> Option<Result<Vec<T>, ApiError>> {
+    match value? {
+        Ok(list) => Some(Ok(items(list))),
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// The errors of one form: a summary and a text per field.
@@ -200,32 +214,34 @@ impl Editor {
         reset: impl FnOnce() + 'static,
     ) where
         B: 'static,
+        T: 'static,
         F: Future<Output = Result<T, ApiError>> + 'static,
     {
-        self.feedback.clear();
-        self.errors.clear();
-        let body = match body {
-            Ok(b) => b,
-            Err(problems) => return self.errors.local(problems),
-        };
         let id = self.editing.get_untracked();
         let ok_key = if id.is_some() {
             self.texts.updated
         } else {
             self.texts.created
         };
-        self.busy.set(true);
-        spawn_local(async move {
-            match send(id, body).await {
-                Ok(_) => {
-                    self.feedback.success(ok_key);
-                    reset();
-                    self.refresh();
-                }
-                Err(e) => self.errors.server(&e),
-            }
-            self.busy.set(false);
-        });
+        let locale = self.errors.i18n.locale;
+        self.action().run(
+            body,
+            move |b| send(id, b),
+            move |_: T| {
+                reset();
+                self.refresh();
+                crate::i18n::text(locale.get_untracked(), ok_key)
+            },
+        );
+    }
+
+    /// The form's errors, the page's feedback and the save button's busy flag as an [`Action`].
+    pub fn action(&self) -> Action {
+        Action {
+            errors: self.errors,
+            feedback: self.feedback,
+            busy: self.busy,
+        }
     }
 
     /// Deletes item `id` after its confirmation: on success the deleted text is shown, `done`
@@ -305,5 +321,174 @@ pub fn save_button(i18n: I18n, editor: Editor, testid: &'static str) -> impl Int
         <button type="submit" class="btn btn-primary" data-testid=testid disabled=move || editor.busy.get()>
             {move || if editor.busy.get() { i18n.tr("common-processing") } else { i18n.tr("common-save") }}
         </button>
+    }
+}
+
+/// One call a page section makes: its form's errors (local checks and the server's), the
+/// success text and the busy flag of its button.
+#[derive(Debug, Clone, Copy)]
+pub struct Action {
+    pub errors: FormErrors,
+    pub feedback: Feedback,
+    pub busy: RwSignal<bool>,
+}
+
+impl Action {
+    pub fn new(i18n: I18n) -> Self {
+        Action {
+            errors: FormErrors::new(i18n),
+            feedback: Feedback::new(),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// Sends `body` unless the form's check found problems (then they are shown under the
+    /// fields and nothing is sent). On success the text `done` makes of the answer is shown;
+    /// on failure the server's text next to the form and under the fields its details name.
+    pub fn run<B, T, F>(
+        self,
+        body: Result<B, Vec<FieldProblem>>,
+        send: impl FnOnce(B) -> F + 'static,
+        done: impl FnOnce(T) -> String + 'static,
+    ) where
+        B: 'static,
+        T: 'static,
+        F: Future<Output = Result<T, ApiError>> + 'static,
+    {
+        self.feedback.clear();
+        self.errors.clear();
+        let body = match body {
+            Ok(b) => b,
+            Err(problems) => return self.errors.local(problems),
+        };
+        self.busy.set(true);
+        spawn_local(async move {
+            match send(body).await {
+                Ok(answer) => {
+                    let text = done(answer);
+                    self.feedback.say(text);
+                }
+                Err(e) => self.errors.server(&e),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// The success text and the errors, where the section shows them.
+    pub fn view(&self) -> impl IntoView + use<> {
+        (self.feedback.view(), self.errors.view())
+    }
+}
+
+/// What an [`input`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    /// Whole numbers (`10.000`): a numeric keyboard.
+    Whole,
+    /// Numbers with decimals (`1,5`).
+    Decimal,
+    /// `<input type="date">`.
+    Date,
+    Tel,
+}
+
+/// A labelled input bound to `value`, marked invalid with the text under it while `errors`
+/// names `field`.
+pub fn input(
+    i18n: I18n,
+    errors: FormErrors,
+    label: &'static str,
+    field: &'static str,
+    testid: &'static str,
+    kind: Kind,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let (ty, mode) = match kind {
+        Kind::Text => ("text", "text"),
+        Kind::Whole => ("text", "numeric"),
+        Kind::Decimal => ("text", "decimal"),
+        Kind::Date => ("date", "none"),
+        Kind::Tel => ("tel", "tel"),
+    };
+    view! {
+        <label class="field">
+            <span>{move || i18n.tr(label)}</span>
+            <input type=ty inputmode=mode data-testid=testid bind:value=value
+                aria-invalid=move || errors.has(field).to_string()/>
+            {errors.field(field)}
+        </label>
+    }
+}
+
+/// The MB/GB choice next to an amount.
+pub fn unit_select(i18n: I18n, unit: RwSignal<Unit>, testid: &'static str) -> impl IntoView {
+    view! {
+        <label class="field unit">
+            <span>{move || i18n.tr("console-unit")}</span>
+            <select data-testid=testid prop:value=move || unit.get().value()
+                on:change=move |ev| unit.set(Unit::from_value(&event_target_value(&ev)))>
+                <option value="GB">"GB"</option>
+                <option value="MB">"MB"</option>
+            </select>
+        </label>
+    }
+}
+
+/// A form's submit button: its label (text key), "processing" while `busy`.
+pub fn submit_button(
+    i18n: I18n,
+    busy: RwSignal<bool>,
+    label: &'static str,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="btn btn-primary" data-testid=testid disabled=move || busy.get()>
+            {move || if busy.get() { i18n.tr("common-processing") } else { i18n.tr(label) }}
+        </button>
+    }
+}
+
+/// A button (text key `label`, test id `testid`) that first asks `message` (in
+/// `{testid}-confirm`, optionally with a reason) and then calls `on_confirm` with the reason.
+#[component]
+pub fn ConfirmButton(
+    label: &'static str,
+    message: &'static str,
+    testid: &'static str,
+    #[prop(optional)] danger: bool,
+    #[prop(optional)] with_reason: bool,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    on_confirm: Callback<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let class = if danger {
+        "btn btn-ghost btn-danger-text"
+    } else {
+        "btn btn-ghost"
+    };
+    move || {
+        if asking.get() {
+            view! {
+                <div data-testid=format!("{testid}-confirm")>
+                    <ConfirmBox danger=danger with_reason=with_reason
+                        message=Signal::derive(move || i18n.tr(message))
+                        confirm_label=Signal::derive(move || i18n.tr(label))
+                        on_confirm=Callback::new(move |reason: String| {
+                            asking.set(false);
+                            on_confirm.run(reason);
+                        })
+                        on_cancel=Callback::new(move |_| asking.set(false))/>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class=class data-testid=testid disabled=move || disabled.get()
+                    on:click=move |_| asking.set(true)>{move || i18n.tr(label)}</button>
+            }
+            .into_any()
+        }
     }
 }

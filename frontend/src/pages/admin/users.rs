@@ -1,5 +1,7 @@
 //! `/admin/users`: pending approvals first, then every user; search, role and status
-//! filters; approve, reject (with reason), block/unblock (with reason), role change.
+//! filters (also debt, expired, FUP, habis, no quota, tamping) and sorting; approve, reject
+//! (with reason), block/unblock (with reason), role change; **Tambah pengguna** opens the
+//! add-user dialog.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,8 +11,11 @@ use saring_domain::access::ApprovalStatus;
 use saring_domain::dto::admin::{AdminUserItem, AdminUserQuery, AdminUserUpdate};
 
 use super::role_key;
+use super::user_add::AddUserDialog;
 use crate::api::{self, ApiError};
-use crate::components::common::{AdminShell, ConfirmBox, Feedback, Pager, StatusBadge, use_title};
+use crate::components::common::{
+    AdminShell, ConfirmBox, Feedback, Pager, StatusBadge, TabButton, use_title,
+};
 use crate::contexts::{use_i18n, use_settings};
 use crate::format::{self, non_blank};
 
@@ -29,7 +34,7 @@ enum Pending {
     Unblock(String),
 }
 
-const STATUS_FILTERS: [(&str, &str); 7] = [
+const STATUS_FILTERS: [(&str, &str); 13] = [
     ("pending", "admin-filter-pending"),
     ("approved", "admin-filter-approved"),
     ("rejected", "admin-filter-rejected"),
@@ -37,6 +42,23 @@ const STATUS_FILTERS: [(&str, &str); 7] = [
     ("inactive", "admin-filter-inactive"),
     ("blocked", "admin-filter-blocked"),
     ("unlimited", "admin-filter-unlimited"),
+    ("debt", "admin-filter-debt"),
+    ("expired", "admin-filter-expired"),
+    ("fup", "admin-filter-fup"),
+    ("habis", "admin-filter-habis"),
+    ("no_quota", "admin-filter-no-quota"),
+    ("tamping", "admin-filter-tamping"),
+];
+
+/// `?sort=` values and their text keys (the server's default is `created_at`).
+const SORTS: [(&str, &str); 7] = [
+    ("created_at", "admin-sort-created"),
+    ("name", "admin-sort-name"),
+    ("phone", "admin-sort-phone"),
+    ("last_login", "admin-sort-last-login"),
+    ("expiry", "admin-sort-expiry"),
+    ("remaining", "admin-sort-remaining"),
+    ("used", "admin-sort-used"),
 ];
 
 #[component]
@@ -50,6 +72,9 @@ pub fn AdminUsersPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
+    let sort = RwSignal::new(String::new());
+    let order = RwSignal::new(String::new());
+    let adding = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
     let pending = RwSignal::new(None::<Pending>);
     let feedback = Feedback::new();
@@ -66,7 +91,8 @@ pub fn AdminUsersPage() -> impl IntoView {
                 Tab::All => non_blank(&status.get()),
             },
             blok: None,
-            ..AdminUserQuery::default()
+            sort: non_blank(&sort.get()),
+            order: non_blank(&order.get()),
         };
         async move { api::admin::users(&q).await }
     });
@@ -226,22 +252,20 @@ pub fn AdminUsersPage() -> impl IntoView {
         }
     };
 
-    let tab_button = move |which: Tab, key: &'static str, testid: &'static str| {
-        view! {
-            <button type="button" role="tab" class="tab" data-testid=testid
-                aria-selected=move || (tab.get() == which).to_string()
-                on:click=move |_| { tab.set(which); page.set(1); }>
-                {move || i18n.tr(key)}
-            </button>
-        }
-    };
+    let first_page = Callback::new(move |_: ()| page.set(1));
+    let reload_list = Callback::new(move |_: ()| reload.update(|r| *r += 1));
 
     view! {
         <AdminShell>
-            <h1>{move || i18n.tr("admin-users-title")}</h1>
+            <div class="panel-head">
+                <h1>{move || i18n.tr("admin-users-title")}</h1>
+                <button type="button" class="btn btn-primary" data-testid="add-user"
+                    on:click=move |_| adding.set(true)>{move || i18n.tr("console-user-add")}</button>
+            </div>
+            <AddUserDialog open=adding on_created=reload_list/>
             <div class="tabs" role="tablist">
-                {tab_button(Tab::Pending, "admin-tab-pending", "tab-pending")}
-                {tab_button(Tab::All, "admin-tab-all", "tab-all")}
+                <TabButton current=tab which=Tab::Pending label="admin-tab-pending" testid="tab-pending" on_pick=first_page/>
+                <TabButton current=tab which=Tab::All label="admin-tab-all" testid="tab-all" on_pick=first_page/>
             </div>
             <form class="filters" role="search" on:submit=move |ev| {
                 ev.prevent_default();
@@ -262,6 +286,15 @@ pub fn AdminUsersPage() -> impl IntoView {
                         {STATUS_FILTERS.iter().map(|(v, k)| view! { <option value=*v>{move || i18n.tr(k)}</option> }).collect_view()}
                     </select>
                 </Show>
+                <select bind:value=sort data-testid="user-sort" aria-label=move || i18n.tr("admin-sort") on:change=move |_| page.set(1)>
+                    <option value="">{move || i18n.tr("admin-sort")}</option>
+                    {SORTS.iter().map(|(v, k)| view! { <option value=*v>{move || i18n.tr(k)}</option> }).collect_view()}
+                </select>
+                <select bind:value=order data-testid="user-order" aria-label=move || i18n.tr("admin-order") on:change=move |_| page.set(1)>
+                    <option value="">{move || i18n.tr("admin-order-default")}</option>
+                    <option value="asc">{move || i18n.tr("admin-order-asc")}</option>
+                    <option value="desc">{move || i18n.tr("admin-order-desc")}</option>
+                </select>
                 <button type="submit" class="btn btn-ghost">{move || i18n.tr("admin-search-button")}</button>
             </form>
             {feedback.view()}
