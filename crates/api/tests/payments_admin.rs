@@ -256,6 +256,7 @@ async fn paying_the_whole_debt_unblocks_and_one_item_pays_only_it() {
         debt_date: chrono::NaiveDate::from_ymd_opt(2026, 11, day),
         due_date: None,
         is_unlimited: false,
+            package_id: None,
         note: None,
         created_by: None,
     };
@@ -368,6 +369,7 @@ async fn an_underpaid_debt_settles_the_paid_fraction() {
             debt_date: None,
             due_date: None,
             is_unlimited: false,
+            package_id: None,
             note: None,
             created_by: None,
         },

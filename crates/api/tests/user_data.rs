@@ -55,6 +55,7 @@ async fn portal_data_profile_devices_and_telegram() {
             debt_date: None,
             due_date: None,
             is_unlimited: false,
+            package_id: None,
             note: Some(note.into()),
             created_by: None,
         };

@@ -73,9 +73,24 @@ pub struct Config {
     pub otp: OtpConfig,
     pub devices: DeviceConfig,
     pub grants: GrantConfig,
+    pub komandan: KomandanConfig,
     pub portal: PortalConfig,
     pub telegram: TelegramConfig,
     pub worker: WorkerConfig,
+}
+
+/// What a komandan may request, and how often (`KOMANDAN_*`).
+#[derive(Debug, Clone)]
+pub struct KomandanConfig {
+    pub max_quota_mb: i64,
+    pub max_quota_days: i64,
+    pub max_unlimited_days: i64,
+    pub allow_unlimited_request: bool,
+    /// At most `max_per_window` requests in `window_hours`…
+    pub window_hours: i64,
+    pub max_per_window: u64,
+    /// …and none within `cooldown_hours` of the last.
+    pub cooldown_hours: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -277,6 +292,9 @@ pub struct AuthConfig {
 
 #[derive(Debug, Clone)]
 pub struct AppConfig {
+    /// `ALLOW_USER_HARD_DELETE`: deleting an account removes it (when it has no payments);
+    /// otherwise it is deactivated.
+    pub allow_user_hard_delete: bool,
     pub name: String,
     pub timezone: AppTz,
     pub public_base_url: Option<String>,
@@ -653,6 +671,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         refresh_reuse_grace_seconds: r.int("REFRESH_TOKEN_REUSE_GRACE_SECONDS", &[], 5, 0, 60),
     };
     let app = AppConfig {
+        allow_user_hard_delete: r.bool("ALLOW_USER_HARD_DELETE", &[], false),
         name: r.string("APP_NAME", &[], "Saring Hotspot"),
         timezone: r.parsed(
             "APP_TIMEZONE",
@@ -923,6 +942,15 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
             |v| v.join(","),
         ),
     };
+    let komandan = KomandanConfig {
+        max_quota_mb: r.int("KOMANDAN_MAX_QUOTA_MB", &[], 51_200, 1, 10_000_000),
+        max_quota_days: r.int("KOMANDAN_MAX_QUOTA_DAYS", &[], 30, 1, 3650),
+        max_unlimited_days: r.int("KOMANDAN_MAX_UNLIMITED_DAYS", &[], 30, 1, 3650),
+        allow_unlimited_request: r.bool("KOMANDAN_ALLOW_UNLIMITED_REQUEST", &[], true),
+        window_hours: r.int("KOMANDAN_REQUEST_WINDOW_HOURS", &[], 24, 1, 24 * 31),
+        max_per_window: r.int("KOMANDAN_REQUEST_MAX_PER_WINDOW", &[], 1, 1, 100),
+        cooldown_hours: r.int("KOMANDAN_REQUEST_COOLDOWN_HOURS", &[], 6, 0, 24 * 31),
+    };
     let grants = GrantConfig {
         user_initial_quota_mb: r.int("USER_INITIAL_QUOTA_MB", &[], 0, 0, 10_000_000),
         user_initial_days: r.int("USER_INITIAL_DURATION_DAYS", &[], 30, 0, 3650),
@@ -1125,6 +1153,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         otp,
         devices,
         grants,
+        komandan,
         portal,
         telegram,
         worker,

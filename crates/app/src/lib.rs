@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod me;
 pub mod notify;
+pub mod operator;
 pub mod payments;
 pub mod portal;
 pub mod presence;

@@ -243,7 +243,7 @@ pub async fn quota_history(
     Ok(Page::new(items, page, total))
 }
 
-fn describe_ledger(e: &activity::LedgerEntry) -> QuotaHistoryItem {
+pub(crate) fn describe_ledger(e: &activity::LedgerEntry) -> QuotaHistoryItem {
     let state = |v: &Option<serde_json::Value>| {
         v.as_ref()
             .and_then(|v| serde_json::from_value::<QuotaAccount>(v.clone()).ok())

@@ -42,6 +42,7 @@ async fn debt(t: &TestApp, user: &User, due: NaiveDate) -> uuid::Uuid {
         debt_date: None,
         due_date: Some(due),
         is_unlimited: false,
+            package_id: None,
         note: None,
         created_by: None,
     };

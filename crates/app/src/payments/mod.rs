@@ -36,7 +36,7 @@ pub mod initiate;
 pub mod invoice;
 pub(crate) mod messages;
 pub mod notification;
-mod pdf;
+pub mod pdf;
 pub mod promos;
 pub mod reconcile;
 pub mod status;

@@ -356,3 +356,21 @@ pub async fn upsert_hotspot_user(
         Err(e) => Err(err(e)),
     }
 }
+
+/// Removes the hotspot user called `username` from the router (nothing when it is absent).
+pub async fn remove_hotspot_user(rh: &RouterHandle, username: &str) -> AppResult<bool> {
+    let existing = rh
+        .pool
+        .hotspot_users(Some(username))
+        .await
+        .map_err(|e| router_error(rh.name(), e))?;
+    let ids: Vec<&str> = existing.iter().map(|u| u.id.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    rh.pool
+        .remove("/ip/hotspot/user", &ids)
+        .await
+        .map_err(|e| router_error(rh.name(), e))?;
+    Ok(true)
+}
