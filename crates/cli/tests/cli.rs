@@ -696,13 +696,17 @@ async fn start_external_sim() -> ExternalSim {
     ] {
         cmd.args(["--profile", profile]);
     }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("saring routeros sim starts");
-    let lines = collect(child.stdout.take().unwrap());
+    // Owned by `ExternalSim` at once, so a panic below still kills the process.
+    let mut sim = ExternalSim {
+        child: cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("saring routeros sim starts"),
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    };
+    let lines = collect(sim.child.stdout.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let addr = lines.lock().unwrap().iter().find_map(|l| {
@@ -713,7 +717,8 @@ async fn start_external_sim() -> ExternalSim {
                 .ok()
         });
         if let Some(addr) = addr {
-            return ExternalSim { child, addr };
+            sim.addr = addr;
+            return sim;
         }
         assert!(Instant::now() < deadline, "the simulator never listened");
         tokio::time::sleep(Duration::from_millis(50)).await;

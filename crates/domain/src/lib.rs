@@ -5,7 +5,8 @@
 //! `08…` form), MAC addresses (`Mac`), data amounts (exact `Bytes`, displayed as `Megabytes`
 //! with one rounding rule), money (`Rupiah`), time in the operator's time zone (`AppTz`), the
 //! access-status resolver with what the router must get for each status (`access`), the
-//! package/quota/debt arithmetic (`quota`), and the API envelope types shared with the SPA
+//! package/quota/debt arithmetic (`quota`), a payment's status and its allowed changes
+//! (`payment`), and the API envelope types shared with the SPA
 //! (`api`). It does no I/O and depends on no server crate, so it also compiles to
 //! `wasm32-unknown-unknown`.
 
@@ -17,6 +18,7 @@ pub mod ids;
 pub mod locale;
 pub mod mac;
 pub mod money;
+pub mod payment;
 pub mod phone;
 pub mod quota;
 pub mod router;
@@ -29,6 +31,7 @@ pub use ids::{OrderId, UserId};
 pub use locale::Locale;
 pub use mac::Mac;
 pub use money::Rupiah;
+pub use payment::PaymentStatus;
 pub use phone::Phone;
 pub use time::AppTz;
 pub use units::{Bytes, Megabytes};

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::money::Rupiah;
+use crate::payment::PaymentStatus;
 
 /// The hotspot profile a package maps to (`package_profiles`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,7 +155,7 @@ pub struct AdminBillRequest {
 pub struct InitiateResponse {
     pub id: String,
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub amount: Rupiah,
     /// `snap` or `core_api`.
     pub provider_mode: String,
@@ -202,8 +203,7 @@ pub struct TransactionUser {
 pub struct TransactionDetail {
     pub id: String,
     pub order_id: String,
-    /// `PENDING`, `SUCCESS`, `FAILED`, `EXPIRED`, `CANCELLED`, `UNKNOWN`, `REFUNDED`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// `purchase` or `debt`.
     pub purpose: String,
     /// `auto`, `manual` or `total` for debt payments.
@@ -243,7 +243,7 @@ pub struct TransactionEventDto {
     /// `APP`, `MIDTRANS_WEBHOOK`, `MIDTRANS_STATUS`.
     pub source: String,
     pub event_type: String,
-    pub status: Option<String>,
+    pub status: Option<PaymentStatus>,
     /// The raw payload (a notification body, a status answer, our own note).
     pub payload: Option<Value>,
     pub created_at: DateTime<Utc>,
@@ -263,7 +263,7 @@ pub struct AdminTransactionDetail {
 pub struct AdminTransactionItem {
     pub id: String,
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub purpose: String,
     pub amount: Rupiah,
     pub payment_method: Option<String>,
@@ -314,7 +314,7 @@ pub struct PaymentOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcileResponse {
     pub order_id: String,
-    pub transaction_status: String,
+    pub transaction_status: PaymentStatus,
     /// Midtrans' `transaction_status`, `null` when Midtrans does not know the order.
     pub midtrans_status: Option<String>,
     pub quota_applied: bool,
@@ -338,7 +338,7 @@ pub struct SelfTestResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminBillResponse {
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub status_url: String,
     pub whatsapp_sent: bool,
     pub payment: InitiateResponse,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{AccessStatus, PageStatus};
 use crate::money::Rupiah;
+use crate::payment::PaymentStatus;
 use crate::units::Megabytes;
 
 /// `GET /api/users/me/quota`
@@ -142,7 +143,7 @@ pub struct TransactionItem {
     pub order_id: String,
     pub package_name: Option<String>,
     pub amount: Rupiah,
-    pub status: String,
+    pub status: PaymentStatus,
     pub payment_method: Option<String>,
     pub purpose: String,
     pub created_at: DateTime<Utc>,

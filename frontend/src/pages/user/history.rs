@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use saring_domain::Megabytes;
 use saring_domain::dto::payments::DebtInitiateRequest;
 use saring_domain::dto::users::{QuotaDebtItem, QuotaDebtList, QuotaSummary, TransactionItem};
+use saring_domain::{Megabytes, PaymentStatus};
 
 use crate::api::{self, ApiError};
 use crate::components::common::{Alert, AlertKind, Pager, PortalShell, use_go, use_title};
@@ -35,7 +35,7 @@ fn loading_or_error<T>(
 }
 
 fn transaction_row(i18n: I18n, tz: saring_domain::AppTz, t: TransactionItem) -> impl IntoView {
-    let status = t.status.to_ascii_uppercase();
+    let status = t.status;
     let what = match (&t.package_name, t.purpose.as_str()) {
         (Some(name), _) => name.clone(),
         (None, "debt") => i18n.tr("history-debt-payment"),
@@ -45,19 +45,19 @@ fn transaction_row(i18n: I18n, tz: saring_domain::AppTz, t: TransactionItem) -> 
     let file = format!("invoice-{}.pdf", t.order_id);
     let link = status_path(&t.order_id, None);
     let order_id = t.order_id.clone();
-    let invoice = (status == "SUCCESS").then(|| {
+    let invoice = (status == PaymentStatus::Success).then(|| {
         view! {
             <a href=href download=file
                 data-testid="tx-invoice">{i18n.tr("history-invoice")}</a>
         }
     });
     view! {
-        <tr data-testid="tx-row" data-order-id=t.order_id.clone() data-status=status.clone()>
+        <tr data-testid="tx-row" data-order-id=t.order_id.clone() data-status=status.as_str()>
             <td class="mono"><A href=link>{order_id}</A></td>
             <td>{what}</td>
             <td>{format::date(tz, Some(t.created_at))}</td>
             <td>{t.amount.to_string()}</td>
-            <td><span class=status_class(&status)>{i18n.tr(status_key(&status))}</span></td>
+            <td><span class=status_class(status)>{i18n.tr(status_key(status))}</span></td>
             <td>{invoice}</td>
         </tr>
     }
