@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+pub use saring_domain::dto::templates::TemplateInfo;
+
 use crate::error::{AppError, AppResult};
 
 /// `(key, template)` for every message Saring sends.
@@ -240,17 +242,6 @@ fn check_text(key: &str, body: &str) -> AppResult<Vec<String>> {
     Ok(allowed)
 }
 
-/// A template as the admin page shows it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct TemplateInfo {
-    pub key: &'static str,
-    pub builtin: &'static str,
-    /// The admin's text, when there is one (it is what gets sent).
-    pub custom: Option<String>,
-    /// The placeholders a text for this key may use.
-    pub placeholders: Vec<String>,
-}
-
 fn known(key: &str) -> AppResult<&'static str> {
     TEMPLATES
         .iter()
@@ -280,13 +271,13 @@ pub async fn list(app: &crate::context::App) -> AppResult<Vec<TemplateInfo>> {
     let mut out: Vec<TemplateInfo> = TEMPLATES
         .iter()
         .map(|(key, text)| TemplateInfo {
-            key,
-            builtin: text,
+            key: (*key).to_owned(),
+            builtin: (*text).to_owned(),
             custom: custom.get(*key).cloned(),
             placeholders: placeholders_of(text),
         })
         .collect();
-    out.sort_by_key(|t| t.key);
+    out.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(out)
 }
 

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use saring_domain::api::ErrorCode;
+pub use saring_domain::dto::jobs::{DeadLetterView, JobStatus, When};
 use saring_store::entities::enums::NotificationType;
 use saring_store::repo::jobs as jobs_repo;
 use saring_store::repo::routers::{self as router_repo, Router};
@@ -31,16 +32,6 @@ use crate::error::{AppError, AppResult};
 pub enum Scope {
     Global,
     PerRouter,
-}
-
-/// When a job runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum When {
-    /// Every so many seconds.
-    Every { seconds: u64 },
-    /// A cron expression (`sec min hour day month weekday`) in `APP_TIMEZONE`.
-    Cron { expr: String },
 }
 
 /// A job as the registry knows it.
@@ -500,25 +491,6 @@ async fn run_where(
     }
 }
 
-/// `GET /api/admin/jobs`: one row per job × scope.
-#[derive(Debug, Clone, Serialize)]
-pub struct JobStatus {
-    pub job: String,
-    pub description: String,
-    pub scope: String,
-    pub schedule: Option<When>,
-    pub timezone: String,
-    pub last_started_at: Option<DateTime<Utc>>,
-    pub last_finished_at: Option<DateTime<Utc>>,
-    pub last_duration_ms: Option<i64>,
-    pub last_ok: Option<bool>,
-    pub last_error: Option<String>,
-    pub run_count: i64,
-    pub failure_count: i64,
-    pub last_summary: Option<Value>,
-    pub next_run_at: Option<DateTime<Utc>>,
-}
-
 /// The next time a schedule fires after `after`.
 pub fn next_run(c: &Config, when: &When, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match when {
@@ -600,18 +572,6 @@ pub async fn alert_dead_letters(app: &App, count: u64) -> usize {
         Some(format!("dead-letters:{}", app.now().format("%Y%m%d%H"))),
     )
     .await
-}
-
-/// A job run (or outbox item) given up after its retries.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeadLetterView {
-    pub id: uuid::Uuid,
-    pub job: String,
-    pub scope: String,
-    pub error: String,
-    pub attempts: i32,
-    pub payload: Option<Value>,
-    pub created_at: DateTime<Utc>,
 }
 
 /// The dead-letter list, newest first (unresolved ones).

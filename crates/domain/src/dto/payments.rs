@@ -72,6 +72,14 @@ fn default_true() -> bool {
     true
 }
 
+/// `DELETE /api/admin/packages/{id}`: deleted, or deactivated because history refers to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageRemoval {
+    pub message: String,
+    pub deleted: bool,
+    pub deactivated: bool,
+}
+
 /// `PromoEventType`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

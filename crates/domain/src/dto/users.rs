@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{AccessStatus, PageStatus};
+use crate::api::Page;
 use crate::money::Rupiah;
 use crate::payment::PaymentStatus;
 use crate::units::Megabytes;
@@ -185,10 +186,12 @@ pub struct QuotaDebtItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// `GET /api/users/me/quota-debts`
+/// `GET /api/users/me/quota-debts`: the list envelope (`{items, total, page, per_page}`,
+/// unpaged) with the open debt beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuotaDebtList {
-    pub items: Vec<QuotaDebtItem>,
+    #[serde(flatten)]
+    pub debts: Page<QuotaDebtItem>,
     pub open_count: usize,
     pub open_mb: i64,
 }

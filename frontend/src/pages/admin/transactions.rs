@@ -101,7 +101,7 @@ pub fn AdminTransactionsPage() -> impl IntoView {
         };
         async move { api::admin::transactions(&q).await }
     });
-    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta()));
 
     let row = move |t: AdminTransactionItem| {
         let tz = settings.tz();

@@ -78,7 +78,7 @@ pub fn HistoryPage() -> impl IntoView {
     let availability = Signal::derive(move || availability.get().and_then(Result::ok));
     let options = Signal::derive(move || options.get().and_then(Result::ok));
     let open = Signal::derive(move || payments_open(availability.get().as_ref()));
-    let meta = Signal::derive(move || transactions.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || transactions.get().and_then(Result::ok).map(|p| p.meta()));
     let choice = MethodChoice::new();
     let busy = RwSignal::new(false);
     let error: RwSignal<Option<String>> = RwSignal::new(None);
@@ -143,7 +143,7 @@ pub fn HistoryPage() -> impl IntoView {
         let l = i18n.get();
         let owes = q.quota_debt_total_mb.centi() > 0;
         let open_items: Vec<QuotaDebtItem> = list
-            .map(|l| l.items)
+            .map(|l| l.debts.items)
             .unwrap_or_default()
             .into_iter()
             .filter(|d| !d.is_paid)
