@@ -187,7 +187,7 @@ fn block_vars(app: &App, user: &User, mb: i64, date: NaiveDate) -> Vec<(&'static
 
 /// Blocks users with an unpaid manual item whose due day has passed.
 pub async fn block_overdue(app: &App) -> AppResult<BlockReport> {
-    if !app.config().worker.overdue_debt_block_enabled {
+    if !app.config().worker.debts.overdue_block_enabled {
         return Ok(BlockReport::default());
     }
     let today = app.config().app.timezone.date(app.now());
@@ -229,7 +229,7 @@ pub async fn block_overdue(app: &App) -> AppResult<BlockReport> {
 pub async fn block_end_of_month(app: &App) -> AppResult<BlockReport> {
     let local = app.config().app.timezone.local(app.now());
     let today = local.date_naive();
-    let min_hour = app.config().worker.debt_eom_block_min_hour;
+    let min_hour = app.config().worker.debts.eom_block_min_hour;
     if today != last_day_of_month(today) || local.hour() < min_hour {
         return Ok(BlockReport::default());
     }

@@ -66,23 +66,24 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "outbox",
             description: "Router syncs after logins/purchases/admin changes, and messages",
             scope: Scope::Global,
-            when: every(w.outbox_interval_seconds),
+            when: every(w.outbox.interval_seconds),
             timeout_seconds: 60,
         },
         JobSpec {
             name: "router-health",
             description: "Online/offline, RouterOS version, down alert, re-push after reboot",
             scope: Scope::PerRouter,
-            when: every(w.router_health_interval_seconds),
+            when: every(w.router_health.interval_seconds),
             timeout_seconds: 30,
         },
         JobSpec {
             name: "unauthorized-hosts",
             description: "Hotspot devices of no authorised user in the unauthorized list",
             scope: Scope::PerRouter,
-            when: if w.unauthorized_sync_enabled {
+            when: if w.unauthorized.enabled {
                 every(
-                    w.unauthorized_sync_interval_seconds
+                    w.unauthorized
+                        .interval_seconds
                         .max(schedule::floor("unauthorized-hosts")),
                 )
             } else {
@@ -94,9 +95,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "policy-parity-guard",
             description: "Database vs router report per user; repairs a few users a run",
             scope: Scope::PerRouter,
-            when: if w.parity_enabled {
+            when: if w.parity.enabled {
                 every(
-                    w.parity_interval_seconds
+                    w.parity
+                        .interval_seconds
                         .max(schedule::floor("policy-parity-guard")),
                 )
             } else {
@@ -115,9 +117,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "stale-hotspot-hosts",
             description: "Host rows left outside the hotspot ranges by roaming clients",
             scope: Scope::PerRouter,
-            when: if w.stale_hosts_enabled {
+            when: if w.stale_hosts.enabled {
                 every(
-                    w.stale_hosts_interval_seconds
+                    w.stale_hosts
+                        .interval_seconds
                         .max(schedule::floor("stale-hotspot-hosts")),
                 )
             } else {
@@ -129,9 +132,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "waiting-dhcp-leases",
             description: "Our DHCP leases left waiting for long, with their ARP rows",
             scope: Scope::PerRouter,
-            when: if w.waiting_dhcp_enabled {
+            when: if w.waiting_dhcp.enabled {
                 every(
-                    w.waiting_dhcp_interval_seconds
+                    w.waiting_dhcp
+                        .interval_seconds
                         .max(schedule::floor("waiting-dhcp-leases")),
                 )
             } else {
@@ -150,8 +154,8 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "banking-bypass",
             description: "Bank hosts resolved into the banking bypass address list",
             scope: Scope::PerRouter,
-            when: if w.banking_enabled {
-                cron(format!("0 {} {} * * *", w.banking_minute, w.banking_hour))
+            when: if w.banking.enabled {
+                cron(format!("0 {} {} * * *", w.banking.minute, w.banking.hour))
             } else {
                 None
             },
@@ -161,8 +165,8 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "walled-garden",
             description: "Portal, payment and messaging hosts in the hotspot walled garden",
             scope: Scope::PerRouter,
-            when: if w.walled_garden_enabled {
-                every(w.walled_garden_interval_minutes.saturating_mul(60))
+            when: if w.walled_garden.enabled {
+                every(w.walled_garden.interval_minutes.saturating_mul(60))
             } else {
                 None
             },
@@ -193,10 +197,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "debt-overdue-block",
             description: "Block users whose manual debt is past its due day",
             scope: Scope::Global,
-            when: if w.overdue_debt_block_enabled {
+            when: if w.debts.overdue_block_enabled {
                 cron(format!(
                     "0 {} {} * * *",
-                    w.overdue_debt_block_minute, w.overdue_debt_block_hour
+                    w.debts.overdue_block_minute, w.debts.overdue_block_hour
                 ))
             } else {
                 None
@@ -214,7 +218,7 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "purge-unapproved",
             description: "Delete registrations left pending or rejected for too long",
             scope: Scope::Global,
-            when: (c.worker.unapproved_delete_days > 0).then(|| When::Cron {
+            when: (c.worker.unapproved.delete_days > 0).then(|| When::Cron {
                 expr: "0 0 3 * * *".into(),
             }),
             timeout_seconds: 300,

@@ -98,7 +98,7 @@ fn level_for(value: i64, thresholds: &[i64]) -> Option<i64> {
 pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
     let w = &app.config().worker;
     if !app.config().whatsapp.enabled
-        || (w.quota_notify_remaining_mb.is_empty() && w.quota_expiry_notify_days.is_empty())
+        || (w.notices.quota_remaining_mb.is_empty() && w.notices.expiry_days.is_empty())
     {
         return Ok(0);
     }
@@ -126,7 +126,7 @@ pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
         // Low quota.
         let remaining_mb = u.quota_account().remaining().0 / saring_domain::units::BYTES_PER_MB;
         let mut new_q = None;
-        match level_for(remaining_mb, &w.quota_notify_remaining_mb) {
+        match level_for(remaining_mb, &w.notices.quota_remaining_mb) {
             Some(level) if last_q.is_none_or(|l| i64::from(l) > level) => {
                 let vars = vec![
                     ("full_name", u.full_name.clone()),
@@ -151,7 +151,7 @@ pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
         if let Some(expiry) = u.quota_expiry_date {
             let secs = (expiry - now).num_seconds().max(0);
             let days_left = (secs + 86_399) / 86_400;
-            match level_for(days_left, &w.quota_expiry_notify_days) {
+            match level_for(days_left, &w.notices.expiry_days) {
                 Some(level) if last_e.is_none_or(|l| i64::from(l) > level) => {
                     let vars = vec![
                         ("full_name", u.full_name.clone()),

@@ -58,8 +58,8 @@ pub async fn last_report(app: &App, router: &Router) -> AppResult<Option<ParityR
 /// One guard run on a router (read-only unless auto-remediation is on).
 pub async fn run(app: &App, router: &Router) -> AppResult<ParityReport> {
     let w = &app.config().worker;
-    let repair_max = if w.parity_repair_enabled {
-        w.parity_repair_max_users
+    let repair_max = if w.parity.repair_enabled {
+        w.parity.repair_max_users
     } else {
         0
     };
