@@ -295,7 +295,7 @@ fn sample(name: &str, app_name: &str) -> String {
             saring_domain::money::Rupiah(25_000).to_string()
         }
         n if n.contains("quota") || n.ends_with("_gb") || n.ends_with("_mb") => {
-            "1.50 GB".to_owned()
+            saring_domain::Megabytes::from_whole(1536).display(saring_domain::Locale::Id)
         }
         n if n.contains("url") || n.starts_with("link") => "https://wifi.contoh.id".to_owned(),
         n if n.contains("days") || n.contains("minutes") || n.contains("count") => "3".to_owned(),

@@ -13,8 +13,6 @@ use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
 use rand::RngCore;
-use saring_domain::OrderId;
-use saring_domain::PaymentStatus;
 use saring_domain::access::Role;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::payments::{
@@ -23,6 +21,7 @@ use saring_domain::dto::payments::{
 use saring_domain::ids::UserId;
 use saring_domain::money::Rupiah;
 use saring_domain::user::User;
+use saring_domain::{Locale, Megabytes, OrderId, PaymentStatus};
 use saring_gateways::payments::{
     ChargeRequest, CustomerDetails, ItemDetail, PaymentMethod, SnapRequest,
 };
@@ -409,10 +408,11 @@ async fn package_order(app: &App, user: &User, package_id: &str, prefix: &str) -
     if user.role == Role::User && !user.is_unlimited_user && !package.is_unlimited() {
         let owed = user.quota_account().auto_debt().ceil_mb() + user.manual_debt_mb.max(0);
         if owed > 0 && package.quota_mb <= owed {
+            let owed = Megabytes::from_whole(owed).display(Locale::Id);
             return Err(AppError::rejected(
                 ErrorCode::PackageTooSmall,
                 format!(
-                    "Paket terlalu kecil karena Anda memiliki tunggakan kuota {owed} MB. Silakan pilih paket yang lebih besar atau lunasi tunggakan dulu."
+                    "Paket terlalu kecil karena Anda memiliki tunggakan kuota {owed}. Silakan pilih paket yang lebih besar atau lunasi tunggakan dulu."
                 ),
             ));
         }

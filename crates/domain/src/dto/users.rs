@@ -129,7 +129,7 @@ pub struct QuotaHistoryItem {
     pub id: String,
     pub created_at: DateTime<Utc>,
     pub source: String,
-    /// Indonesian sentence, e.g. "Pembelian paket 10 GB: +10.240 MB".
+    /// Indonesian sentence, e.g. "Pembelian paket: +10,00 GB".
     pub title: String,
     pub description: Option<String>,
     pub delta_purchased_mb: Megabytes,
