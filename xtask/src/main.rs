@@ -52,7 +52,7 @@ enum Task {
         #[arg(long)]
         no_lint: bool,
     },
-    /// Run benchmarks: routeros (or `all`).
+    /// Run benchmarks: routeros, api, sync (or `all`).
     Bench {
         #[arg(default_value = "all")]
         which: String,

@@ -1,8 +1,10 @@
-//! WhatsApp message templates (Indonesian), keyed by the reference's template names: every
-//! template of the reference (`templates.json`) plus Saring's own. Admins may override a
-//! template's text (`message_templates`); [`render_current`] uses the override when there is
-//! one. A test (`tests/jobs_templates.rs`) fails when a template has no caller (unless it waits
-//! for a feature still being built) or a caller names a template that does not exist.
+//! WhatsApp message templates (Indonesian): the messages Saring sends, keyed by the
+//! reference's template names (`templates.json`) where it has one, and by Saring's own names
+//! for the rest (`admin_router_down`, `admin_jobs_dead_letter`, …). Reference templates of
+//! features Saring does not have are not here. Admins may override a template's text
+//! (`message_templates`); [`render_current`] uses the override when there is one. A test
+//! (`tests/jobs_templates.rs`) fails when a template has no caller (unless it waits for a
+//! feature still being built) or a caller names a template that does not exist.
 //! `{placeholder}` is replaced; `{a|b|c}` picks one variant at random (fewer identical
 //! messages: WhatsApp bans accounts that send the same text in bulk). `*text*` is bold.
 

@@ -2,9 +2,10 @@
 //! arithmetic ([`counters`]), the shared per-user router plan ([`plan`]) and its execution
 //! ([`apply`]), leases ([`lock`]), the per-user quota lock ([`quota_lock`]), router health
 //! ([`health`]), full re-push / quota resets ([`push`]), the walled garden
-//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]) stale devices
-//! ([`stale_devices`]) the nightly router audit ([`audit`]) and the
-//! banking bypass ([`banking`]). See `docs/worker.md`.
+//! ([`walled_garden`]), the unauthorized-hosts list ([`unauthorized`]), stale devices
+//! ([`stale_devices`]), foreign host rows and waiting DHCP leases ([`hosts_cleanup`]), the
+//! policy parity guard ([`parity`]), the nightly router audit ([`audit`]) and the banking
+//! bypass ([`banking`]). See `docs/worker.md`.
 //!
 //! **Ownership.** Saring writes the same comment formats as lpsaring, so a comment prefix or a
 //! `uid=` does not prove that this install wrote an entry. Jobs that remove entries they
