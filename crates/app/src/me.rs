@@ -85,23 +85,24 @@ pub async fn quota_debts(app: &App, user: &User, open_only: bool) -> AppResult<Q
     Ok(QuotaDebtList {
         open_count: open.len(),
         open_mb: open.iter().map(|d| d.remaining_mb()).sum(),
-        items: rows
-            .iter()
-            .map(|d| QuotaDebtItem {
-                id: d.id.to_string(),
-                debt_date: d.debt_date,
-                due_date: d.due_date,
-                amount_mb: d.amount_mb,
-                paid_mb: d.paid_mb,
-                remaining_mb: d.remaining_mb(),
-                is_unlimited: d.is_unlimited,
-                is_paid: d.is_paid,
-                paid_at: d.paid_at,
-                price_due: price_of(d.id),
-                note: d.note.clone(),
-                created_at: d.created_at,
-            })
-            .collect(),
+        debts: Page::all(
+            rows.iter()
+                .map(|d| QuotaDebtItem {
+                    id: d.id.to_string(),
+                    debt_date: d.debt_date,
+                    due_date: d.due_date,
+                    amount_mb: d.amount_mb,
+                    paid_mb: d.paid_mb,
+                    remaining_mb: d.remaining_mb(),
+                    is_unlimited: d.is_unlimited,
+                    is_paid: d.is_paid,
+                    paid_at: d.paid_at,
+                    price_due: price_of(d.id),
+                    note: d.note.clone(),
+                    created_at: d.created_at,
+                })
+                .collect(),
+        ),
     })
 }
 

@@ -1,13 +1,16 @@
-//! WhatsApp message templates (Indonesian) for every message Saring sends, in our own words,
-//! keyed by the reference's template names where it has the message (so an operator's
-//! overrides keep their keys) plus Saring's own. Admins may override a
-//! template's text (`message_templates`); [`render_current`] uses the override when there is
-//! one. A test (`tests/jobs_templates.rs`) fails when a template has no caller (unless it waits
-//! for a feature still being built) or a caller names a template that does not exist.
+//! WhatsApp message templates (Indonesian): the messages Saring sends, keyed by the
+//! reference's template names (`templates.json`) where it has one, and by Saring's own names
+//! for the rest (`admin_router_down`, `admin_jobs_dead_letter`, …). Reference templates of
+//! features Saring does not have are not here. Admins may override a template's text
+//! (`message_templates`); [`render_current`] uses the override when there is one. A test
+//! (`tests/jobs_templates.rs`) fails when a template has no caller (unless it waits for a
+//! feature still being built) or a caller names a template that does not exist.
 //! `{placeholder}` is replaced; `{a|b|c}` picks one variant at random (fewer identical
 //! messages: WhatsApp bans accounts that send the same text in bulk). `*text*` is bold.
 
 use std::collections::BTreeMap;
+
+pub use saring_domain::dto::templates::TemplateInfo;
 
 use crate::error::{AppError, AppResult};
 
@@ -301,17 +304,6 @@ fn check_text(key: &str, body: &str) -> AppResult<Vec<String>> {
     Ok(allowed)
 }
 
-/// A template as the admin page shows it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct TemplateInfo {
-    pub key: &'static str,
-    pub builtin: &'static str,
-    /// The admin's text, when there is one (it is what gets sent).
-    pub custom: Option<String>,
-    /// The placeholders a text for this key may use.
-    pub placeholders: Vec<String>,
-}
-
 fn known(key: &str) -> AppResult<&'static str> {
     TEMPLATES
         .iter()
@@ -341,13 +333,13 @@ pub async fn list(app: &crate::context::App) -> AppResult<Vec<TemplateInfo>> {
     let mut out: Vec<TemplateInfo> = TEMPLATES
         .iter()
         .map(|(key, text)| TemplateInfo {
-            key,
-            builtin: text,
+            key: (*key).to_owned(),
+            builtin: (*text).to_owned(),
             custom: custom.get(*key).cloned(),
             placeholders: placeholders_of(text),
         })
         .collect();
-    out.sort_by_key(|t| t.key);
+    out.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(out)
 }
 
@@ -365,7 +357,7 @@ fn sample(name: &str, app_name: &str) -> String {
             saring_domain::money::Rupiah(25_000).to_string()
         }
         n if n.contains("quota") || n.ends_with("_gb") || n.ends_with("_mb") => {
-            "1.50 GB".to_owned()
+            saring_domain::Megabytes::from_whole(1536).display(saring_domain::Locale::Id)
         }
         n if n.contains("url") || n.starts_with("link") => "https://wifi.contoh.id".to_owned(),
         n if n.contains("days") || n.contains("minutes") || n.contains("count") => "3".to_owned(),

@@ -33,18 +33,30 @@ pub fn configure_admin(cfg: &mut web::ServiceConfig) {
         .route("/users/{id}/debts", web::post().to(add_debt))
         .route("/users/{id}/debts/settle-all", web::post().to(settle_all))
         .route("/users/{id}/debts/export", web::get().to(debt_report))
-        .route("/users/{id}/debts/send-whatsapp", web::post().to(send_report))
-        .route("/users/{id}/debts/{debt_id}/settle", web::post().to(settle_one))
+        .route(
+            "/users/{id}/debts/send-whatsapp",
+            web::post().to(send_report),
+        )
+        .route(
+            "/users/{id}/debts/{debt_id}/settle",
+            web::post().to(settle_one),
+        )
         .route(
             "/users/{id}/reset-hotspot-password",
             web::post().to(reset_hotspot_password),
         )
         .route("/users/{id}/router-state", web::get().to(router_state))
-        .route("/users/{id}/router-state/fix", web::post().to(fix_router_state))
+        .route(
+            "/users/{id}/router-state/fix",
+            web::post().to(fix_router_state),
+        )
         .route("/debts", web::get().to(all_debts))
         .route("/debt-settlements/{receipt}", web::get().to(receipt))
         .route("/quota-requests", web::get().to(list_requests))
-        .route("/quota-requests/{id}/process", web::post().to(process_request));
+        .route(
+            "/quota-requests/{id}/process",
+            web::post().to(process_request),
+        );
 }
 
 /// Routes outside `/api/admin`: the komandan's own and the public signed PDF links.
@@ -59,7 +71,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/api/users/debt-settlements/temp/{token}",
         web::get().to(receipt_by_token),
     )
-    .route("/api/users/debts/temp/{token}", web::get().to(report_by_token));
+    .route(
+        "/api/users/debts/temp/{token}",
+        web::get().to(report_by_token),
+    );
 }
 
 fn user_id(raw: &str) -> Result<UserId, ApiError> {

@@ -7,6 +7,7 @@
 //! however many operators click at the same moment.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use saring_domain::Locale;
 use saring_domain::access::{BlockKind, Role};
 use saring_domain::api::{ErrorCode, Page, PageRequest};
 use saring_domain::debt::{DebtItem, DebtScope};
@@ -21,7 +22,6 @@ use saring_domain::quota::{Grant, apply_grant};
 use saring_domain::time::last_day_of_month;
 use saring_domain::units::Megabytes;
 use saring_domain::user::User;
-use saring_domain::Locale;
 use saring_store::StoreError;
 use saring_store::repo::debt_settlements::{self, Settlement};
 use saring_store::repo::debts::{self, DebtFilter, NewDebt};
@@ -73,8 +73,14 @@ pub async fn add(app: &App, admin: &User, id: UserId, req: &AddDebt) -> AppResul
             "Jatuh tempo tidak boleh sebelum tanggal tunggakan.",
         ));
     }
-    if req.price_rp.is_some_and(|p| !(0..=100_000_000).contains(&p)) {
-        return Err(AppError::invalid("price_rp", "Harga Rp 0 sampai Rp 100.000.000."));
+    if req
+        .price_rp
+        .is_some_and(|p| !(0..=100_000_000).contains(&p))
+    {
+        return Err(AppError::invalid(
+            "price_rp",
+            "Harga Rp 0 sampai Rp 100.000.000.",
+        ));
     }
     let note = req
         .note
@@ -126,7 +132,12 @@ pub async fn add(app: &App, admin: &User, id: UserId, req: &AddDebt) -> AppResul
             let mb = if p.is_unlimited() { 1 } else { p.quota_mb };
             (outcome.account, mb, p.is_unlimited(), Some(p.price))
         }
-        None => (before.clone(), req.amount_mb.unwrap_or(0), false, req.price_rp),
+        None => (
+            before.clone(),
+            req.amount_mb.unwrap_or(0),
+            false,
+            req.price_rp,
+        ),
     };
     let item = debts::insert(
         &txn,
@@ -303,8 +314,14 @@ pub async fn settle(
     item: Option<Uuid>,
     req: &SettleDebt,
 ) -> AppResult<DebtSettlement> {
-    if req.amount_rp.is_some_and(|a| !(0..=100_000_000).contains(&a)) {
-        return Err(AppError::invalid("amount_rp", "Jumlah Rp 0 sampai Rp 100.000.000."));
+    if req
+        .amount_rp
+        .is_some_and(|a| !(0..=100_000_000).contains(&a))
+    {
+        return Err(AppError::invalid(
+            "amount_rp",
+            "Jumlah Rp 0 sampai Rp 100.000.000.",
+        ));
     }
     let now = app.now();
     let txn = begin(app).await?;
@@ -465,8 +482,16 @@ pub async fn receipt_pdf(app: &App, receipt: &str) -> AppResult<Vec<u8>> {
     page.row("Nomor kuitansi", &s.receipt_number, true);
     page.row("Tanggal", &tz.format_datetime(s.created_at), false);
     let mb = |v: i64| Megabytes::from_whole(v).display(Locale::Id);
-    page.row("Tunggakan otomatis sebelum", &mb(s.debt_auto_before_mb), false);
-    page.row("Tunggakan manual sebelum", &mb(s.debt_manual_before_mb), false);
+    page.row(
+        "Tunggakan otomatis sebelum",
+        &mb(s.debt_auto_before_mb),
+        false,
+    );
+    page.row(
+        "Tunggakan manual sebelum",
+        &mb(s.debt_manual_before_mb),
+        false,
+    );
     page.row("Dilunasi (otomatis)", &mb(s.paid_auto_mb), false);
     page.row("Dilunasi (manual)", &mb(s.paid_manual_mb), false);
     if let Some(rp) = s.amount_rp {
@@ -536,13 +561,18 @@ pub async fn report_pdf(app: &App, id: UserId) -> AppResult<Vec<u8>> {
             &format!("{} (jatuh tempo {})", date(d.debt_date), date(d.due_date)),
             &format!(
                 "{amount}{}",
-                d.estimated_rp.map_or_else(String::new, |r| format!(" · {r}"))
+                d.estimated_rp
+                    .map_or_else(String::new, |r| format!(" · {r}"))
             ),
             false,
         );
     }
     if open.len() > 25 {
-        page.line(&format!("… dan {} tunggakan lain", open.len() - 25), 9.0, false);
+        page.line(
+            &format!("… dan {} tunggakan lain", open.len() - 25),
+            9.0,
+            false,
+        );
     }
     page.footer(&format!(
         "Dokumen ini dibuat otomatis oleh {}.",
@@ -553,7 +583,12 @@ pub async fn report_pdf(app: &App, id: UserId) -> AppResult<Vec<u8>> {
 
 /// A signed temporary link to a user's debt report.
 pub fn report_link(app: &App, id: UserId) -> String {
-    let token = tokens::sign(app, REPORT_PURPOSE, &id.to_string(), Duration::hours(LINK_HOURS));
+    let token = tokens::sign(
+        app,
+        REPORT_PURPOSE,
+        &id.to_string(),
+        Duration::hours(LINK_HOURS),
+    );
     format!(
         "{}/api/users/debts/temp/{token}.pdf",
         app.config().public_base_url(app.mode())

@@ -5,6 +5,7 @@
 
 use std::net::IpAddr;
 
+use saring_domain::Locale;
 use saring_domain::access::AccessDecision;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::operator::{
@@ -14,7 +15,6 @@ use saring_domain::dto::operator::{
 use saring_domain::ids::UserId;
 use saring_domain::units::Bytes;
 use saring_domain::user::User;
-use saring_domain::Locale;
 use saring_routeros::Api;
 use saring_routeros::menus::{AddressListEntry, HotspotActive, HotspotHost, IpBinding};
 use saring_store::StoreError;
@@ -160,7 +160,7 @@ pub async fn remove(app: &App, admin: &User, id: UserId) -> AppResult<UserRemove
     let target = crate::admin_users::get_user(app, id).await?;
     crate::admin_users::check_may_manage(admin, &target)?;
     let (_, payments) = transactions::list_for_user(app.db(), target.id, 0, 1).await?;
-    let hard = app.config().app.allow_user_hard_delete && payments == 0;
+    let hard = app.config().accounts.allow_user_hard_delete && payments == 0;
     let mut failures = crate::router::devices::reset_network(app, &target).await?;
     if app.config().router.operations_enabled {
         for r in routers_of(app, &target).await? {
@@ -201,8 +201,14 @@ pub async fn remove(app: &App, admin: &User, id: UserId) -> AppResult<UserRemove
             },
         )
         .await?;
-        activity::log_action(&txn, Some(admin.id), Some(locked.id), "DEACTIVATE_USER", details)
-            .await?;
+        activity::log_action(
+            &txn,
+            Some(admin.id),
+            Some(locked.id),
+            "DEACTIVATE_USER",
+            details,
+        )
+        .await?;
         "deactivated"
     };
     txn.commit().await.map_err(StoreError::from)?;
@@ -389,9 +395,11 @@ async fn read_side(
         }
     }
     for mac in &macs {
-        let found = bindings
-            .iter()
-            .find(|b| b.mac_address.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(mac)));
+        let found = bindings.iter().find(|b| {
+            b.mac_address
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case(mac))
+        });
         match found {
             None => side
                 .differences

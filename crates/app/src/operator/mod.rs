@@ -45,7 +45,12 @@ async fn lock_target<C: sea_orm::ConnectionTrait>(
 
 /// After a committed change: the cache forgets the user, the router is brought in line now
 /// (taking the sync the change queued), and the user's message is queued.
-async fn after_change(app: &App, user: &User, reason: &str, notice: Option<Notice>) -> (bool, bool) {
+async fn after_change(
+    app: &App,
+    user: &User,
+    reason: &str,
+    notice: Option<Notice>,
+) -> (bool, bool) {
     crate::accounts::forget_user(app, user.id);
     let synced = match crate::router::user_sync::sync_user_soon(app, user, reason).await {
         Ok(done) => done,

@@ -116,7 +116,14 @@ pub async fn inject(
     if !outcome.manual_payments.is_empty() {
         debts::refresh_cached_total(&txn, target.id, now).await?;
     }
-    activity::log_action(&txn, Some(admin.id), Some(target.id), "INJECT_QUOTA", details).await?;
+    activity::log_action(
+        &txn,
+        Some(admin.id),
+        Some(target.id),
+        "INJECT_QUOTA",
+        details,
+    )
+    .await?;
     txn.commit().await.map_err(StoreError::from)?;
 
     let paid_debt = outcome.paid_auto_mb + outcome.paid_manual_mb();
@@ -143,7 +150,11 @@ pub async fn inject(
     ));
     vars.push((
         "remaining",
-        updated.quota_account().remaining().to_mb().display(Locale::Id),
+        updated
+            .quota_account()
+            .remaining()
+            .to_mb()
+            .display(Locale::Id),
     ));
     let n = notice(&updated, "user_quota_injected", vars, None);
     let (synced, queued) = after_change(app, &updated, "inject", Some(n)).await;
@@ -202,8 +213,14 @@ pub async fn set_unlimited(
     let updated = crate::ledger::apply(&txn, &target, &change, Default::default(), now)
         .await?
         .ok_or_else(|| AppError::Internal("a fresh unlimited key was taken".into()))?;
-    activity::log_action(&txn, Some(admin.id), Some(target.id), "SET_UNLIMITED", details)
-        .await?;
+    activity::log_action(
+        &txn,
+        Some(admin.id),
+        Some(target.id),
+        "SET_UNLIMITED",
+        details,
+    )
+    .await?;
     txn.commit().await.map_err(StoreError::from)?;
     let tz = app.config().app.timezone;
     let mut vars = base_vars(app, &updated);
@@ -244,13 +261,23 @@ pub async fn revoke_unlimited(app: &App, admin: &User, id: UserId) -> AppResult<
     let updated = crate::ledger::apply(&txn, &target, &change, Default::default(), now)
         .await?
         .ok_or_else(|| AppError::Internal("a fresh revoke key was taken".into()))?;
-    activity::log_action(&txn, Some(admin.id), Some(target.id), "REVOKE_UNLIMITED", details)
-        .await?;
+    activity::log_action(
+        &txn,
+        Some(admin.id),
+        Some(target.id),
+        "REVOKE_UNLIMITED",
+        details,
+    )
+    .await?;
     txn.commit().await.map_err(StoreError::from)?;
     let mut vars = base_vars(app, &updated);
     vars.push((
         "remaining",
-        updated.quota_account().remaining().to_mb().display(Locale::Id),
+        updated
+            .quota_account()
+            .remaining()
+            .to_mb()
+            .display(Locale::Id),
     ));
     let n = notice(&updated, "user_unlimited_revoked_by_admin", vars, None);
     let (synced, queued) = after_change(app, &updated, "unlimited-revoke", Some(n)).await;
@@ -323,7 +350,14 @@ pub async fn adjust(
             return Err(e);
         }
     };
-    activity::log_action(&txn, Some(admin.id), Some(target.id), "QUOTA_ADJUST", details).await?;
+    activity::log_action(
+        &txn,
+        Some(admin.id),
+        Some(target.id),
+        "QUOTA_ADJUST",
+        details,
+    )
+    .await?;
     let committed = txn.commit().await.map_err(StoreError::from);
     lock.release(app).await;
     committed?;
@@ -354,15 +388,28 @@ pub async fn history(
     let user = crate::admin_users::get_user(app, id).await?;
     let tz = app.config().app.timezone;
     let from = query.from.map(|d| tz.start_of_day(d));
-    let to = query.to.and_then(|d| d.succ_opt()).map(|d| tz.start_of_day(d));
+    let to = query
+        .to
+        .and_then(|d| d.succ_opt())
+        .map(|d| tz.start_of_day(d));
     if let (Some(f), Some(t)) = (from, to)
         && f >= t
     {
-        return Err(AppError::invalid("from", "Tanggal awal harus sebelum tanggal akhir."));
+        return Err(AppError::invalid(
+            "from",
+            "Tanggal awal harus sebelum tanggal akhir.",
+        ));
     }
-    let kind = query.kind.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let kind = query
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
     if let Some(k) = kind
-        && !["purchase", "usage", "admin", "debt", "komandan", "block", "other"].contains(&k)
+        && ![
+            "purchase", "usage", "admin", "debt", "komandan", "block", "other",
+        ]
+        .contains(&k)
     {
         return Err(AppError::invalid("kind", "Jenis riwayat tidak dikenal."));
     }
@@ -370,8 +417,7 @@ pub async fn history(
     // Filtering by kind happens on the sources; a page is read wide enough to fill it.
     let (rows, total) = match kind {
         None => {
-            activity::ledger_for_user(app.db(), user.id, from, to, page.offset(), per_page)
-                .await?
+            activity::ledger_for_user(app.db(), user.id, from, to, page.offset(), per_page).await?
         }
         Some(k) => {
             let (all, _) =

@@ -5,6 +5,7 @@
 //! one grants and the others get 409 with nothing changed.
 
 use chrono::{DateTime, Duration, Utc};
+use saring_domain::Locale;
 use saring_domain::access::Role;
 use saring_domain::api::{ErrorCode, Page, PageRequest};
 use saring_domain::dto::operator::{
@@ -16,7 +17,6 @@ use saring_domain::ledger::QuotaChange;
 use saring_domain::quota::{Grant, apply_grant};
 use saring_domain::units::Megabytes;
 use saring_domain::user::User;
-use saring_domain::Locale;
 use saring_store::StoreError;
 use saring_store::entities::enums::{
     NotificationType, RequestStatus as StoredStatus, RequestType as StoredType,
@@ -55,7 +55,8 @@ fn to_type(t: StoredType) -> RequestType {
 }
 
 fn number(v: Option<&serde_json::Value>, key: &str) -> Option<i64> {
-    v.and_then(|d| d.get(key)).and_then(serde_json::Value::as_i64)
+    v.and_then(|d| d.get(key))
+        .and_then(serde_json::Value::as_i64)
 }
 
 async fn view(app: &App, r: &QuotaRequest) -> AppResult<QuotaRequestView> {
@@ -94,7 +95,7 @@ fn komandan_only(user: &User) -> AppResult<()> {
 
 /// When the komandan may file the next request, and why not now.
 async fn pace(app: &App, user: &User) -> AppResult<(Option<DateTime<Utc>>, Option<String>)> {
-    let k = &app.config().komandan;
+    let k = &app.config().accounts;
     let now = app.now();
     if quota_requests::has_pending(app.db(), user.id).await? {
         return Ok((
@@ -138,7 +139,7 @@ async fn pace(app: &App, user: &User) -> AppResult<(Option<DateTime<Utc>>, Optio
 /// What the komandan may ask for, and when.
 pub async fn limits(app: &App, user: &User) -> AppResult<RequestLimits> {
     komandan_only(user)?;
-    let k = &app.config().komandan;
+    let k = &app.config().accounts;
     let (next, why) = pace(app, user).await?;
     Ok(RequestLimits {
         max_quota_mb: k.max_quota_mb,
@@ -153,7 +154,7 @@ pub async fn limits(app: &App, user: &User) -> AppResult<RequestLimits> {
 /// Files a request.
 pub async fn create(app: &App, user: &User, req: &NewQuotaRequest) -> AppResult<QuotaRequestView> {
     komandan_only(user)?;
-    let k = &app.config().komandan;
+    let k = &app.config().accounts;
     let days = req.requested_duration_days.unwrap_or(0);
     let (details, kind) = match req.request_type {
         RequestType::Quota => {
@@ -213,7 +214,8 @@ pub async fn create(app: &App, user: &User, req: &NewQuotaRequest) -> AppResult<
         let wait = (next - app.now()).to_std().unwrap_or_default();
         let mut err = crate::ratelimit::too_many(
             ErrorCode::RateLimited,
-            why.as_deref().unwrap_or("Belum bisa mengajukan permintaan baru."),
+            why.as_deref()
+                .unwrap_or("Belum bisa mengajukan permintaan baru."),
             wait,
         );
         if let AppError::Rejected(body) = &mut err
@@ -247,7 +249,11 @@ pub async fn create(app: &App, user: &User, req: &NewQuotaRequest) -> AppResult<
 }
 
 /// The komandan's own requests, newest first.
-pub async fn history(app: &App, user: &User, page: PageRequest) -> AppResult<Page<QuotaRequestView>> {
+pub async fn history(
+    app: &App,
+    user: &User,
+    page: PageRequest,
+) -> AppResult<Page<QuotaRequestView>> {
     komandan_only(user)?;
     list_where(app, None, Some(user.id), page).await
 }
@@ -295,7 +301,7 @@ pub async fn process(
     id: Uuid,
     req: &ProcessRequest,
 ) -> AppResult<QuotaRequestView> {
-    let k = &app.config().komandan;
+    let k = &app.config().accounts;
     let reason = req
         .rejection_reason
         .as_deref()
@@ -338,7 +344,9 @@ pub async fn process(
             Some((true, 0, days))
         }
         (ProcessAction::Approve, StoredType::Quota) => {
-            if !(1..=k.max_quota_mb).contains(&asked_mb) || !(1..=k.max_quota_days).contains(&asked_days) {
+            if !(1..=k.max_quota_mb).contains(&asked_mb)
+                || !(1..=k.max_quota_days).contains(&asked_days)
+            {
                 return Err(AppError::rejected(
                     ErrorCode::Conflict,
                     "Permintaan ini melebihi batas yang berlaku sekarang; tolak lalu beri kuota.",
@@ -410,7 +418,9 @@ pub async fn process(
             outcome.account,
         )
         .by(Some(admin.id))
-        .with_details(serde_json::json!({ "request_id": id, "action": req.action, "granted": granted }));
+        .with_details(
+            serde_json::json!({ "request_id": id, "action": req.action, "granted": granted }),
+        );
         if let Some(u) =
             crate::ledger::apply(&txn, &requester, &change, Default::default(), now).await?
         {

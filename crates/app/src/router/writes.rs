@@ -104,7 +104,7 @@ pub fn lease_target(app: &App) -> Option<plan::LeaseTarget> {
         .filter(|s| !s.trim().is_empty())
         .map(|server| plan::LeaseTarget {
             server,
-            keyword: app.config().worker.waiting_dhcp_keyword.clone(),
+            keyword: app.config().worker.waiting_dhcp.keyword.clone(),
         })
 }
 
@@ -268,7 +268,7 @@ pub async fn remove_device(
             .map_err(err)?;
     }
     // Our static leases of the MAC (never an operator's).
-    let keyword = &app.config().worker.waiting_dhcp_keyword;
+    let keyword = &app.config().worker.waiting_dhcp.keyword;
     let leases: Vec<DhcpLease> = pool
         .list(&[("mac-address", &mac.to_string())])
         .await

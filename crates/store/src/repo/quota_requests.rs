@@ -64,7 +64,10 @@ pub async fn insert<C: ConnectionTrait>(
     Ok(to_record(row.insert(db).await?))
 }
 
-pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<QuotaRequest>, StoreError> {
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<QuotaRequest>, StoreError> {
     Ok(quota_requests::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -89,7 +92,10 @@ pub async fn recent_for<C: ConnectionTrait>(
 }
 
 /// Whether the requester has a request still waiting.
-pub async fn has_pending<C: ConnectionTrait>(db: &C, requester: UserId) -> Result<bool, StoreError> {
+pub async fn has_pending<C: ConnectionTrait>(
+    db: &C,
+    requester: UserId,
+) -> Result<bool, StoreError> {
     Ok(quota_requests::Entity::find()
         .filter(quota_requests::Column::RequesterId.eq(requester.0))
         .filter(quota_requests::Column::Status.eq(RequestStatus::Pending))
@@ -145,7 +151,10 @@ pub async fn settle<C: ConnectionTrait>(
             quota_requests::Column::RejectionReason,
             Expr::value(rejection_reason),
         )
-        .col_expr(quota_requests::Column::ProcessedById, Expr::value(Some(admin.0)))
+        .col_expr(
+            quota_requests::Column::ProcessedById,
+            Expr::value(Some(admin.0)),
+        )
         .col_expr(quota_requests::Column::ProcessedAt, Expr::value(Some(now)))
         .col_expr(quota_requests::Column::UpdatedAt, Expr::value(now))
         .filter(quota_requests::Column::Id.eq(id))

@@ -366,7 +366,9 @@ pub enum QuotaFilter {
     /// The expiry date has passed.
     Expired(chrono::DateTime<chrono::Utc>),
     /// Not unlimited, bought more than the FUP threshold, at most that much left.
-    Fup { threshold_mb: i64 },
+    Fup {
+        threshold_mb: i64,
+    },
     /// Not unlimited, bought something, nothing left.
     Habis,
     /// Not unlimited, nothing bought.
@@ -462,14 +464,12 @@ pub async fn list<C: ConnectionTrait>(
     let limited = || users::Column::IsUnlimitedUser.eq(false);
     if let Some(q) = filter.quota {
         cond = cond.add(match q {
-            QuotaFilter::Debt => Condition::any()
-                .add(users::Column::ManualDebtMb.gt(0))
-                .add(
-                    Condition::all()
-                        .add(limited())
-                        .add(users::Column::Role.eq(crate::entities::enums::UserRole::User))
-                        .add(Expr::col(users::Column::TotalQuotaUsedBytes).gt(effective())),
-                ),
+            QuotaFilter::Debt => Condition::any().add(users::Column::ManualDebtMb.gt(0)).add(
+                Condition::all()
+                    .add(limited())
+                    .add(users::Column::Role.eq(crate::entities::enums::UserRole::User))
+                    .add(Expr::col(users::Column::TotalQuotaUsedBytes).gt(effective())),
+            ),
             QuotaFilter::Expired(now) => Condition::all()
                 .add(users::Column::QuotaExpiryDate.is_not_null())
                 .add(users::Column::QuotaExpiryDate.lt(now)),
