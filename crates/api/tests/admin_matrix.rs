@@ -69,6 +69,46 @@ fn admin_routes() -> Vec<(Method, String)> {
         ),
         (Method::POST, "/api/admin/transactions/bill".into()),
         (Method::POST, "/api/admin/midtrans/selftest".into()),
+        (Method::DELETE, format!("/api/admin/users/{ID}")),
+        (Method::POST, format!("/api/admin/users/{ID}/inject")),
+        (Method::POST, format!("/api/admin/users/{ID}/unlimited")),
+        (Method::DELETE, format!("/api/admin/users/{ID}/unlimited")),
+        (Method::POST, format!("/api/admin/users/{ID}/quota-adjust")),
+        (Method::GET, format!("/api/admin/users/{ID}/quota-history")),
+        (Method::GET, format!("/api/admin/users/{ID}/debts")),
+        (Method::POST, format!("/api/admin/users/{ID}/debts")),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/debts/settle-all"),
+        ),
+        (Method::GET, format!("/api/admin/users/{ID}/debts/export")),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/debts/send-whatsapp"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/debts/{ID}/settle"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/reset-hotspot-password"),
+        ),
+        (Method::GET, format!("/api/admin/users/{ID}/router-state")),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/router-state/fix"),
+        ),
+        (Method::GET, "/api/admin/debts".into()),
+        (
+            Method::GET,
+            "/api/admin/debt-settlements/LNS-20261207-ABCDEF".into(),
+        ),
+        (Method::GET, "/api/admin/quota-requests".into()),
+        (
+            Method::POST,
+            format!("/api/admin/quota-requests/{ID}/process"),
+        ),
         (Method::GET, "/api/admin/does-not-exist".into()),
     ]
 }
