@@ -25,7 +25,7 @@ pub fn session_set(key: &str, value: &str) {
     }
 }
 
-/// Sets the tab title: "<page> · <app>".
+/// Sets the tab title: "`<page> · <app>`".
 pub fn set_title(page: &str, app: &str) {
     if let Some(doc) = window().and_then(|w| w.document()) {
         if page.is_empty() {

@@ -3,7 +3,8 @@
 //! The browser SPA (Leptos 0.8, client-side rendered, wasm32): the captive portal and user
 //! portal (WhatsApp OTP login and registration, quota dashboard, account and devices, access
 //! policy pages) and the admin portal (users, approvals, action log, packages, promos,
-//! transactions, jobs). It imports the API's request/response types and the domain formats
+//! transactions, jobs, routers, message templates, inactive accounts, policy parity). It
+//! imports the API's request/response types and the domain formats
 //! from `saring-domain`, so browser and server cannot disagree. Texts are Indonesian with
 //! English available (`locales/`).
 //!

@@ -29,6 +29,7 @@ mod m20261126_000001_worker;
 mod m20261127_000001_router_schedules;
 mod m20261207_000001_sessions;
 mod m20261207_000002_router_adoption;
+mod m20261207_000003_debt_settlements;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -59,6 +60,7 @@ pub const TABLES: &[&str] = &[
     "message_log",
     "message_templates",
     "device_credentials",
+    "debt_settlements",
 ];
 
 /// The table in which sea-orm-migration records applied migrations.
@@ -79,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_router_schedules::Migration),
             Box::new(m20261207_000001_sessions::Migration),
             Box::new(m20261207_000002_router_adoption::Migration),
+            Box::new(m20261207_000003_debt_settlements::Migration),
         ]
     }
 }

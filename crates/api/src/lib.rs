@@ -1,7 +1,8 @@
 //! # saring-api
 //!
 //! The REST API as an actix-web adapter over `saring-app`: routes grouped by resource (one
-//! file per action), authentication extractors, request ids, and the mapping of every error
+//! file per resource under `routes/`, a folder where a resource has several parts, as
+//! `routes/payments/`), authentication extractors, request ids, and the mapping of every error
 //! onto the reference's envelope `{code, message, details?, request_id?}` with the right
 //! status code. Handlers parse input, call one use case and map the result; no business
 //! rule lives here, and nothing here talks to the database or the router directly.

@@ -85,7 +85,7 @@ async fn malformed_oversized_and_mistyped_bodies() {
         .get(&s.admin_client(false).await, "/api/admin/users")
         .await;
     assert_eq!(st, 200);
-    assert_eq!(list["meta"]["total"], 1, "only the admin exists: {list}");
+    assert_eq!(list["total"], 1, "only the admin exists: {list}");
     // Duplicate registration.
     s.register("081211112222", "Sari Dewi", false).await;
     let (st, b) = s.post(&c, "/api/auth/register", json!({"phone_number": "+62 812 1111 2222", "full_name": "Sari Lagi", "blok": "A", "kamar": "1"})).await;

@@ -121,11 +121,9 @@ async fn new_order(
     user: saring_domain::UserId,
     package: uuid::Uuid,
 ) -> String {
-    use saring_domain::{OrderId, Rupiah};
+    use saring_domain::{OrderId, PaymentStatus, Rupiah};
     use saring_gateways::payments::{ChargeRequest, CustomerDetails, ItemDetail, PaymentMethod};
-    use saring_store::repo::payments::{
-        self, NewTransaction, ProviderMode, TransactionPurpose, TransactionStatus,
-    };
+    use saring_store::repo::payments::{self, NewTransaction, ProviderMode, TransactionPurpose};
     let order = OrderId::generate("BD-LPSR", rand::random()).unwrap();
     payments::insert(
         s.app.db(),
@@ -139,7 +137,7 @@ async fn new_order(
             provider_mode: ProviderMode::CoreApi,
             order_id: order.to_string(),
             amount: 10_000,
-            status: TransactionStatus::Pending,
+            status: PaymentStatus::Pending,
             payment_method: Some("qris".into()),
             va_bank: None,
             expiry_time: None,

@@ -66,13 +66,13 @@ async fn out_of_range_pages_are_refused_naming_the_parameter() {
         let (status, b) = s.get(&client, &what).await;
         assert_eq!(status, 200, "{what}: {b}");
         assert_eq!(
-            (b["meta"]["page"].as_u64(), b["meta"]["per_page"].as_u64()),
+            (b["page"].as_u64(), b["per_page"].as_u64()),
             (Some(2), Some(5)),
             "{what}: {b}"
         );
         let (status, b) = s.get(&client, route).await;
         assert_eq!(status, 200, "{route}: {b}");
-        assert_eq!(b["meta"]["per_page"], 20, "{route}: {b}");
+        assert_eq!(b["per_page"], 20, "{route}: {b}");
     }
 }
 
@@ -86,7 +86,11 @@ async fn paged_routes_keep_their_filters() {
     // Seven users (the admin and six registrations): page 2 of 5 holds two.
     let (status, b) = s.get(&admin, "/api/admin/users?page=2&per_page=5").await;
     assert_eq!(status, 200, "{b}");
-    assert_eq!(b["meta"], json!({"page": 2, "per_page": 5, "total": 7}));
+    assert_eq!(
+        (&b["total"], &b["page"], &b["per_page"]),
+        (&json!(7), &json!(2), &json!(5)),
+        "{b}"
+    );
     assert_eq!(b["items"].as_array().unwrap().len(), 2);
     let (status, b) = s
         .get(
@@ -95,7 +99,7 @@ async fn paged_routes_keep_their_filters() {
         )
         .await;
     assert_eq!(status, 200, "{b}");
-    assert_eq!(b["meta"]["total"], 6, "{b}");
+    assert_eq!(b["total"], 6, "{b}");
     // The action log answered 422 to any page before (a flattened query).
     let (status, b) = s
         .get(
@@ -104,7 +108,7 @@ async fn paged_routes_keep_their_filters() {
         )
         .await;
     assert_eq!(status, 200, "{b}");
-    assert_eq!(b["meta"]["total"], 0, "{b}");
+    assert_eq!(b["total"], 0, "{b}");
     let (status, b) = s
         .get(
             &admin,

@@ -300,11 +300,9 @@ async fn a_paid_notification_waits_for_the_status_api_and_is_credited_once_it_an
 #[tokio::test]
 #[ignore = "a measurement, not a check: run by hand"]
 async fn measure_paid_notification_latency() {
-    use saring_domain::{OrderId, Rupiah};
+    use saring_domain::{OrderId, PaymentStatus, Rupiah};
     use saring_gateways::payments::{ChargeRequest, CustomerDetails, ItemDetail, PaymentMethod};
-    use saring_store::repo::payments::{
-        self, NewTransaction, ProviderMode, TransactionPurpose, TransactionStatus,
-    };
+    use saring_store::repo::payments::{self, NewTransaction, ProviderMode, TransactionPurpose};
     for confirm in ["false", "true"] {
         let shop = shop(&[("MIDTRANS_CONFIRM_NOTIFICATIONS", confirm)]).await;
         let sim = shop.s.app.pay_sim();
@@ -330,7 +328,7 @@ async fn measure_paid_notification_latency() {
                     provider_mode: ProviderMode::CoreApi,
                     order_id: order.to_string(),
                     amount: 10_000,
-                    status: TransactionStatus::Pending,
+                    status: PaymentStatus::Pending,
                     payment_method: Some("qris".into()),
                     va_bank: None,
                     expiry_time: None,

@@ -15,11 +15,9 @@ use rand::{Rng, SeedableRng};
 use saring_domain::access::{ApprovalStatus, Role};
 use saring_domain::ids::UserId;
 use saring_domain::user::NewUser;
-use saring_domain::{OrderId, Phone};
+use saring_domain::{OrderId, PaymentStatus, Phone};
 use saring_gateways::payments::signature;
-use saring_store::repo::payments::{
-    self, NewTransaction, ProviderMode, TransactionPurpose, TransactionStatus,
-};
+use saring_store::repo::payments::{self, NewTransaction, ProviderMode, TransactionPurpose};
 use saring_store::repo::{activity, packages, users};
 use serde_json::{Value, json};
 
@@ -134,7 +132,7 @@ async fn a_thousand_notifications_credit_each_paid_order_exactly_once() {
                 provider_mode: ProviderMode::CoreApi,
                 order_id: id.clone(),
                 amount: PRICE,
-                status: TransactionStatus::Pending,
+                status: PaymentStatus::Pending,
                 payment_method: Some("qris".into()),
                 va_bank: None,
                 expiry_time: Some(now + chrono::Duration::minutes(15)),
@@ -258,17 +256,17 @@ async fn a_thousand_notifications_credit_each_paid_order_exactly_once() {
     for (id, user, fate) in &orders {
         let tx = payments::find_by_order_id(db, id).await.unwrap().unwrap();
         let want = match fate {
-            Fate::Paid | Fate::ExpiredThenPaid => TransactionStatus::Success,
-            Fate::Expired => TransactionStatus::Expired,
-            Fate::Denied => TransactionStatus::Failed,
+            Fate::Paid | Fate::ExpiredThenPaid => PaymentStatus::Success,
+            Fate::Expired => PaymentStatus::Expired,
+            Fate::Denied => PaymentStatus::Failed,
         };
         assert_eq!(tx.status, want, "{id} {fate:?}");
         assert_eq!(
             tx.applied_at.is_some(),
-            want == TransactionStatus::Success,
+            want == PaymentStatus::Success,
             "{id}"
         );
-        if want == TransactionStatus::Success {
+        if want == PaymentStatus::Success {
             *paid_per_user.entry(*user).or_default() += 1;
         }
         let history = payments::events(db, tx.id).await.unwrap();
@@ -277,7 +275,7 @@ async fn a_thousand_notifications_credit_each_paid_order_exactly_once() {
                 .iter()
                 .filter(|e| e.event_type == "EFFECT_APPLIED")
                 .count(),
-            usize::from(want == TransactionStatus::Success),
+            usize::from(want == PaymentStatus::Success),
             "{id}"
         );
         events += history

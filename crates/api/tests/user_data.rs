@@ -29,7 +29,7 @@ async fn portal_data_profile_devices_and_telegram() {
     let (_, spending) = s.get(&c, "/api/users/me/weekly-spending").await;
     assert_eq!(spending["total"], 0);
     let (_, tx) = s.get(&c, "/api/users/me/transactions").await;
-    assert_eq!(tx["meta"]["total"], 0);
+    assert_eq!(tx["total"], 0);
     let (_, history) = s.get(&c, "/api/users/me/quota-history").await;
     assert_eq!(
         history["items"][0]["source"], "registration.approve",
@@ -55,6 +55,7 @@ async fn portal_data_profile_devices_and_telegram() {
             debt_date: None,
             due_date: None,
             is_unlimited: false,
+            package_id: None,
             note: Some(note.into()),
             created_by: None,
         };

@@ -168,3 +168,56 @@ pub async fn session_user(
     user.role = user.role.capped(Some(role));
     Ok(Ok(user))
 }
+
+/// `saring admin set-password`: a new password for an administrator, set by whoever runs
+/// the server (a locked-out super admin's way back in). Every session of the account ends
+/// and the change is in the action log; the account is told by WhatsApp.
+pub async fn set_admin_password(
+    app: &App,
+    id: saring_domain::ids::UserId,
+    password: &SecretString,
+) -> AppResult<User> {
+    validate_password(password)?;
+    let hash = hash_password(password)?;
+    let txn = saring_store::db::begin_write(app.db()).await?;
+    let target = users::lock(&txn, id).await?;
+    if !target.role.is_admin() {
+        return Err(AppError::rejected(
+            ErrorCode::BadRequest,
+            "Akun pengguna masuk dengan OTP dan tidak memakai password.",
+        ));
+    }
+    let updated = users::update(
+        &txn,
+        id,
+        users::UserPatch {
+            password_hash: Some(Some(hash)),
+            ..users::UserPatch::default()
+        },
+    )
+    .await?;
+    saring_store::repo::refresh_tokens::revoke_all_for_user(&txn, id, app.now()).await?;
+    users::bump_session_epoch(&txn, id).await?;
+    saring_store::repo::activity::log_action(
+        &txn,
+        None,
+        Some(id),
+        "SET_ADMIN_PASSWORD",
+        serde_json::json!({ "by": "cli" }),
+    )
+    .await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    forget_user(app, id);
+    let when = app.config().app.timezone.format_datetime(app.now());
+    crate::notify::send_template(
+        app,
+        &updated.phone,
+        "password_change_notification",
+        &[
+            ("app_name", app.config().app.name.clone()),
+            ("change_time", when),
+        ],
+    )
+    .await;
+    Ok(updated)
+}

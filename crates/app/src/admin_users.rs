@@ -15,7 +15,7 @@ use saring_store::StoreError;
 use saring_store::db;
 use saring_store::repo::activity;
 use saring_store::repo::devices;
-use saring_store::repo::users::{self, UserFilter, UserPatch};
+use saring_store::repo::users::{self, QuotaFilter, SortBy, UserFilter, UserPatch, UserSort};
 
 use crate::context::App;
 use crate::error::{AppError, AppResult};
@@ -44,7 +44,11 @@ pub async fn get_user(app: &App, id: UserId) -> AppResult<User> {
         .ok_or_else(|| AppError::rejected(ErrorCode::UserNotFound, "Pengguna tidak ditemukan."))
 }
 
-fn parse_filter(q: &AdminUserQuery) -> AppResult<UserFilter> {
+fn parse_filter(
+    q: &AdminUserQuery,
+    now: chrono::DateTime<chrono::Utc>,
+    fup_threshold_mb: i64,
+) -> AppResult<UserFilter> {
     let role = match q.role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(r) => Some(r.parse::<Role>().map_err(|_| {
@@ -78,6 +82,16 @@ fn parse_filter(q: &AdminUserQuery) -> AppResult<UserFilter> {
         Some("inactive") => f.is_active = Some(false),
         Some("blocked") => f.is_blocked = Some(true),
         Some("unlimited") => f.is_unlimited = Some(true),
+        Some("debt") => f.quota = Some(QuotaFilter::Debt),
+        Some("expired") => f.quota = Some(QuotaFilter::Expired(now)),
+        Some("fup") => {
+            f.quota = Some(QuotaFilter::Fup {
+                threshold_mb: fup_threshold_mb,
+            });
+        }
+        Some("habis") => f.quota = Some(QuotaFilter::Habis),
+        Some("no_quota") => f.quota = Some(QuotaFilter::NoQuota),
+        Some("tamping") => f.quota = Some(QuotaFilter::Tamping),
         Some(other) => {
             return Err(AppError::invalid(
                 "status",
@@ -85,6 +99,29 @@ fn parse_filter(q: &AdminUserQuery) -> AppResult<UserFilter> {
             ));
         }
     }
+    let by = match q.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("created_at") => SortBy::CreatedAt,
+        Some("name") => SortBy::Name,
+        Some("phone") => SortBy::Phone,
+        Some("last_login") => SortBy::LastLogin,
+        Some("expiry") => SortBy::Expiry,
+        Some("remaining") => SortBy::Remaining,
+        Some("used") => SortBy::Used,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "sort",
+                "Urutan: created_at, name, phone, last_login, expiry, remaining atau used.",
+            ));
+        }
+    };
+    let descending = match q.order.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        // Dates newest first, names and numbers A–Z, unless asked.
+        None => matches!(by, SortBy::CreatedAt | SortBy::LastLogin),
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(_) => return Err(AppError::invalid("order", "Arah: asc atau desc.")),
+    };
+    f.sort = UserSort { by, descending };
     Ok(f)
 }
 
@@ -95,7 +132,7 @@ pub async fn list(
     q: &AdminUserQuery,
     page: PageRequest,
 ) -> AppResult<Page<AdminUserItem>> {
-    let filter = parse_filter(q)?;
+    let filter = parse_filter(q, app.now(), app.config().policy.fup_threshold_mb)?;
     let (_, per_page) = page.clamped();
     let (rows, total) = users::list(app.db(), &filter, page.offset(), per_page).await?;
     let mut items = Vec::with_capacity(rows.len());

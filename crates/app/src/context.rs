@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use saring_domain::dto::health::Health;
 use saring_gateways::messenger::{Messenger, Outbox};
 use saring_gateways::payments::PaymentGateway;
 use saring_store::{DatabaseConnection, KvStore, SecretCipher, db};
 use secrecy::ExposeSecret;
-use serde::Serialize;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, Mode};
@@ -198,28 +198,11 @@ impl App {
     pub async fn health(&self) -> Health {
         let db_ok = self.db().ping().await.is_ok();
         let kv_ok = self.kv().ping().await.is_ok();
-        Health {
-            status: if db_ok && kv_ok { "ok" } else { "degraded" },
-            database: if db_ok { "ok" } else { "down" },
-            kv: if kv_ok { "ok" } else { "down" },
-            version: env!("CARGO_PKG_VERSION"),
-            uptime_seconds: self.inner.started.elapsed().as_secs(),
-        }
-    }
-}
-
-/// `GET /health` and `/api/health`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Health {
-    pub status: &'static str,
-    pub database: &'static str,
-    pub kv: &'static str,
-    pub version: &'static str,
-    pub uptime_seconds: u64,
-}
-
-impl Health {
-    pub fn is_ok(&self) -> bool {
-        self.status == "ok"
+        Health::new(
+            db_ok,
+            kv_ok,
+            env!("CARGO_PKG_VERSION"),
+            self.inner.started.elapsed().as_secs(),
+        )
     }
 }

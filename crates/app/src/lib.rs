@@ -1,8 +1,9 @@
 //! # saring-app
 //!
-//! Saring's use cases, the only place with business workflows: configuration, user and
-//! admin accounts, and (as later features land) OTP login, device binding, purchases,
-//! quota and policy sync. HTTP handlers (`saring-api`) and jobs (`saring-worker`) are thin:
+//! Saring's use cases, the only place with business workflows: configuration, registration
+//! and accounts, OTP login and sessions, devices and what the router holds for each user,
+//! packages and payments, the quota sync and the worker's other jobs, and the admin's
+//! operations. HTTP handlers (`saring-api`) and jobs (`saring-worker`) are thin:
 //! they parse input, call one function here, and map the result. Everything here is
 //! testable with SQLite + the in-memory KV + the RouterOS simulator, and the same tests run
 //! on PostgreSQL + Redis when `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set.
@@ -25,6 +26,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod me;
 pub mod notify;
+pub mod operator;
 pub mod payments;
 pub mod portal;
 pub mod presence;

@@ -85,23 +85,24 @@ pub async fn quota_debts(app: &App, user: &User, open_only: bool) -> AppResult<Q
     Ok(QuotaDebtList {
         open_count: open.len(),
         open_mb: open.iter().map(|d| d.remaining_mb()).sum(),
-        items: rows
-            .iter()
-            .map(|d| QuotaDebtItem {
-                id: d.id.to_string(),
-                debt_date: d.debt_date,
-                due_date: d.due_date,
-                amount_mb: d.amount_mb,
-                paid_mb: d.paid_mb,
-                remaining_mb: d.remaining_mb(),
-                is_unlimited: d.is_unlimited,
-                is_paid: d.is_paid,
-                paid_at: d.paid_at,
-                price_due: price_of(d.id),
-                note: d.note.clone(),
-                created_at: d.created_at,
-            })
-            .collect(),
+        debts: Page::all(
+            rows.iter()
+                .map(|d| QuotaDebtItem {
+                    id: d.id.to_string(),
+                    debt_date: d.debt_date,
+                    due_date: d.due_date,
+                    amount_mb: d.amount_mb,
+                    paid_mb: d.paid_mb,
+                    remaining_mb: d.remaining_mb(),
+                    is_unlimited: d.is_unlimited,
+                    is_paid: d.is_paid,
+                    paid_at: d.paid_at,
+                    price_due: price_of(d.id),
+                    note: d.note.clone(),
+                    created_at: d.created_at,
+                })
+                .collect(),
+        ),
     })
 }
 
@@ -243,7 +244,7 @@ pub async fn quota_history(
     Ok(Page::new(items, page, total))
 }
 
-fn describe_ledger(e: &activity::LedgerEntry) -> QuotaHistoryItem {
+pub(crate) fn describe_ledger(e: &activity::LedgerEntry) -> QuotaHistoryItem {
     let state = |v: &Option<serde_json::Value>| {
         v.as_ref()
             .and_then(|v| serde_json::from_value::<QuotaAccount>(v.clone()).ok())

@@ -14,6 +14,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 use saring_domain::api::ErrorCode;
+use saring_domain::api::Page;
 use saring_domain::dto::routers::{RouterInput, RouterJobInfo, RouterList, RouterView};
 use saring_domain::router::RouterSpec;
 use saring_domain::user::User;
@@ -32,10 +33,12 @@ pub async fn list(app: &App) -> AppResult<RouterList> {
     let routers = repo::list(app.db(), app.cipher()).await?;
     let counts = repo::member_counts(app.db()).await?;
     Ok(RouterList {
-        items: routers
-            .iter()
-            .map(|r| view(r, counts.get(&r.id).copied().unwrap_or_default()))
-            .collect(),
+        routers: Page::all(
+            routers
+                .iter()
+                .map(|r| view(r, counts.get(&r.id).copied().unwrap_or_default()))
+                .collect(),
+        ),
         jobs: job_infos(app),
     })
 }

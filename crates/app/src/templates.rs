@@ -1,12 +1,16 @@
-//! WhatsApp message templates (Indonesian), keyed by the reference's template names: every
-//! template of the reference (`templates.json`) plus Saring's own. Admins may override a
-//! template's text (`message_templates`); [`render_current`] uses the override when there is
-//! one. A test (`tests/jobs_templates.rs`) fails when a template has no caller (unless it waits
-//! for a feature still being built) or a caller names a template that does not exist.
+//! WhatsApp message templates (Indonesian): the messages Saring sends, keyed by the
+//! reference's template names (`templates.json`) where it has one, and by Saring's own names
+//! for the rest (`admin_router_down`, `admin_jobs_dead_letter`, …). Reference templates of
+//! features Saring does not have are not here. Admins may override a template's text
+//! (`message_templates`); [`render_current`] uses the override when there is one. A test
+//! (`tests/jobs_templates.rs`) fails when a template has no caller (unless it waits for a
+//! feature still being built) or a caller names a template that does not exist.
 //! `{placeholder}` is replaced; `{a|b|c}` picks one variant at random (fewer identical
 //! messages: WhatsApp bans accounts that send the same text in bulk). `*text*` is bold.
 
 use std::collections::BTreeMap;
+
+pub use saring_domain::dto::templates::TemplateInfo;
 
 use crate::error::{AppError, AppResult};
 
@@ -168,6 +172,66 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "admin_router_down",
         "🔴 *Router {router_name} tidak terjangkau*\n\nSudah {down_minutes} menit tanpa jawaban.\nGalat terakhir: {error}",
     ),
+    (
+        "user_quota_injected",
+        "{Halo|Hai} {full_name}, admin {app_name} menambahkan {added} ke akun Anda.{days_line}{debt_line}\nSisa kuota sekarang: *{remaining}*.",
+    ),
+    (
+        "user_unlimited_activated_by_admin",
+        "{Halo|Hai} {full_name}, akun {app_name} Anda kini *unlimited*{until_line}. Selamat berinternet!",
+    ),
+    (
+        "user_unlimited_revoked_by_admin",
+        "{full_name}, akses unlimited akun {app_name} Anda sudah diakhiri oleh admin. Sisa kuota Anda: *{remaining}*.",
+    ),
+    (
+        "user_debt_added",
+        "{full_name}, admin {app_name} mencatat tunggakan baru atas nama Anda: *{amount}*{price_line}, jatuh tempo {due_date}.{note_line}\nBayar dari menu Riwayat di portal.",
+    ),
+    (
+        "user_debt_cleared",
+        "Terima kasih, {full_name}. Tunggakan {app_name} Anda sebesar {paid} sudah dilunasi (kuitansi {receipt_number}).{remaining_line}",
+    ),
+    (
+        "user_debt_cleared_unblock",
+        "Terima kasih, {full_name}. Tunggakan {app_name} Anda sudah lunas (kuitansi {receipt_number}) dan akses internet Anda dibuka kembali.",
+    ),
+    (
+        "user_debt_report_with_pdf",
+        "{full_name}, berikut rincian tunggakan {app_name} Anda: {total} (perkiraan {estimated}).\nUnduh laporan (berlaku {valid_hours} jam): {report_url}",
+    ),
+    (
+        "user_hotspot_password_reset_by_admin",
+        "{full_name}, admin {app_name} mengganti password hotspot Anda.\nUsername: *{hotspot_username}*\nPassword baru: *{hotspot_password}*",
+    ),
+    (
+        "user_phone_changed",
+        "{full_name}, nomor akun {app_name} Anda kini {phone_number}. Username hotspot Anda ikut berubah menjadi *{hotspot_username}*.",
+    ),
+    (
+        "user_account_deleted",
+        "{full_name}, akun {app_name} Anda telah dihapus oleh admin. Hubungi admin bila ini keliru.",
+    ),
+    (
+        "new_komandan_request_to_admin",
+        "Permintaan komandan baru di {app_name}:\nNama: {full_name}\nNomor: {phone_number}\nPermintaan: {request}\n\nProses di panel admin (Permintaan).",
+    ),
+    (
+        "komandan_request_quota_approved",
+        "{Halo|Hai} {full_name}, permintaan kuota Anda disetujui: +{added}, berlaku {days} hari.",
+    ),
+    (
+        "komandan_request_unlimited_approved",
+        "{Halo|Hai} {full_name}, permintaan unlimited Anda disetujui: unlimited selama {days} hari.",
+    ),
+    (
+        "komandan_request_quota_partially_approved",
+        "{full_name}, permintaan Anda tidak disetujui penuh. Admin memberi +{added} untuk {days} hari.\nAlasan: {reason}",
+    ),
+    (
+        "komandan_request_rejected",
+        "{full_name}, permintaan Anda di {app_name} ditolak.\nAlasan: {reason}",
+    ),
 ];
 
 pub fn template(key: &str) -> AppResult<&'static str> {
@@ -240,17 +304,6 @@ fn check_text(key: &str, body: &str) -> AppResult<Vec<String>> {
     Ok(allowed)
 }
 
-/// A template as the admin page shows it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct TemplateInfo {
-    pub key: &'static str,
-    pub builtin: &'static str,
-    /// The admin's text, when there is one (it is what gets sent).
-    pub custom: Option<String>,
-    /// The placeholders a text for this key may use.
-    pub placeholders: Vec<String>,
-}
-
 fn known(key: &str) -> AppResult<&'static str> {
     TEMPLATES
         .iter()
@@ -280,13 +333,13 @@ pub async fn list(app: &crate::context::App) -> AppResult<Vec<TemplateInfo>> {
     let mut out: Vec<TemplateInfo> = TEMPLATES
         .iter()
         .map(|(key, text)| TemplateInfo {
-            key,
-            builtin: text,
+            key: (*key).to_owned(),
+            builtin: (*text).to_owned(),
             custom: custom.get(*key).cloned(),
             placeholders: placeholders_of(text),
         })
         .collect();
-    out.sort_by_key(|t| t.key);
+    out.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(out)
 }
 
@@ -304,7 +357,7 @@ fn sample(name: &str, app_name: &str) -> String {
             saring_domain::money::Rupiah(25_000).to_string()
         }
         n if n.contains("quota") || n.ends_with("_gb") || n.ends_with("_mb") => {
-            "1.50 GB".to_owned()
+            saring_domain::Megabytes::from_whole(1536).display(saring_domain::Locale::Id)
         }
         n if n.contains("url") || n.starts_with("link") => "https://wifi.contoh.id".to_owned(),
         n if n.contains("days") || n.contains("minutes") || n.contains("count") => "3".to_owned(),

@@ -42,6 +42,7 @@ async fn debt(t: &TestApp, user: &User, due: NaiveDate) -> uuid::Uuid {
         debt_date: None,
         due_date: Some(due),
         is_unlimited: false,
+        package_id: None,
         note: None,
         created_by: None,
     };
@@ -96,7 +97,7 @@ async fn reminders_go_out_once_per_stage_in_their_window() {
     assert_eq!((r.checked, r.queued), (2, 1), "{r:?}");
     let sent = delivered(&t, "081233300001").await;
     assert_eq!(sent.len(), 1);
-    assert!(sent[0].contains("1.50 GB"), "{}", sent[0]);
+    assert!(sent[0].contains("1,50 GB"), "{}", sent[0]);
     assert!(sent[0].contains("Rp 15.000"), "{}", sent[0]);
     assert!(sent[0].contains("10-12-2026"), "{}", sent[0]);
     assert!(
@@ -164,7 +165,7 @@ async fn overdue_and_end_of_month_blocks() {
     let sent = delivered(&t, "081233300011").await;
     assert!(
         sent.iter()
-            .any(|m| m.contains("3.00 GB") && m.contains("12-12-2026")),
+            .any(|m| m.contains("3,00 GB") && m.contains("12-12-2026")),
         "{sent:?}"
     );
     // Idempotent: a second run (or a second worker) changes nothing.

@@ -11,8 +11,7 @@ use std::path::Path;
 
 use saring_app::templates::TEMPLATES;
 
-/// Reference templates whose feature (payments, komandan requests, debt settlement, reports,
-/// lifecycle, remediation) has no caller yet.
+/// Templates whose feature has no caller yet (none today).
 const AWAITING_CALLER: &[&str] = &[];
 
 fn sources(dir: &Path, out: &mut Vec<String>) {

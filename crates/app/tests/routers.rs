@@ -35,7 +35,7 @@ fn code<T: std::fmt::Debug>(r: AppResult<T>) -> (ErrorCode, String) {
 }
 
 async fn views(t: &TestApp) -> Vec<RouterView> {
-    router_admin::list(t).await.unwrap().items
+    router_admin::list(t).await.unwrap().routers.items
 }
 
 #[tokio::test]

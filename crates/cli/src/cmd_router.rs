@@ -167,7 +167,7 @@ pub async fn run(cmd: RouterCommand) -> anyhow::Result<()> {
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
-                for r in &list.items {
+                for r in &list.routers.items {
                     print_router(r);
                 }
                 let jobs: Vec<&str> = list.jobs.iter().map(|j| j.name.as_str()).collect();

@@ -9,8 +9,8 @@ use tokio::sync::watch;
 
 #[derive(Args)]
 pub struct ServeArgs {
-    /// Address to listen on (also SARING_LISTEN).
-    #[arg(long, env = "SARING_LISTEN")]
+    /// Address to listen on (default: the configuration's SARING_LISTEN).
+    #[arg(long)]
     listen: Option<SocketAddr>,
 }
 

@@ -12,6 +12,7 @@ mod cmd_policy;
 mod cmd_quota;
 mod cmd_router;
 mod cmd_run;
+mod cmd_user;
 mod routeros_cmd;
 
 use std::process::ExitCode;
@@ -59,6 +60,20 @@ enum Command {
     /// Routers: list, add, change, check, remove, push the database's policy.
     #[command(subcommand)]
     Router(cmd_router::RouterCommand),
+    /// Users: list, show, approve, reject, roles, blocks, quota, unlimited, delete.
+    User {
+        #[command(subcommand)]
+        command: cmd_user::UserCommand,
+        #[command(flatten)]
+        actor: cmd_user::Actor,
+    },
+    /// Manual debts: list, add, settle (with a receipt).
+    Debt {
+        #[command(subcommand)]
+        command: cmd_user::DebtCommand,
+        #[command(flatten)]
+        actor: cmd_user::Actor,
+    },
     /// Quota resets.
     #[command(subcommand)]
     Quota(cmd_quota::QuotaCommand),
@@ -113,6 +128,8 @@ fn main() -> ExitCode {
             Command::Job(c) => cmd_job::run(c).await,
             Command::Router(c) => cmd_router::run(c).await,
             Command::Quota(c) => cmd_quota::run(c).await,
+            Command::User { command, actor } => cmd_user::run_user(command, actor).await,
+            Command::Debt { command, actor } => cmd_user::run_debt(command, actor).await,
             Command::Routeros(args) => routeros_cmd::run(*args, resolve_router).await,
         }
     });

@@ -30,12 +30,12 @@ fn saring(args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Output {
     }
     cmd.envs(envs.iter().copied());
     let mut child = cmd.spawn().expect("saring starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A command that refuses its arguments may exit before reading stdin: a closed pipe is
+    // its answer, not a failure of the test.
+    let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    if let Err(e) = written {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -696,7 +696,7 @@ async fn start_external_sim() -> ExternalSim {
     ] {
         cmd.args(["--profile", profile]);
     }
-    // Owned by the guard at once, so the process is reaped whatever happens below.
+    // Owned by `ExternalSim` at once, so a panic below still kills the process.
     let mut sim = ExternalSim {
         child: cmd
             .stdin(Stdio::null())
@@ -704,7 +704,7 @@ async fn start_external_sim() -> ExternalSim {
             .stderr(Stdio::piped())
             .spawn()
             .expect("saring routeros sim starts"),
-        addr: ([127, 0, 0, 1], 0).into(),
+        addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
     };
     let lines = collect(sim.child.stdout.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -859,4 +859,160 @@ async fn a_device_logged_in_through_the_api_uses_quota_on_an_external_simulator(
         (shown - credited).abs() <= 0.01,
         "{shown} MB shown, {credited} MB credited"
     );
+}
+
+#[tokio::test]
+async fn users_and_debts_are_managed_from_the_command_line() {
+    let db = TestDb::new().await;
+    let url = db.url().to_owned();
+    let env = [("DATABASE_URL", url.as_str())];
+    let run = |args: &[&str]| saring(args, &env, "");
+    let json = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = run(&all);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    let user = "081277711001";
+
+    // Changes need an administrator to act as.
+    let out = run(&[
+        "user", "add", user, "--name", "Budi", "--blok", "A", "--kamar", "1",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no active super admin"),
+        "{}",
+        stderr(&out)
+    );
+    let out = saring(
+        &[
+            "admin",
+            "create",
+            "--phone",
+            "081277711000",
+            "--name",
+            "Bos",
+            "--password-stdin",
+            "--super",
+        ],
+        &env,
+        "kata-sandi-kuat\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let added = json(&[
+        "user",
+        "add",
+        user,
+        "--name",
+        "Budi Santoso",
+        "--blok",
+        "A",
+        "--kamar",
+        "1",
+    ]);
+    assert_eq!(added["approval_status"], "APPROVED", "{added}");
+    let before = added["total_quota_purchased_mb"].as_f64().unwrap();
+    let out = run(&[
+        "user", "add", user, "--name", "Budi", "--blok", "A", "--kamar", "1",
+    ]);
+    assert!(!out.status.success(), "a phone number is registered once");
+    let out = run(&["user", "show", "0812"]);
+    assert!(!out.status.success());
+    assert!(!stderr(&out).is_empty());
+
+    let state = json(&["user", "inject", user, "--mb", "1024", "--days", "7"]);
+    assert_eq!(
+        state["total_quota_purchased_mb"].as_f64(),
+        Some(before + 1024.0),
+        "{state}"
+    );
+    let out = run(&["user", "inject", user, "--mb", "-5"]);
+    assert!(!out.status.success());
+
+    // A manual debt, listed, settled once with a receipt.
+    let debt = json(&[
+        "debt", "add", user, "--mb", "500", "--price", "5000", "--note", "pinjam",
+    ]);
+    assert_eq!(
+        (debt["amount_mb"].as_i64(), debt["is_paid"].as_bool()),
+        (Some(500), Some(false))
+    );
+    let owed = json(&["debt", "list", "--phone", user]);
+    assert_eq!(owed["summary"]["open_items"], 1, "{owed}");
+    let all = json(&["debt", "list"]);
+    assert_eq!(all["total"], 1, "{all}");
+    let settled = json(&["debt", "settle", user, "--all", "--amount", "5000"]);
+    assert!(
+        settled["receipt_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("LNS-"),
+        "{settled}"
+    );
+    assert_eq!(settled["paid_manual_mb"], 500);
+    let again = run(&["debt", "settle", user, "--all"]);
+    assert!(
+        !again.status.success(),
+        "nothing left to settle: {}",
+        stdout(&again)
+    );
+    let owed = json(&["debt", "list", "--phone", user]);
+    assert_eq!(owed["summary"]["open_items"], 0, "{owed}");
+
+    // Block, role, listing, unlimited.
+    let shown = json(&["user", "block", user, "--reason", "uji"]);
+    assert_eq!(shown["is_blocked"], true, "{shown}");
+    let shown = json(&["user", "unblock", user]);
+    assert_eq!(shown["is_blocked"], false, "{shown}");
+    let shown = json(&["user", "set-role", user, "komandan"]);
+    assert_eq!(shown["role"], "KOMANDAN", "{shown}");
+    let list = json(&["user", "list", "--role", "KOMANDAN"]);
+    assert_eq!(list["items"][0]["phone_number"], "+6281277711001", "{list}");
+    let state = json(&["user", "unlimited", user, "--days", "3"]);
+    assert_eq!(state["is_unlimited_user"], true, "{state}");
+    let text = stdout(&run(&["user", "show", user]));
+    assert!(
+        text.contains("Budi Santoso") && text.contains("KOMANDAN"),
+        "{text}"
+    );
+
+    // Deleting needs --yes; an account is deactivated unless hard deletes are allowed.
+    assert!(!run(&["user", "delete", user]).status.success());
+    let removed = json(&["user", "delete", user, "--yes"]);
+    assert_eq!(removed["outcome"], "deactivated", "{removed}");
+
+    // The way back in for a locked-out super admin; a weak password changes nothing.
+    let out = saring(
+        &[
+            "admin",
+            "set-password",
+            "--phone",
+            "081277711000",
+            "--password-stdin",
+        ],
+        &env,
+        "short\n",
+    );
+    assert!(!out.status.success());
+    let out = saring(
+        &["admin", "set-password", "--phone", user, "--password-stdin"],
+        &env,
+        "kata-sandi-baru\n",
+    );
+    assert!(!out.status.success(), "users log in with OTP");
+    let out = saring(
+        &[
+            "admin",
+            "set-password",
+            "--phone",
+            "081277711000",
+            "--password-stdin",
+        ],
+        &env,
+        "kata-sandi-baru\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -304,6 +304,20 @@ pub struct StatusNames {
     pub unauthorized: String,
 }
 
+impl StatusNames {
+    /// The lists a user's address is put in by status (not the unauthorized list).
+    pub fn status_lists(&self) -> [&str; 6] {
+        [
+            &self.active,
+            &self.fup,
+            &self.habis,
+            &self.expired,
+            &self.inactive,
+            &self.blocked,
+        ]
+    }
+}
+
 /// Hotspot user profile names per status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileNames {

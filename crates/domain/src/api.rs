@@ -1,4 +1,4 @@
-//! Types on the wire, shared by the API and the SPA: the paginated list and the error
+//! Types on the wire, shared by the API and the SPA: the list envelope and the error
 //! envelope with its stable codes.
 
 use std::fmt;
@@ -7,14 +7,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::PageStatus;
 
-/// A page of results: `{items, meta: {page, per_page, total}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Every list the API returns: `{items, total, page, per_page}`. A paged list
+/// ([`Page::new`]) answers the page asked for; an unpaged one ([`Page::all`]) is page 1 with
+/// `per_page` = `total`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub meta: PageMeta,
+    /// Items in the whole list, on every page.
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a [`Page`] stands in its list (for a pager).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageMeta {
     pub page: u64,
     pub per_page: u64,
@@ -97,22 +103,42 @@ impl PageRequest {
 }
 
 impl<T> Page<T> {
+    /// One page of a paged list: `request` clamped as the query was, `total` of the whole list.
     pub fn new(items: Vec<T>, request: PageRequest, total: u64) -> Self {
         let (page, per_page) = request.clamped();
         Page {
             items,
-            meta: PageMeta {
-                page,
-                per_page,
-                total,
-            },
+            total,
+            page,
+            per_page,
+        }
+    }
+
+    /// A whole, unpaged list: page 1, `per_page` = `total`.
+    pub fn all(items: Vec<T>) -> Self {
+        let total = u64::try_from(items.len()).unwrap_or(u64::MAX);
+        Page {
+            items,
+            total,
+            page: 1,
+            per_page: total,
+        }
+    }
+
+    pub fn meta(&self) -> PageMeta {
+        PageMeta {
+            page: self.page,
+            per_page: self.per_page,
+            total: self.total,
         }
     }
 
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
             items: self.items.into_iter().map(f).collect(),
-            meta: self.meta,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
         }
     }
 }
@@ -267,9 +293,16 @@ mod tests {
         );
         assert_eq!(
             serde_json::to_value(&page).unwrap(),
-            json!({"items": [1, 2], "meta": {"page": 1, "per_page": 100, "total": 250}})
+            json!({"items": [1, 2], "total": 250, "page": 1, "per_page": 100})
         );
-        assert_eq!(page.meta.total_pages(), 3);
+        assert_eq!(page.meta().total_pages(), 3);
+        let all = Page::all(vec!["a", "b", "c"]);
+        assert_eq!(
+            serde_json::to_value(&all).unwrap(),
+            json!({"items": ["a", "b", "c"], "total": 3, "page": 1, "per_page": 3})
+        );
+        assert_eq!(all.meta().total_pages(), 1);
+        assert_eq!(Page::<u8>::all(Vec::new()).meta().total_pages(), 0);
         assert_eq!(
             PageRequest {
                 page: Some(3),

@@ -33,10 +33,16 @@ pub struct DebtItem {
     pub due_date: Option<NaiveDate>,
     pub amount_mb: i64,
     pub paid_mb: i64,
+    /// An advance of an unlimited package: shown as "Unlimited", counted as one unit (1 MB)
+    /// in MB totals, priced by `price_rp`.
     pub is_unlimited: bool,
     pub price_rp: Option<i64>,
     pub is_paid: bool,
     pub paid_at: Option<DateTime<Utc>>,
+    /// The package advanced, for a debt by package.
+    pub package_id: Option<Uuid>,
+    /// What paid it last (`admin_settle`, `purchase_package`, …).
+    pub last_paid_source: Option<String>,
     pub note: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -205,6 +211,8 @@ mod tests {
             price_rp: price,
             is_paid: false,
             paid_at: None,
+            package_id: None,
+            last_paid_source: None,
             note: None,
             created_at: Utc::now(),
         }

@@ -3,10 +3,11 @@
 //! The rules and types that must be identical everywhere in Saring: in the API, the worker, the
 //! CLI and the browser SPA. It owns phone numbers (`Phone`, E.164 with the Indonesian local
 //! `08…` form), MAC addresses (`Mac`), data amounts (exact `Bytes`, displayed as `Megabytes`
-//! with one rounding rule), money (`Rupiah`), time in the operator's time zone (`AppTz`), the
-//! access-status resolver with what the router must get for each status (`access`), the
-//! package/quota/debt arithmetic (`quota`), and the API envelope types shared with the SPA
-//! (`api`). It does no I/O and depends on no server crate, so it also compiles to
+//! with one rounding rule and one display rule), money (`Rupiah`), time in the operator's
+//! time zone (`AppTz`), the access-status resolver with what the router must get for each
+//! status (`access`), the package/quota/debt arithmetic (`quota`), a payment's status and its
+//! allowed changes (`payment`), the list and error envelopes (`api`) and every request and
+//! response body of the API (`dto`), all shared with the SPA. It does no I/O and depends on no server crate, so it also compiles to
 //! `wasm32-unknown-unknown`.
 
 pub mod access;
@@ -19,6 +20,7 @@ pub mod ledger;
 pub mod locale;
 pub mod mac;
 pub mod money;
+pub mod payment;
 pub mod phone;
 pub mod quota;
 pub mod router;
@@ -31,6 +33,7 @@ pub use ids::{OrderId, UserId};
 pub use locale::Locale;
 pub use mac::Mac;
 pub use money::Rupiah;
+pub use payment::PaymentStatus;
 pub use phone::Phone;
 pub use time::AppTz;
 pub use units::{Bytes, Megabytes};

@@ -45,7 +45,8 @@ impl Bytes {
         Bytes(self.0.saturating_sub(other.0))
     }
 
-    /// "512,00 MB" / "1,50 GB" (Indonesian) or "512.00 MB" / "1.50 GB" (English).
+    /// Rounded to MB once, then [`Megabytes::display`]: "512,00 MB" / "1,50 GB"
+    /// (Indonesian) or "512.00 MB" / "1.50 GB" (English).
     pub fn display(self, locale: Locale) -> String {
         self.to_mb().display(locale)
     }
@@ -134,7 +135,10 @@ impl Megabytes {
         })
     }
 
-    /// Locale-aware: below 1 GB in MB, otherwise in GB, always two decimals.
+    /// The one display rule for data amounts (the SPA, messages, invoices, the quota
+    /// history): below 1 GB in MB, from 1024 MB in GB, always two decimals, with the
+    /// locale's separators (`512,00 MB`, `1,50 GB`; English `512.00 MB`, `1.50 GB`).
+    /// `docs/access-policy.md` says why.
     pub fn display(self, locale: Locale) -> String {
         let (value_centi, unit) = if self.centi.abs() >= MB_PER_GB * 100 {
             // GB with two decimals, rounded half away from zero.
@@ -260,6 +264,17 @@ mod tests {
             "1,500.00 GB"
         );
         assert_eq!(Bytes::from_mb(3072).display(Locale::En), "3.00 GB");
+        // The boundary, small amounts and debts (negative) follow the same rule.
+        assert_eq!(
+            Megabytes::from_centi(102_399).display(Locale::Id),
+            "1.023,99 MB"
+        );
+        assert_eq!(Megabytes::from_whole(1024).display(Locale::Id), "1,00 GB");
+        assert_eq!(Bytes(5243).display(Locale::Id), "0,01 MB");
+        assert_eq!(
+            Megabytes::from_whole(-300).display(Locale::Id),
+            "-300,00 MB"
+        );
     }
 
     #[test]

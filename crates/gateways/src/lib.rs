@@ -6,7 +6,7 @@
 //!
 //! * [`payments`]: [`PaymentGateway`] (Midtrans Snap and Core API through [`MidtransClient`]),
 //!   notification parsing and the SHA-512 signature check, the Midtrans status mapping and
-//!   transition rules, and [`SimulatedGateway`], a Midtrans look-alike HTTP server with its own
+//!   transition rules (defined in `saring_domain::payment`, re-exported), and [`SimulatedGateway`], a Midtrans look-alike HTTP server with its own
 //!   pay page that sends correctly signed notifications (the demo and every payment test).
 //! * [`messenger`]: [`Messenger`] (WhatsApp through [`FonnteMessenger`], a
 //!   [`ConsoleMessenger`] that keeps an [`Outbox`] for the demo, a [`RecordingMessenger`] for

@@ -536,7 +536,6 @@ pay-status-failed = Failed
 pay-status-expired = Expired
 pay-status-cancelled = Cancelled
 pay-status-refunded = Refunded
-pay-status-other = Unknown
 pay-va-number = Virtual Account number
 pay-biller-code = Biller code
 pay-payment-code = Payment code

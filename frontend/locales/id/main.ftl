@@ -537,7 +537,6 @@ pay-status-failed = Gagal
 pay-status-expired = Kedaluwarsa
 pay-status-cancelled = Dibatalkan
 pay-status-refunded = Dikembalikan
-pay-status-other = Tidak diketahui
 pay-va-number = Nomor Virtual Account
 pay-biller-code = Kode perusahaan
 pay-payment-code = Kode pembayaran

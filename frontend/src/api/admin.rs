@@ -2,20 +2,20 @@
 //! the Midtrans self-test, the jobs table, the WhatsApp message templates, the preview of
 //! the inactive-account lifecycle, the policy parity guard's reports and the routers.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Utc};
 use saring_domain::api::Page;
 use saring_domain::dto::admin::{
     ActionLogItem, AdminUserDetail, AdminUserItem, AdminUserQuery, AdminUserUpdate, RejectRequest,
 };
+use saring_domain::dto::jobs::{DeadLetterView, JobStatus};
+use saring_domain::dto::parity::RouterParity;
 use saring_domain::dto::payments::{
-    AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, PackageDto, PackageUpsert,
-    ProfileDto, PromoDto, PromoUpsert, ReconcileResponse, SelfTestResponse,
+    AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, PackageDto,
+    PackageRemoval, PackageUpsert, ProfileDto, PromoDto, PromoUpsert, ReconcileResponse,
+    SelfTestResponse,
 };
 use saring_domain::dto::routers::{RouterInput, RouterList, RouterView};
+use saring_domain::dto::templates::{TemplateBody, TemplateInfo, TemplatePreview};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use super::{ApiError, encode_component, get, patch, post, put, query_string};
 
@@ -84,15 +84,6 @@ pub async fn save_package(id: Option<&str>, body: &PackageUpsert) -> Result<Pack
     }
 }
 
-/// What deleting a package did: deleted, or deactivated because history refers to it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct PackageRemoval {
-    #[serde(default)]
-    pub deleted: bool,
-    #[serde(default)]
-    pub deactivated: bool,
-}
-
 pub async fn delete_package(id: &str) -> Result<PackageRemoval, ApiError> {
     super::delete(&format!("/api/admin/packages/{}", encode_component(id))).await
 }
@@ -154,110 +145,23 @@ pub async fn midtrans_self_test() -> Result<SelfTestResponse, ApiError> {
     post("/api/admin/midtrans/selftest", &serde_json::json!({})).await
 }
 
-/// `{items, total}` lists.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Items<T> {
-    pub items: Vec<T>,
-}
-
-/// When a job runs (`{"kind":"every","seconds":300}` or `{"kind":"cron","expr":"…"}`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum JobSchedule {
-    Every { seconds: u64 },
-    Cron { expr: String },
-}
-
-/// One row of `GET /api/admin/jobs` (the server's `saring_app::jobs::JobStatus`, which is
-/// not a shared DTO).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct JobRow {
-    pub job: String,
-    #[serde(default)]
-    pub description: String,
-    pub scope: String,
-    #[serde(default)]
-    pub schedule: Option<JobSchedule>,
-    #[serde(default)]
-    pub last_started_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub last_finished_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub last_duration_ms: Option<i64>,
-    #[serde(default)]
-    pub last_ok: Option<bool>,
-    #[serde(default)]
-    pub last_error: Option<String>,
-    #[serde(default)]
-    pub run_count: i64,
-    #[serde(default)]
-    pub failure_count: i64,
-    #[serde(default)]
-    pub next_run_at: Option<DateTime<Utc>>,
-}
-
-/// One row of `GET /api/admin/jobs/dead-letters`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DeadLetterRow {
-    pub id: String,
-    pub job: String,
-    pub scope: String,
-    pub error: String,
-    pub attempts: i32,
-    #[serde(default)]
-    pub payload: Option<serde_json::Value>,
-    pub created_at: DateTime<Utc>,
-}
-
-/// The `items` of a `{items, total}` list.
+/// The `items` of a list the API answers unpaged.
 async fn get_items<T: DeserializeOwned>(path: &str) -> Result<Vec<T>, ApiError> {
-    get::<Items<T>>(path).await.map(|l| l.items)
+    get::<Page<T>>(path).await.map(|l| l.items)
 }
 
-pub async fn jobs() -> Result<Vec<JobRow>, ApiError> {
+pub async fn jobs() -> Result<Vec<JobStatus>, ApiError> {
     get_items("/api/admin/jobs").await
 }
 
-pub async fn dead_letters() -> Result<Vec<DeadLetterRow>, ApiError> {
+pub async fn dead_letters() -> Result<Vec<DeadLetterView>, ApiError> {
     get_items("/api/admin/jobs/dead-letters").await
 }
 
-/// One template of `GET /api/admin/message-templates` (the server's
-/// `saring_app::templates::TemplateInfo`, which is not a shared DTO).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct MessageTemplate {
-    pub key: String,
-    /// Saring's own text.
-    pub builtin: String,
-    /// The admin's text, when there is one (it is what gets sent).
-    #[serde(default)]
-    pub custom: Option<String>,
-    /// The placeholders a text for this key may use.
-    #[serde(default)]
-    pub placeholders: Vec<String>,
-}
-
-impl MessageTemplate {
-    /// The text in force: the admin's, else the built-in one.
-    pub fn text(&self) -> &str {
-        self.custom.as_deref().unwrap_or(&self.builtin)
+fn template_body(body: Option<&str>) -> TemplateBody {
+    TemplateBody {
+        body: body.map(str::to_owned),
     }
-
-    pub fn is_custom(&self) -> bool {
-        self.custom.is_some()
-    }
-}
-
-/// `{"body": "…"}` of a template save or preview; `null`: the built-in text (save) or the
-/// text in force (preview).
-#[derive(Debug, Serialize)]
-struct TemplateBody<'a> {
-    body: Option<&'a str>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PreviewText {
-    text: String,
 }
 
 fn template_path(key: &str, tail: &str) -> String {
@@ -267,7 +171,7 @@ fn template_path(key: &str, tail: &str) -> String {
     )
 }
 
-pub async fn message_templates() -> Result<Vec<MessageTemplate>, ApiError> {
+pub async fn message_templates() -> Result<Vec<TemplateInfo>, ApiError> {
     get_items("/api/admin/message-templates").await
 }
 
@@ -275,13 +179,13 @@ pub async fn message_templates() -> Result<Vec<MessageTemplate>, ApiError> {
 pub async fn save_message_template(
     key: &str,
     body: Option<&str>,
-) -> Result<MessageTemplate, ApiError> {
-    put(&template_path(key, ""), &TemplateBody { body }).await
+) -> Result<TemplateInfo, ApiError> {
+    put(&template_path(key, ""), &template_body(body)).await
 }
 
 /// The message `body` would give (`None`: the text in force), with example values.
 pub async fn preview_message_template(key: &str, body: Option<&str>) -> Result<String, ApiError> {
-    post::<_, PreviewText>(&template_path(key, "/preview"), &TemplateBody { body })
+    post::<_, TemplatePreview>(&template_path(key, "/preview"), &template_body(body))
         .await
         .map(|p| p.text)
 }
@@ -292,58 +196,6 @@ pub async fn inactive_accounts_preview() -> Result<Vec<InactiveAccount>, ApiErro
     get_items("/api/admin/inactive-accounts/preview").await
 }
 
-/// One user whose router state differs from the database, in a [`ParityReport`].
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ParityItem {
-    pub user_id: String,
-    /// The hotspot username (the local number, `08…`).
-    pub username: String,
-    pub full_name: String,
-    /// Kinds of difference (`missing_ip_binding`, `address_list`, …).
-    #[serde(default)]
-    pub mismatches: Vec<String>,
-    /// Router writes the repair needs.
-    #[serde(default)]
-    pub ops: u64,
-    #[serde(default)]
-    pub repaired: bool,
-}
-
-/// One run of the policy parity guard on a router (the server's
-/// `saring_app::sync::parity::ParityReport`, which is not a shared DTO).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct ParityReport {
-    #[serde(default)]
-    pub generated_at: Option<DateTime<Utc>>,
-    /// Why nothing was checked (`disabled`, `locked`).
-    #[serde(default)]
-    pub skipped: Option<String>,
-    #[serde(default)]
-    pub users_checked: u64,
-    #[serde(default)]
-    pub users_with_mismatches: u64,
-    /// Users per kind of difference.
-    #[serde(default)]
-    pub summary: BTreeMap<String, u64>,
-    /// The differing users (the server keeps the first 300).
-    #[serde(default)]
-    pub items: Vec<ParityItem>,
-    #[serde(default)]
-    pub repaired_users: u64,
-    #[serde(default)]
-    pub repair_failures: u64,
-    #[serde(default)]
-    pub repair_errors: Vec<String>,
-}
-
-/// A router with its last report (`None`: none in the last 24 hours).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct RouterParity {
-    pub router: String,
-    #[serde(default)]
-    pub report: Option<ParityReport>,
-}
-
 /// The guard's last report per router.
 pub async fn policy_parity() -> Result<Vec<RouterParity>, ApiError> {
     get_items("/api/admin/policy-parity").await
@@ -351,7 +203,7 @@ pub async fn policy_parity() -> Result<Vec<RouterParity>, ApiError> {
 
 /// A fresh read-only report for every enabled router (never repairs).
 pub async fn check_policy_parity() -> Result<Vec<RouterParity>, ApiError> {
-    post::<_, Items<RouterParity>>("/api/admin/policy-parity/check", &serde_json::json!({}))
+    post::<_, Page<RouterParity>>("/api/admin/policy-parity/check", &serde_json::json!({}))
         .await
         .map(|l| l.items)
 }
@@ -398,9 +250,10 @@ pub async fn release_router(id: &str) -> Result<serde_json::Value, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use saring_domain::dto::jobs::When;
 
     #[test]
-    fn job_rows_parse_the_server_shape() {
+    fn job_lists_parse_the_list_envelope() {
         let raw = r#"{"items":[{"job":"quota-sync","description":"d","scope":"r1",
             "schedule":{"kind":"every","seconds":300},"timezone":"Asia/Makassar",
             "last_started_at":"2026-03-01T10:00:00Z","last_finished_at":"2026-03-01T10:00:02Z",
@@ -410,23 +263,21 @@ mod tests {
             "schedule":{"kind":"cron","expr":"0 30 4 * * *"},"timezone":"Asia/Makassar",
             "last_started_at":null,"last_finished_at":null,"last_duration_ms":null,
             "last_ok":null,"last_error":null,"run_count":0,"failure_count":0,
-            "last_summary":null,"next_run_at":null}],"total":2}"#;
-        let list: Items<JobRow> = serde_json::from_str(raw).unwrap();
+            "last_summary":null,"next_run_at":null}],"total":2,"page":1,"per_page":2}"#;
+        let list: Page<JobStatus> = serde_json::from_str(raw).unwrap();
         assert_eq!(list.items.len(), 2);
-        assert_eq!(
-            list.items[0].schedule,
-            Some(JobSchedule::Every { seconds: 300 })
-        );
+        assert_eq!(list.items[0].schedule, Some(When::Every { seconds: 300 }));
         assert_eq!(list.items[0].last_ok, Some(false));
         assert_eq!(
             list.items[1].schedule,
-            Some(JobSchedule::Cron {
+            Some(When::Cron {
                 expr: "0 30 4 * * *".into()
             })
         );
-        let dl: Items<DeadLetterRow> = serde_json::from_str(
+        let dl: Page<DeadLetterView> = serde_json::from_str(
             r#"{"items":[{"id":"7f0c2d4e-0000-4000-8000-000000000001","job":"outbox","scope":"global",
-            "error":"timeout","attempts":5,"payload":{"a":1},"created_at":"2026-03-01T10:00:00Z"}],"total":1}"#,
+            "error":"timeout","attempts":5,"payload":{"a":1},"created_at":"2026-03-01T10:00:00Z"}],"total":1,
+            "page":1,"per_page":1}"#,
         )
         .unwrap();
         assert_eq!(dl.items[0].attempts, 5);
@@ -436,13 +287,13 @@ mod tests {
     fn templates_and_inactive_accounts_parse_the_server_shape() {
         let raw = r#"{"items":[{"key":"user_role_changed","builtin":"Peran {role}.",
             "custom":null,"placeholders":["role"]},{"key":"x","builtin":"a","custom":"b",
-            "placeholders":[]}],"total":2}"#;
-        let list: Items<MessageTemplate> = serde_json::from_str(raw).unwrap();
+            "placeholders":[]}],"total":2,"page":1,"per_page":2}"#;
+        let list: Page<TemplateInfo> = serde_json::from_str(raw).unwrap();
         assert_eq!(list.items[0].text(), "Peran {role}.");
         assert!(!list.items[0].is_custom());
         assert_eq!(list.items[1].text(), "b");
         assert_eq!(
-            serde_json::to_string(&TemplateBody { body: None }).unwrap(),
+            serde_json::to_string(&template_body(None)).unwrap(),
             r#"{"body":null}"#
         );
         assert_eq!(
@@ -451,8 +302,8 @@ mod tests {
         );
         let raw = r#"{"items":[{"user_id":"7f0c2d4e-0000-4000-8000-000000000001",
             "phone_number":"081234567890","full_name":"Budi","last_activity_at":"2026-01-01T00:00:00Z",
-            "idle_days":91,"action":"warn_before_delete"}],"total":1}"#;
-        let plan: Items<InactiveAccount> = serde_json::from_str(raw).unwrap();
+            "idle_days":91,"action":"warn_before_delete"}],"total":1,"page":1,"per_page":1}"#;
+        let plan: Page<InactiveAccount> = serde_json::from_str(raw).unwrap();
         assert_eq!(plan.items[0].action, LifecycleAction::WarnBeforeDelete);
         assert_eq!(plan.items[0].idle_days, 91);
     }
@@ -468,8 +319,8 @@ mod tests {
             {"router":"r2","report":null},
             {"router":"r3","report":{"router":"r3","generated_at":null,"skipped":"locked",
             "users_checked":0,"users_with_mismatches":0,"summary":{},"items":[],
-            "repaired_users":0,"repair_failures":0,"repair_errors":[]}}],"total":3}"#;
-        let list: Items<RouterParity> = serde_json::from_str(raw).unwrap();
+            "repaired_users":0,"repair_failures":0,"repair_errors":[]}}],"total":3,"page":1,"per_page":3}"#;
+        let list: Page<RouterParity> = serde_json::from_str(raw).unwrap();
         let report = list.items[0].report.as_ref().unwrap();
         assert_eq!(report.users_checked, 12);
         assert_eq!(report.summary.get("hotspot_profile"), Some(&1));

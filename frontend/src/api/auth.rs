@@ -7,6 +7,7 @@ use saring_domain::dto::auth::{
     SessionConsumeRequest, StatusTokenVerifyRequest, StatusTokenVerifyResponse, UserMe,
     VerifyOtpRequest,
 };
+use saring_domain::dto::health::Health;
 
 use super::{ApiError, get, post, put};
 
@@ -77,6 +78,6 @@ pub async fn public_settings() -> Result<PublicSettings, ApiError> {
     get("/api/settings/public").await
 }
 
-pub async fn health() -> Result<serde_json::Value, ApiError> {
+pub async fn health() -> Result<Health, ApiError> {
     get("/api/health").await
 }

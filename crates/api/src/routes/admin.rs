@@ -109,7 +109,7 @@ pub async fn update_user(
     id: web::Path<String>,
     Body(req): Body<AdminUserUpdate>,
 ) -> ApiResult {
-    let u = saring_app::admin_users::update(&app, &admin, user_id(&id)?, &req).await?;
+    let u = saring_app::operator::update_user(&app, &admin, user_id(&id)?, &req).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "message": "Perubahan disimpan.",
         "user": saring_app::present::user_me(&app, &u.user),

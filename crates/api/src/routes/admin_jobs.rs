@@ -7,6 +7,7 @@
 
 use actix_web::{HttpResponse, web};
 use saring_app::App;
+use saring_domain::api::Page;
 
 use crate::ApiError;
 use crate::session::AdminUser;
@@ -24,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 pub async fn list(app: web::Data<App>, AdminUser(_): AdminUser) -> Result<HttpResponse, ApiError> {
     let jobs = saring_app::jobs::status(&app).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": jobs, "total": jobs.len() })))
+    Ok(HttpResponse::Ok().json(Page::all(jobs)))
 }
 
 pub async fn dead_letters(
@@ -32,7 +33,7 @@ pub async fn dead_letters(
     AdminUser(_): AdminUser,
 ) -> Result<HttpResponse, ApiError> {
     let items = saring_app::jobs::dead_letters(&app, 100).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+    Ok(HttpResponse::Ok().json(Page::all(items)))
 }
 
 pub async fn inactive_preview(
@@ -40,7 +41,7 @@ pub async fn inactive_preview(
     AdminUser(_): AdminUser,
 ) -> Result<HttpResponse, ApiError> {
     let items = saring_app::jobs::accounts::lifecycle_plan(&app).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+    Ok(HttpResponse::Ok().json(Page::all(items)))
 }
 
 pub async fn parity(
@@ -59,5 +60,5 @@ pub async fn parity_check(
 
 async fn parity_reports(app: &App, check_now: bool) -> Result<HttpResponse, ApiError> {
     let items = saring_app::sync::parity::reports(app, check_now).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+    Ok(HttpResponse::Ok().json(Page::all(items)))
 }

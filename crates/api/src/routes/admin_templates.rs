@@ -3,7 +3,8 @@
 
 use actix_web::{HttpResponse, web};
 use saring_app::App;
-use serde::Deserialize;
+use saring_domain::api::Page;
+use saring_domain::dto::templates::{TemplateBody, TemplatePreview};
 
 use crate::ApiError;
 use crate::body::Body;
@@ -15,15 +16,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/message-templates/{key}/preview", web::post().to(preview));
 }
 
-/// `{"body": "…"}`; `null` or empty: back to the built-in text.
-#[derive(Debug, Deserialize)]
-pub struct TemplateBody {
-    pub body: Option<String>,
-}
-
 async fn list(app: web::Data<App>, AdminUser(_): AdminUser) -> Result<HttpResponse, ApiError> {
     let items = saring_app::templates::list(&app).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+    Ok(HttpResponse::Ok().json(Page::all(items)))
 }
 
 async fn save(
@@ -44,5 +39,5 @@ async fn preview(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.and_then(|Body(b)| b.body);
     let text = saring_app::templates::preview(&app, &key, draft.as_deref()).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "text": text })))
+    Ok(HttpResponse::Ok().json(TemplatePreview { text }))
 }

@@ -7,6 +7,7 @@ pub mod admin_templates;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod operator;
 pub mod payments;
 pub mod portal;
 
@@ -18,6 +19,7 @@ use crate::ApiError;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(payments::configure);
+    cfg.configure(operator::configure);
     cfg.route("/health", web::get().to(health::get))
         .route("/ready", web::get().to(health::ready))
         .route("/api/health", web::get().to(health::get))
@@ -108,6 +110,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::post().to(admin::generate_admin_password),
                 )
                 .route("/action-logs", web::get().to(admin::action_logs))
+                .configure(operator::configure_admin)
                 .configure(payments::admin_routes)
                 .configure(admin_jobs::configure)
                 .configure(admin_routers::configure)

@@ -17,8 +17,7 @@ use crate::accounts::{CreateAdmin, create_admin, generate_password, hash_passwor
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
-/// The demo administrator's phone number.
-pub const DEMO_ADMIN_PHONE: &str = "0811-0000-0001";
+pub use crate::config::DEMO_ADMIN_PHONE;
 
 /// What `saring run` prints at startup.
 pub struct EmbeddedInfo {
@@ -29,13 +28,6 @@ pub struct EmbeddedInfo {
     pub admin_phone: String,
     /// `None` when the admin existed already and no password was configured.
     pub admin_password: Option<String>,
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
 }
 
 /// Starts the simulator (unless a real router is configured) and makes sure a demo super
@@ -58,11 +50,12 @@ pub async fn prepare(app: &App) -> AppResult<EmbeddedInfo> {
 
 async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, String)> {
     let c = app.config();
-    let password = env("SARING_SIM_PASSWORD").unwrap_or_else(generate_password);
-    let hosts: usize = env("SARING_SIM_HOSTS")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let listen = env("SARING_SIM_LISTEN").unwrap_or_else(|| "127.0.0.1:0".to_owned());
+    let e = &c.embedded;
+    let password = e
+        .sim_password
+        .as_ref()
+        .map_or_else(generate_password, |p| p.expose_secret().to_owned());
+    let listen = e.sim_listen.as_str();
     let (network, prefix) = match c
         .router
         .hotspot_cidrs
@@ -75,12 +68,8 @@ async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, Str
     let p = &c.policy.profiles;
     let mut builder = Simulator::builder()
         .user("admin", &password)
-        .hosts(hosts)
-        .seed(
-            env("SARING_SIM_SEED")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(42),
-        )
+        .hosts(e.sim_hosts)
+        .seed(e.sim_seed)
         .cidr(network, prefix)
         .identity("saring-demo")
         .server(&c.router.server_user)
@@ -106,7 +95,7 @@ async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, Str
             seen.push(name);
         }
     }
-    let handle = builder.build().start(listen.as_str()).await.map_err(|e| {
+    let handle = builder.build().start(listen).await.map_err(|e| {
         AppError::Internal(format!("starting the RouterOS simulator on {listen}: {e}"))
     })?;
     // One traffic step a second: a host row a login removed is back within a second, as a
@@ -120,13 +109,14 @@ async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, Str
 }
 
 async fn demo_admin(app: &App) -> AppResult<(String, Option<String>)> {
-    let phone = Phone::parse(
-        &env("SARING_DEMO_ADMIN_PHONE").unwrap_or_else(|| DEMO_ADMIN_PHONE.to_owned()),
-    )
-    .map_err(|e| AppError::Internal(format!("SARING_DEMO_ADMIN_PHONE: {e}")))?;
+    let phone = match &app.config().embedded.demo_admin_phone {
+        Some(phone) => phone.clone(),
+        None => Phone::parse(DEMO_ADMIN_PHONE)
+            .map_err(|e| AppError::Internal(format!("DEMO_ADMIN_PHONE: {e}")))?,
+    };
     let configured = app
         .config()
-        .app
+        .embedded
         .demo_admin_password
         .as_ref()
         .map(|s| s.expose_secret().to_owned());

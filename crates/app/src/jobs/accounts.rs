@@ -42,7 +42,7 @@ async fn delete_account(
 
 /// Deletes up to 500 stale registrations per run.
 pub async fn purge_unapproved(app: &App) -> AppResult<PurgeReport> {
-    let days = app.config().worker.unapproved_delete_days;
+    let days = app.config().worker.unapproved.delete_days;
     if days <= 0 {
         return Ok(PurgeReport::default());
     }

@@ -16,12 +16,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
-use saring_domain::Role;
 use saring_domain::access::{ApprovalStatus, MANUAL_DEBT_EOM_PREFIX, OVERDUE_DEBT_PREFIX};
 use saring_domain::ids::UserId;
 use saring_domain::time::last_day_of_month;
 use saring_domain::units::Bytes;
 use saring_domain::user::User;
+use saring_domain::{Locale, Role};
 use saring_store::entities::enums::NotificationType;
 use saring_store::repo::{debts, users};
 use serde::Serialize;
@@ -92,7 +92,7 @@ pub async fn send_reminders(app: &App) -> AppResult<ReminderReport> {
                 ("full_name", user.full_name.clone()),
                 (
                     "debt_amount",
-                    crate::sync::quota::mb_text(Bytes::from_mb(item.remaining_mb())),
+                    Bytes::from_mb(item.remaining_mb()).display(Locale::Id),
                 ),
                 ("debt_price", price.to_string()),
                 ("due_date", due_date.format("%d-%m-%Y").to_string()),
@@ -176,10 +176,7 @@ async fn block_for_debt(app: &App, user: &User, b: DebtBlock) -> AppResult<()> {
 fn block_vars(app: &App, user: &User, mb: i64, date: NaiveDate) -> Vec<(&'static str, String)> {
     vec![
         ("full_name", user.full_name.clone()),
-        (
-            "debt_amount",
-            crate::sync::quota::mb_text(Bytes::from_mb(mb)),
-        ),
+        ("debt_amount", Bytes::from_mb(mb).display(Locale::Id)),
         ("due_date", date.format("%d-%m-%Y").to_string()),
         ("link_user_app", super::notices::link_user_app(app)),
     ]
@@ -187,7 +184,7 @@ fn block_vars(app: &App, user: &User, mb: i64, date: NaiveDate) -> Vec<(&'static
 
 /// Blocks users with an unpaid manual item whose due day has passed.
 pub async fn block_overdue(app: &App) -> AppResult<BlockReport> {
-    if !app.config().worker.overdue_debt_block_enabled {
+    if !app.config().worker.debts.overdue_block_enabled {
         return Ok(BlockReport::default());
     }
     let today = app.config().app.timezone.date(app.now());
@@ -229,7 +226,7 @@ pub async fn block_overdue(app: &App) -> AppResult<BlockReport> {
 pub async fn block_end_of_month(app: &App) -> AppResult<BlockReport> {
     let local = app.config().app.timezone.local(app.now());
     let today = local.date_naive();
-    let min_hour = app.config().worker.debt_eom_block_min_hour;
+    let min_hour = app.config().worker.debts.eom_block_min_hour;
     if today != last_day_of_month(today) || local.hour() < min_hour {
         return Ok(BlockReport::default());
     }

@@ -93,7 +93,7 @@ async fn rate_limited(app: &App, to: &str) -> AppResult<bool> {
         .incr_window(&format!("wa:rate:{to}"), minute)
         .await?;
     let global = app.kv().incr_window("wa:rate:global", minute).await?;
-    Ok(per_target > w.whatsapp_rate_per_target || global > w.whatsapp_rate_global)
+    Ok(per_target > w.messages.rate_per_target || global > w.messages.rate_global)
 }
 
 /// Sends a queued message (the outbox runner calls this). An error makes the outbox retry.
@@ -207,7 +207,7 @@ pub async fn alert_admins(
             None => true,
         };
         if fresh {
-            for chat in &app.config().worker.telegram_admin_chat_ids {
+            for chat in &app.config().worker.messages.telegram_admin_chat_ids {
                 if send_telegram(app, chat, &text).await {
                     sent += 1;
                 }

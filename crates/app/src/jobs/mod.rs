@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use saring_domain::api::ErrorCode;
+pub use saring_domain::dto::jobs::{DeadLetterView, JobStatus, When};
 use saring_store::entities::enums::NotificationType;
 use saring_store::repo::jobs as jobs_repo;
 use saring_store::repo::routers::{self as router_repo, Router};
@@ -31,16 +32,6 @@ use crate::error::{AppError, AppResult};
 pub enum Scope {
     Global,
     PerRouter,
-}
-
-/// When a job runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum When {
-    /// Every so many seconds.
-    Every { seconds: u64 },
-    /// A cron expression (`sec min hour day month weekday`) in `APP_TIMEZONE`.
-    Cron { expr: String },
 }
 
 /// A job as the registry knows it.
@@ -75,23 +66,24 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "outbox",
             description: "Router syncs after logins/purchases/admin changes, and messages",
             scope: Scope::Global,
-            when: every(w.outbox_interval_seconds),
+            when: every(w.outbox.interval_seconds),
             timeout_seconds: 60,
         },
         JobSpec {
             name: "router-health",
             description: "Online/offline, RouterOS version, down alert, re-push after reboot",
             scope: Scope::PerRouter,
-            when: every(w.router_health_interval_seconds),
+            when: every(w.router_health.interval_seconds),
             timeout_seconds: 30,
         },
         JobSpec {
             name: "unauthorized-hosts",
             description: "Hotspot devices of no authorised user in the unauthorized list",
             scope: Scope::PerRouter,
-            when: if w.unauthorized_sync_enabled {
+            when: if w.unauthorized.enabled {
                 every(
-                    w.unauthorized_sync_interval_seconds
+                    w.unauthorized
+                        .interval_seconds
                         .max(schedule::floor("unauthorized-hosts")),
                 )
             } else {
@@ -103,9 +95,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "policy-parity-guard",
             description: "Database vs router report per user; repairs a few users a run",
             scope: Scope::PerRouter,
-            when: if w.parity_enabled {
+            when: if w.parity.enabled {
                 every(
-                    w.parity_interval_seconds
+                    w.parity
+                        .interval_seconds
                         .max(schedule::floor("policy-parity-guard")),
                 )
             } else {
@@ -124,9 +117,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "stale-hotspot-hosts",
             description: "Host rows left outside the hotspot ranges by roaming clients",
             scope: Scope::PerRouter,
-            when: if w.stale_hosts_enabled {
+            when: if w.stale_hosts.enabled {
                 every(
-                    w.stale_hosts_interval_seconds
+                    w.stale_hosts
+                        .interval_seconds
                         .max(schedule::floor("stale-hotspot-hosts")),
                 )
             } else {
@@ -138,9 +132,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "waiting-dhcp-leases",
             description: "Our DHCP leases left waiting for long, with their ARP rows",
             scope: Scope::PerRouter,
-            when: if w.waiting_dhcp_enabled {
+            when: if w.waiting_dhcp.enabled {
                 every(
-                    w.waiting_dhcp_interval_seconds
+                    w.waiting_dhcp
+                        .interval_seconds
                         .max(schedule::floor("waiting-dhcp-leases")),
                 )
             } else {
@@ -159,8 +154,8 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "banking-bypass",
             description: "Bank hosts resolved into the banking bypass address list",
             scope: Scope::PerRouter,
-            when: if w.banking_enabled {
-                cron(format!("0 {} {} * * *", w.banking_minute, w.banking_hour))
+            when: if w.banking.enabled {
+                cron(format!("0 {} {} * * *", w.banking.minute, w.banking.hour))
             } else {
                 None
             },
@@ -170,8 +165,8 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "walled-garden",
             description: "Portal, payment and messaging hosts in the hotspot walled garden",
             scope: Scope::PerRouter,
-            when: if w.walled_garden_enabled {
-                every(w.walled_garden_interval_minutes.saturating_mul(60))
+            when: if w.walled_garden.enabled {
+                every(w.walled_garden.interval_minutes.saturating_mul(60))
             } else {
                 None
             },
@@ -202,10 +197,10 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "debt-overdue-block",
             description: "Block users whose manual debt is past its due day",
             scope: Scope::Global,
-            when: if w.overdue_debt_block_enabled {
+            when: if w.debts.overdue_block_enabled {
                 cron(format!(
                     "0 {} {} * * *",
-                    w.overdue_debt_block_minute, w.overdue_debt_block_hour
+                    w.debts.overdue_block_minute, w.debts.overdue_block_hour
                 ))
             } else {
                 None
@@ -223,7 +218,7 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             name: "purge-unapproved",
             description: "Delete registrations left pending or rejected for too long",
             scope: Scope::Global,
-            when: (c.worker.unapproved_delete_days > 0).then(|| When::Cron {
+            when: (c.worker.unapproved.delete_days > 0).then(|| When::Cron {
                 expr: "0 0 3 * * *".into(),
             }),
             timeout_seconds: 300,
@@ -500,25 +495,6 @@ async fn run_where(
     }
 }
 
-/// `GET /api/admin/jobs`: one row per job × scope.
-#[derive(Debug, Clone, Serialize)]
-pub struct JobStatus {
-    pub job: String,
-    pub description: String,
-    pub scope: String,
-    pub schedule: Option<When>,
-    pub timezone: String,
-    pub last_started_at: Option<DateTime<Utc>>,
-    pub last_finished_at: Option<DateTime<Utc>>,
-    pub last_duration_ms: Option<i64>,
-    pub last_ok: Option<bool>,
-    pub last_error: Option<String>,
-    pub run_count: i64,
-    pub failure_count: i64,
-    pub last_summary: Option<Value>,
-    pub next_run_at: Option<DateTime<Utc>>,
-}
-
 /// The next time a schedule fires after `after`.
 pub fn next_run(c: &Config, when: &When, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match when {
@@ -600,18 +576,6 @@ pub async fn alert_dead_letters(app: &App, count: u64) -> usize {
         Some(format!("dead-letters:{}", app.now().format("%Y%m%d%H"))),
     )
     .await
-}
-
-/// A job run (or outbox item) given up after its retries.
-#[derive(Debug, Clone, Serialize)]
-pub struct DeadLetterView {
-    pub id: uuid::Uuid,
-    pub job: String,
-    pub scope: String,
-    pub error: String,
-    pub attempts: i32,
-    pub payload: Option<Value>,
-    pub created_at: DateTime<Utc>,
 }
 
 /// The dead-letter list, newest first (unresolved ones).

@@ -1,16 +1,15 @@
 //! The notices the quota sync and the debt jobs send (templates of the reference, Indonesian),
 //! all through [`super::messaging`] (outbox, rate limits, delivery log, once-only keys).
 
-use saring_domain::Role;
 use saring_domain::access::AccessStatus;
 use saring_domain::user::User;
+use saring_domain::{Locale, Role};
 use saring_store::entities::enums::NotificationType;
 use saring_store::repo::sync as sync_repo;
 
 use super::messaging::{self, Notice};
 use crate::context::App;
 use crate::error::AppResult;
-use crate::sync::quota::mb_text;
 
 pub(crate) fn link_user_app(app: &App) -> String {
     app.config().public_base_url(app.mode())
@@ -50,7 +49,10 @@ pub async fn status_changed(app: &App, user: &User, status: AccessStatus) -> boo
                 .map(|d| tz.format_date(d))
                 .unwrap_or_else(|| "-".into()),
         ),
-        ("remaining_quota", mb_text(user.quota_account().remaining())),
+        (
+            "remaining_quota",
+            user.quota_account().remaining().display(Locale::Id),
+        ),
         ("link_user_app", link_user_app(app)),
     ];
     let key = format!("access:{}:{}:{}", user.id, status.as_str(), tz.date(now));
@@ -63,7 +65,7 @@ pub async fn debt_blocked(app: &App, user: &User) {
     let vars = vec![
         ("full_name", user.full_name.clone()),
         ("phone_number", user.phone.local()),
-        ("debt_gb", mb_text(debt)),
+        ("debt_gb", debt.display(Locale::Id)),
         ("estimated_rp", "-".to_owned()),
         ("base_package_name", "-".to_owned()),
     ];
@@ -98,7 +100,7 @@ fn level_for(value: i64, thresholds: &[i64]) -> Option<i64> {
 pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
     let w = &app.config().worker;
     if !app.config().whatsapp.enabled
-        || (w.quota_notify_remaining_mb.is_empty() && w.quota_expiry_notify_days.is_empty())
+        || (w.notices.quota_remaining_mb.is_empty() && w.notices.expiry_days.is_empty())
     {
         return Ok(0);
     }
@@ -126,11 +128,14 @@ pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
         // Low quota.
         let remaining_mb = u.quota_account().remaining().0 / saring_domain::units::BYTES_PER_MB;
         let mut new_q = None;
-        match level_for(remaining_mb, &w.quota_notify_remaining_mb) {
+        match level_for(remaining_mb, &w.notices.quota_remaining_mb) {
             Some(level) if last_q.is_none_or(|l| i64::from(l) > level) => {
                 let vars = vec![
                     ("full_name", u.full_name.clone()),
-                    ("remaining_quota", mb_text(u.quota_account().remaining())),
+                    (
+                        "remaining_quota",
+                        u.quota_account().remaining().display(Locale::Id),
+                    ),
                     ("link_user_app", link_user_app(app)),
                 ];
                 let template = if komandan {
@@ -151,7 +156,7 @@ pub async fn quota_and_expiry(app: &App, users: &[User]) -> AppResult<usize> {
         if let Some(expiry) = u.quota_expiry_date {
             let secs = (expiry - now).num_seconds().max(0);
             let days_left = (secs + 86_399) / 86_400;
-            match level_for(days_left, &w.quota_expiry_notify_days) {
+            match level_for(days_left, &w.notices.expiry_days) {
                 Some(level) if last_e.is_none_or(|l| i64::from(l) > level) => {
                     let vars = vec![
                         ("full_name", u.full_name.clone()),

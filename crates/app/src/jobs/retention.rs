@@ -26,15 +26,15 @@ pub async fn run(app: &App) -> AppResult<RetentionReport> {
         device_credentials: device_credentials::delete_expired(app.db(), now).await?,
         ledger_rows: jobs_repo::purge_ledger(
             app.db(),
-            now - Duration::days(w.ledger_retention_days),
+            now - Duration::days(w.retention.ledger_days),
         )
         .await?,
         job_log_rows: jobs_repo::purge_run_log(
             app.db(),
-            now - Duration::days(w.job_log_retention_days),
+            now - Duration::days(w.retention.job_log_days),
         )
         .await?,
-        message_log_rows: messages::purge(app.db(), now - Duration::days(w.job_log_retention_days))
+        message_log_rows: messages::purge(app.db(), now - Duration::days(w.retention.job_log_days))
             .await?,
     })
 }

@@ -1,6 +1,7 @@
 //! The admin's view of payments: the transaction list, one transaction with its event
 //! history and raw Midtrans payloads, and the Midtrans self-test.
 
+use saring_domain::PaymentStatus;
 use saring_domain::api::{Page, PageRequest};
 use saring_domain::dto::payments::{
     AdminTransactionDetail, AdminTransactionItem, AdminTransactionQuery, SelfTestResponse,
@@ -8,7 +9,7 @@ use saring_domain::dto::payments::{
 };
 use saring_domain::ids::UserId;
 use saring_domain::money::Rupiah;
-use saring_store::repo::payments::{self, TransactionFilter, TransactionPurpose, status_text};
+use saring_store::repo::payments::{self, TransactionFilter, TransactionPurpose};
 
 use crate::context::App;
 use crate::error::AppResult;
@@ -25,7 +26,7 @@ pub async fn list(
 ) -> AppResult<Page<AdminTransactionItem>> {
     let (_, per_page) = page.clamped();
     let filter = TransactionFilter {
-        status: q.status.as_deref().and_then(payments::parse_status),
+        status: q.status.as_deref().and_then(PaymentStatus::parse),
         order_id_contains: q.search.as_ref().map(|s| s.trim().to_owned()),
         user_id: q.user_id.as_deref().and_then(UserId::parse),
     };
@@ -35,7 +36,7 @@ pub async fn list(
         .map(|r| AdminTransactionItem {
             id: r.tx.id.to_string(),
             order_id: r.tx.order_id,
-            status: status_text(r.tx.status).to_owned(),
+            status: r.tx.status,
             purpose: match r.tx.purpose {
                 TransactionPurpose::Purchase => "purchase",
                 TransactionPurpose::Debt => "debt",
@@ -69,7 +70,7 @@ pub async fn detail(app: &App, order_id: &str) -> AppResult<AdminTransactionDeta
             }
             .to_owned(),
             event_type: e.event_type,
-            status: e.status.map(|s| status_text(s).to_owned()),
+            status: e.status,
             payload: json_or_text(e.payload),
             created_at: e.created_at,
         })

@@ -105,11 +105,7 @@ pub async fn connect(
                 .clone()
                 .or_else(|| p.simulator_server_key.clone())
                 .unwrap_or_else(crate::config::random_secret);
-            let listen = std::env::var("SARING_PAY_SIM_LISTEN")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| "127.0.0.1:0".to_owned());
-            start_simulated(&listen, key).await
+            start_simulated(&p.simulator_listen, key).await
         }
         PaymentGatewayKind::Midtrans => {
             let key = p.server_key.clone().ok_or_else(|| {

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use chrono::Duration as ChronoDuration;
 use rand::RngCore;
-use saring_domain::OrderId;
 use saring_domain::access::Role;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::payments::{
@@ -22,6 +21,7 @@ use saring_domain::dto::payments::{
 use saring_domain::ids::UserId;
 use saring_domain::money::Rupiah;
 use saring_domain::user::User;
+use saring_domain::{Locale, Megabytes, OrderId, PaymentStatus};
 use saring_gateways::payments::{
     ChargeRequest, CustomerDetails, ItemDetail, PaymentMethod, SnapRequest,
 };
@@ -29,7 +29,7 @@ use saring_store::StoreError;
 use saring_store::db;
 use saring_store::repo::payments::{
     self, GatewayData, NewTransaction, ProviderMode, ReuseScope, Transaction,
-    TransactionEventSource, TransactionPurpose, TransactionStatus, status_text,
+    TransactionEventSource, TransactionPurpose,
 };
 use saring_store::repo::{activity, packages, users};
 use uuid::Uuid;
@@ -81,7 +81,7 @@ fn response(app: &App, tx: &Transaction, reused: bool) -> InitiateResponse {
     InitiateResponse {
         id: tx.id.to_string(),
         order_id: tx.order_id.clone(),
-        status: status_text(tx.status).to_owned(),
+        status: tx.status,
         amount: Rupiah(tx.amount),
         provider_mode: match tx.provider_mode {
             ProviderMode::Snap => "snap",
@@ -147,11 +147,7 @@ async fn reserve(
                     Some(Reserved::Reuse(existing.clone())),
                 )
             } else {
-                (
-                    "CANCELLED_BY_NEW_INITIATE",
-                    TransactionStatus::Cancelled,
-                    None,
-                )
+                ("CANCELLED_BY_NEW_INITIATE", PaymentStatus::Cancelled, None)
             }
         } else if fresh {
             (
@@ -160,7 +156,7 @@ async fn reserve(
                 Some(Reserved::Wait(existing.id)),
             )
         } else {
-            ("INITIATE_ABANDONED", TransactionStatus::Failed, None)
+            ("INITIATE_ABANDONED", PaymentStatus::Failed, None)
         };
         if status != existing.status {
             payments::set_status_if(&txn, existing.id, &[existing.status], status, now).await?;
@@ -193,7 +189,7 @@ async fn reserve(
             provider_mode: mode,
             order_id: order_id.to_string(),
             amount: order.amount.0,
-            status: TransactionStatus::Unknown,
+            status: PaymentStatus::Unknown,
             payment_method: choice.map(method_label),
             va_bank: choice.and_then(|c| c.bank).map(|b| b.as_str().to_owned()),
             expiry_time: Some(
@@ -218,7 +214,7 @@ async fn wait_in_flight(app: &App, id: Uuid) -> AppResult<Transaction> {
         if tx.has_gateway_data() {
             return Ok(tx);
         }
-        if tx.status == TransactionStatus::Failed || tokio::time::Instant::now() >= deadline {
+        if tx.status == PaymentStatus::Failed || tokio::time::Instant::now() >= deadline {
             return Err(super::gateway_unavailable(app));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -288,7 +284,7 @@ async fn ask_gateway(
             .map(|c| {
                 (
                     GatewayData {
-                        status: Some(TransactionStatus::Pending),
+                        status: Some(PaymentStatus::Pending),
                         midtrans_transaction_id: Some(c.transaction_id.clone()),
                         payment_method: Some(method_label(choice)),
                         va_number: c.va_number.clone(),
@@ -311,8 +307,8 @@ async fn ask_gateway(
             payments::set_status_if(
                 app.db(),
                 tx.id,
-                &[TransactionStatus::Unknown, TransactionStatus::Pending],
-                TransactionStatus::Failed,
+                &[PaymentStatus::Unknown, PaymentStatus::Pending],
+                PaymentStatus::Failed,
                 now,
             )
             .await?;
@@ -321,7 +317,7 @@ async fn ask_gateway(
                 tx.id,
                 TransactionEventSource::App,
                 "INITIATE_FAILED",
-                Some(TransactionStatus::Failed),
+                Some(PaymentStatus::Failed),
                 Some(serde_json::json!({"error": e.to_string()}).to_string()),
                 now,
             )
@@ -412,10 +408,11 @@ async fn package_order(app: &App, user: &User, package_id: &str, prefix: &str) -
     if user.role == Role::User && !user.is_unlimited_user && !package.is_unlimited() {
         let owed = user.quota_account().auto_debt().ceil_mb() + user.manual_debt_mb.max(0);
         if owed > 0 && package.quota_mb <= owed {
+            let owed = Megabytes::from_whole(owed).display(Locale::Id);
             return Err(AppError::rejected(
                 ErrorCode::PackageTooSmall,
                 format!(
-                    "Paket terlalu kecil karena Anda memiliki tunggakan kuota {owed} MB. Silakan pilih paket yang lebih besar atau lunasi tunggakan dulu."
+                    "Paket terlalu kecil karena Anda memiliki tunggakan kuota {owed}. Silakan pilih paket yang lebih besar atau lunasi tunggakan dulu."
                 ),
             ));
         }
@@ -598,7 +595,7 @@ pub async fn admin_bill(
     .await;
     Ok(AdminBillResponse {
         order_id: payment.order_id.clone(),
-        status: payment.status.clone(),
+        status: payment.status,
         status_url: payment.status_url.clone(),
         whatsapp_sent,
         payment,

@@ -1,12 +1,11 @@
 //! Invoices (receipts) of paid orders, as HTML and as PDF, and the admin's per-transaction
 //! report (any status). Indonesian layout: `Rp 10.000`, `dd-mm-yyyy`, local time (WITA).
 
+use saring_domain::PaymentStatus;
 use saring_domain::api::ErrorCode;
 use saring_domain::money::Rupiah;
 use saring_domain::user::User;
-use saring_store::repo::payments::{
-    Transaction, TransactionPurpose, TransactionStatus, status_text,
-};
+use saring_store::repo::payments::{Transaction, TransactionPurpose};
 use saring_store::repo::{packages, users};
 
 use super::messages::quota_label;
@@ -20,7 +19,7 @@ pub struct InvoiceData {
     pub app_name: String,
     pub title: String,
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub paid: bool,
     pub issued: String,
     pub paid_at: Option<String>,
@@ -43,7 +42,7 @@ fn unavailable() -> AppError {
 
 /// The invoice's content. `require_paid`: refuse orders that are not `SUCCESS`.
 pub async fn data(app: &App, tx: &Transaction, require_paid: bool) -> AppResult<InvoiceData> {
-    let paid = tx.status == TransactionStatus::Success;
+    let paid = tx.status == PaymentStatus::Success;
     if require_paid && !paid {
         return Err(unavailable());
     }
@@ -79,7 +78,7 @@ pub async fn data(app: &App, tx: &Transaction, require_paid: bool) -> AppResult<
             "Laporan Transaksi".into()
         },
         order_id: tx.order_id.clone(),
-        status: status_text(tx.status).to_owned(),
+        status: tx.status,
         paid,
         issued: tz.format_datetime(tx.created_at),
         paid_at: tx
@@ -121,7 +120,7 @@ pub fn html(d: &InvoiceData) -> String {
     let mut rows = vec![
         ("Nomor order", d.order_id.clone()),
         ("Tanggal", d.issued.clone()),
-        ("Status", d.status.clone()),
+        ("Status", d.status.as_str().to_owned()),
         ("Metode pembayaran", d.method.clone()),
     ];
     if let Some(p) = &d.paid_at {
@@ -206,7 +205,7 @@ pub fn pdf(d: &InvoiceData) -> Vec<u8> {
     page.rule();
     page.row("Nomor order", &d.order_id, true);
     page.row("Tanggal", &d.issued, false);
-    page.row("Status", &d.status, true);
+    page.row("Status", d.status.as_str(), true);
     page.row("Metode pembayaran", &d.method, false);
     if let Some(p) = &d.paid_at {
         page.row("Dibayar", p, false);
@@ -255,7 +254,7 @@ mod tests {
             app_name: "Saring <Hotspot>".into(),
             title: "Invoice".into(),
             order_id: "BD-LPSR-ABC".into(),
-            status: "SUCCESS".into(),
+            status: PaymentStatus::Success,
             paid: true,
             issued: "27-11-2026 14:05 WITA".into(),
             paid_at: Some("27-11-2026 14:06 WITA".into()),

@@ -6,7 +6,7 @@ use saring_domain::access::Role;
 use saring_domain::money::Rupiah;
 use saring_domain::units::Megabytes;
 use saring_domain::{Bytes, Locale};
-use saring_store::repo::payments::{Transaction, status_text};
+use saring_store::repo::payments::Transaction;
 use saring_store::repo::users::{self, UserFilter};
 
 use super::effect::Applied;
@@ -165,7 +165,7 @@ pub async fn alert_reversal(app: &App, tx: &Transaction) {
                 ("order_id", tx.order_id.clone()),
                 ("full_name", name.clone()),
                 ("amount", Rupiah(tx.amount).to_string()),
-                ("status", status_text(tx.status).to_owned()),
+                ("status", tx.status.as_str().to_owned()),
             ],
         )
         .await;

@@ -9,7 +9,7 @@
 //! PostgreSQL):
 //!
 //! 1. records the report as a `transaction_events` row with its raw payload;
-//! 2. decides with [`saring_gateways::payments::transition`] whether the stored status moves
+//! 2. decides with [`saring_domain::payment::transition`] whether the stored status moves
 //!    (final states never move back, except a bank reversal or refund; a late settlement
 //!    after our own expiry is a payment);
 //! 3. claims the order's effect with `UPDATE transactions SET applied_at = now, status =
@@ -36,7 +36,7 @@ pub mod initiate;
 pub mod invoice;
 pub(crate) mod messages;
 pub mod notification;
-mod pdf;
+pub mod pdf;
 pub mod promos;
 pub mod reconcile;
 pub mod status;
@@ -44,8 +44,7 @@ pub mod status;
 use chrono::Duration;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::payments::PaymentOptions;
-use saring_gateways::payments::{PaymentMethod, PaymentStatus, VaBank};
-use saring_store::repo::payments::TransactionStatus;
+use saring_gateways::payments::{PaymentMethod, VaBank};
 use saring_store::repo::settings;
 
 pub use reconcile::{ReconcileReport, expire_stale, reconcile_stale};
@@ -54,32 +53,6 @@ use crate::config::ProviderMode;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 use crate::tokens;
-
-/// Our stored status as the gateway crate's status.
-pub fn to_payment_status(s: TransactionStatus) -> PaymentStatus {
-    match s {
-        TransactionStatus::Pending => PaymentStatus::Pending,
-        TransactionStatus::Success => PaymentStatus::Success,
-        TransactionStatus::Failed => PaymentStatus::Failed,
-        TransactionStatus::Expired => PaymentStatus::Expired,
-        TransactionStatus::Cancelled => PaymentStatus::Cancelled,
-        TransactionStatus::Unknown => PaymentStatus::Unknown,
-        TransactionStatus::Refunded => PaymentStatus::Refunded,
-    }
-}
-
-/// The gateway crate's status as stored.
-pub fn to_stored_status(s: PaymentStatus) -> TransactionStatus {
-    match s {
-        PaymentStatus::Pending => TransactionStatus::Pending,
-        PaymentStatus::Success => TransactionStatus::Success,
-        PaymentStatus::Failed => TransactionStatus::Failed,
-        PaymentStatus::Expired => TransactionStatus::Expired,
-        PaymentStatus::Cancelled => TransactionStatus::Cancelled,
-        PaymentStatus::Unknown => TransactionStatus::Unknown,
-        PaymentStatus::Refunded => TransactionStatus::Refunded,
-    }
-}
 
 const STATUS_PURPOSE: &str = "transaction-status";
 const INVOICE_PURPOSE: &str = "temp-invoice";
@@ -279,13 +252,5 @@ mod tests {
         assert!(choose(&o, Some("gopay"), None).is_err());
         assert!(choose(&o, Some("va"), Some("bri")).is_err());
         assert!(choose(&o, Some("bitcoin"), None).is_err());
-    }
-
-    #[test]
-    fn statuses_round_trip() {
-        use sea_orm::Iterable;
-        for s in TransactionStatus::iter() {
-            assert_eq!(to_stored_status(to_payment_status(s)), s);
-        }
     }
 }

@@ -9,13 +9,10 @@ use saring_gateways::payments::{
 };
 use saring_store::StoreError;
 use saring_store::db;
-use saring_store::repo::payments::{
-    self, Observed, Transaction, TransactionEventSource, TransactionStatus,
-};
+use saring_store::repo::payments::{self, Observed, Transaction, TransactionEventSource};
 use secrecy::ExposeSecret;
 
 use super::effect::{self, Applied};
-use super::{to_payment_status, to_stored_status};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
@@ -89,7 +86,7 @@ pub async fn apply_report(
             tx.id,
             source.event_source(),
             &format!("{}_AMOUNT_MISMATCH", source.event_prefix()),
-            Some(to_stored_status(incoming)),
+            Some(incoming),
             Some(raw),
             now,
         )
@@ -98,9 +95,9 @@ pub async fn apply_report(
         tracing::error!(order_id = %tx.order_id, expected = tx.amount, got = %report.gross_amount, "Midtrans reported another amount: not applied");
         return Err(amount_mismatch());
     }
-    let current = to_payment_status(tx.status);
+    let current = tx.status;
     let step = transition(current, incoming);
-    let new_status = step.applies().then(|| to_stored_status(incoming));
+    let new_status = step.applies().then_some(incoming);
     let event = match step {
         Transition::Unchanged => format!("{}_DUPLICATE", source.event_prefix()),
         Transition::Ignore => format!("{}_IGNORED", source.event_prefix()),
@@ -135,7 +132,7 @@ pub async fn apply_report(
     };
     let mut tx = payments::record_observed(&txn, tx.id, &observed, now).await?;
     let mut applied = None;
-    if tx.status == TransactionStatus::Success
+    if tx.status == PaymentStatus::Success
         && tx.applied_at.is_none()
         && payments::claim_effect(&txn, tx.id, now).await?
     {
@@ -149,7 +146,7 @@ pub async fn apply_report(
             } else {
                 "EFFECT_SKIPPED"
             },
-            Some(TransactionStatus::Success),
+            Some(PaymentStatus::Success),
             Some(
                 serde_json::json!({
                     "ledger_key": effect::ledger_key(&tx),
@@ -291,7 +288,7 @@ async fn confirm(app: &App, report: &Notification) -> AppResult<Confirmation> {
         .ok_or_else(super::status::not_found)?;
     let would_credit = report.gross_amount_rupiah() == Some(Rupiah(tx.amount))
         && tx.applied_at.is_none()
-        && transition(to_payment_status(tx.status), PaymentStatus::Success).applies();
+        && transition(tx.status, PaymentStatus::Success).applies();
     if !would_credit {
         return Ok(Confirmation::NotNeeded);
     }

@@ -9,12 +9,13 @@
 //!   through the same exactly-once path as the webhook.
 
 use chrono::Duration;
+use saring_domain::PaymentStatus;
 use saring_domain::dto::payments::ReconcileResponse;
 use saring_domain::user::User;
 use saring_store::StoreError;
 use saring_store::db;
 use saring_store::repo::activity;
-use saring_store::repo::payments::{self, TransactionEventSource, TransactionStatus, status_text};
+use saring_store::repo::payments::{self, TransactionEventSource};
 
 use super::notification::check_with_gateway;
 use crate::context::App;
@@ -43,8 +44,8 @@ pub async fn expire_stale(app: &App) -> AppResult<usize> {
         let changed = payments::set_status_if(
             &txn,
             tx.id,
-            &[TransactionStatus::Pending, TransactionStatus::Unknown],
-            TransactionStatus::Expired,
+            &[PaymentStatus::Pending, PaymentStatus::Unknown],
+            PaymentStatus::Expired,
             now,
         )
         .await?;
@@ -54,7 +55,7 @@ pub async fn expire_stale(app: &App) -> AppResult<usize> {
                 tx.id,
                 TransactionEventSource::App,
                 "EXPIRED_LOCALLY",
-                Some(TransactionStatus::Expired),
+                Some(PaymentStatus::Expired),
                 Some(serde_json::json!({"expiry_time": tx.expiry_time}).to_string()),
                 now,
             )
@@ -75,7 +76,7 @@ pub async fn reconcile_stale(app: &App, limit: u64) -> AppResult<ReconcileReport
     let now = app.now();
     let open = payments::list_in_status(
         app.db(),
-        &[TransactionStatus::Pending, TransactionStatus::Unknown],
+        &[PaymentStatus::Pending, PaymentStatus::Unknown],
         now - Duration::minutes(2),
         None,
         limit,
@@ -84,9 +85,9 @@ pub async fn reconcile_stale(app: &App, limit: u64) -> AppResult<ReconcileReport
     let closed = payments::list_in_status(
         app.db(),
         &[
-            TransactionStatus::Expired,
-            TransactionStatus::Cancelled,
-            TransactionStatus::Failed,
+            PaymentStatus::Expired,
+            PaymentStatus::Cancelled,
+            PaymentStatus::Failed,
         ],
         now,
         Some(now - Duration::days(3)),
@@ -166,8 +167,8 @@ pub async fn reconcile_order(
         "TRANSACTION_RECONCILE",
         serde_json::json!({
             "order_id": tx.order_id,
-            "before": status_text(tx.status),
-            "after": status_text(status),
+            "before": tx.status,
+            "after": status,
             "midtrans_status": midtrans_status,
             "quota_applied": applied,
         }),
@@ -175,7 +176,7 @@ pub async fn reconcile_order(
     .await?;
     Ok(ReconcileResponse {
         order_id: tx.order_id,
-        transaction_status: status_text(status).to_owned(),
+        transaction_status: status,
         midtrans_status,
         quota_applied: applied,
         whatsapp_sent: whatsapp,

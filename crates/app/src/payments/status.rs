@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use saring_domain::PaymentStatus;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::payments::{TransactionDetail, TransactionPackage, TransactionUser};
 use saring_domain::money::Rupiah;
@@ -10,9 +11,7 @@ use saring_domain::user::User;
 use saring_gateways::payments::PaymentError;
 use saring_store::StoreError;
 use saring_store::db;
-use saring_store::repo::payments::{
-    self, Transaction, TransactionEventSource, TransactionPurpose, TransactionStatus, status_text,
-};
+use saring_store::repo::payments::{self, Transaction, TransactionEventSource, TransactionPurpose};
 use saring_store::repo::{packages, users};
 
 use super::catalog::mb_to_gb;
@@ -63,10 +62,7 @@ pub async fn find_for(app: &App, user: &User, order_id: &str) -> AppResult<Trans
 }
 
 fn is_open(tx: &Transaction) -> bool {
-    matches!(
-        tx.status,
-        TransactionStatus::Pending | TransactionStatus::Unknown
-    )
+    matches!(tx.status, PaymentStatus::Pending | PaymentStatus::Unknown)
 }
 
 /// While an order is open, asks Midtrans (at most once per 8 s per order) and applies the
@@ -130,7 +126,7 @@ pub async fn detail(app: &App, tx: &Transaction, public: bool) -> AppResult<Tran
     Ok(TransactionDetail {
         id: tx.id.to_string(),
         order_id: tx.order_id.clone(),
-        status: status_text(tx.status).to_owned(),
+        status: tx.status,
         purpose: match tx.purpose {
             TransactionPurpose::Purchase => "purchase",
             TransactionPurpose::Debt => "debt",
@@ -187,7 +183,7 @@ pub async fn detail(app: &App, tx: &Transaction, public: bool) -> AppResult<Tran
             },
         }),
         applied: tx.applied_at.is_some(),
-        invoice_available: tx.status == TransactionStatus::Success,
+        invoice_available: tx.status == PaymentStatus::Success,
     })
 }
 
@@ -241,7 +237,7 @@ pub async fn cancel(app: &App, tx: Transaction, by: &str) -> AppResult<Transacti
             status_code: 412, ..
         }) => {
             if let Some(outcome) = check_with_gateway(app, &tx).await? {
-                if outcome.tx.status == TransactionStatus::Success {
+                if outcome.tx.status == PaymentStatus::Success {
                     return Err(AppError::rejected(
                         ErrorCode::TransactionNotCancellable,
                         "Transaksi ini sudah dibayar.",
@@ -257,8 +253,8 @@ pub async fn cancel(app: &App, tx: Transaction, by: &str) -> AppResult<Transacti
     let changed = payments::set_status_if(
         &txn,
         tx.id,
-        &[TransactionStatus::Pending, TransactionStatus::Unknown],
-        TransactionStatus::Cancelled,
+        &[PaymentStatus::Pending, PaymentStatus::Unknown],
+        PaymentStatus::Cancelled,
         now,
     )
     .await?;
@@ -268,7 +264,7 @@ pub async fn cancel(app: &App, tx: Transaction, by: &str) -> AppResult<Transacti
             tx.id,
             TransactionEventSource::App,
             "CANCELLED",
-            Some(TransactionStatus::Cancelled),
+            Some(PaymentStatus::Cancelled),
             Some(serde_json::json!({ "by": by }).to_string()),
             now,
         )

@@ -24,5 +24,6 @@ pub use select::{
 };
 pub use writes::{
     BindingChange, apply_device, comment_owned_by, lease_target, limit_bytes_total, mac_for_ip,
-    remove_device, remove_host_rows, server_for, set_status_list, stamp, upsert_hotspot_user,
+    remove_device, remove_host_rows, remove_hotspot_user, server_for, set_status_list, stamp,
+    upsert_hotspot_user,
 };

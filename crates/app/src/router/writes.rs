@@ -104,7 +104,7 @@ pub fn lease_target(app: &App) -> Option<plan::LeaseTarget> {
         .filter(|s| !s.trim().is_empty())
         .map(|server| plan::LeaseTarget {
             server,
-            keyword: app.config().worker.waiting_dhcp_keyword.clone(),
+            keyword: app.config().worker.waiting_dhcp.keyword.clone(),
         })
 }
 
@@ -268,7 +268,7 @@ pub async fn remove_device(
             .map_err(err)?;
     }
     // Our static leases of the MAC (never an operator's).
-    let keyword = &app.config().worker.waiting_dhcp_keyword;
+    let keyword = &app.config().worker.waiting_dhcp.keyword;
     let leases: Vec<DhcpLease> = pool
         .list(&[("mac-address", &mac.to_string())])
         .await
@@ -355,4 +355,22 @@ pub async fn upsert_hotspot_user(
         }
         Err(e) => Err(err(e)),
     }
+}
+
+/// Removes the hotspot user called `username` from the router (nothing when it is absent).
+pub async fn remove_hotspot_user(rh: &RouterHandle, username: &str) -> AppResult<bool> {
+    let existing = rh
+        .pool
+        .hotspot_users(Some(username))
+        .await
+        .map_err(|e| router_error(rh.name(), e))?;
+    let ids: Vec<&str> = existing.iter().map(|u| u.id.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    rh.pool
+        .remove("/ip/hotspot/user", &ids)
+        .await
+        .map_err(|e| router_error(rh.name(), e))?;
+    Ok(true)
 }

@@ -84,17 +84,10 @@ pub async fn run(app: &App, router: &Router, dry_run: bool) -> AppResult<AuditRe
     let hs_users: Vec<HotspotUser> = rh.pool.list(&[]).await.map_err(err)?;
     let entries: Vec<AddressListEntry> = rh.pool.list(&[]).await.map_err(err)?;
     let lists = &app.config().policy.lists;
-    let status_lists = [
-        &lists.active,
-        &lists.fup,
-        &lists.habis,
-        &lists.expired,
-        &lists.inactive,
-        &lists.blocked,
-    ];
+    let status_lists = lists.status_lists();
     let ours: Vec<&AddressListEntry> = entries
         .iter()
-        .filter(|e| status_lists.iter().any(|l| **l == e.list))
+        .filter(|e| status_lists.contains(&e.list.as_str()))
         .collect();
     let switches = app.config().worker.audit_cleanup;
     let kinds = [

@@ -57,7 +57,7 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<BankingReport> {
         router: router.spec.name.clone(),
         ..BankingReport::default()
     };
-    let wanted = resolve(&w.banking_domains).await;
+    let wanted = resolve(&w.banking.domains).await;
     report.resolved = wanted.len();
     if wanted.is_empty() {
         return Ok(report);
@@ -66,7 +66,7 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<BankingReport> {
     let rh = RouterHandle::open(app, router.clone())?;
     let entries: Vec<AddressListEntry> = rh
         .pool
-        .list(&[("list", w.banking_list.as_str())])
+        .list(&[("list", w.banking.list.as_str())])
         .await
         .map_err(|e| router_error(name, e))?;
     let present: BTreeSet<&str> = entries.iter().map(|e| e.address.as_str()).collect();
@@ -90,13 +90,13 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<BankingReport> {
     {
         let comment = format!(
             "AUTO-BANKING-BYPASS|{MARKER}|domain={domain}|managed-by={}",
-            w.walled_garden_comment_prefix
+            w.walled_garden.comment_prefix
         );
         rh.pool
             .add(
                 "/ip/firewall/address-list",
                 &[
-                    ("list", w.banking_list.as_str()),
+                    ("list", w.banking.list.as_str()),
                     ("address", ip.as_str()),
                     ("comment", comment.as_str()),
                 ],

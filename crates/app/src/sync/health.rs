@@ -94,7 +94,9 @@ pub async fn check(app: &App, router: &Router) -> AppResult<HealthReport> {
             report.error = Some(e.to_string());
             let minutes = (now - since).num_minutes();
             let mut alerted_at = state.down_alerted_at;
-            if alerted_at.is_none() && minutes >= app.config().worker.router_down_alert_minutes {
+            if alerted_at.is_none()
+                && minutes >= app.config().worker.router_health.down_alert_minutes
+            {
                 crate::jobs::messaging::alert_admins(
                     app,
                     NotificationType::QuotaDebtLimitExceeded,

@@ -84,7 +84,7 @@ pub async fn stale_hosts(app: &App, router: &Router) -> AppResult<CleanupReport>
         }
     }
     let min_idle = std::time::Duration::from_secs(
-        u64::try_from(app.config().worker.stale_hosts_min_idle_seconds).unwrap_or(3600),
+        u64::try_from(app.config().worker.stale_hosts.min_idle_seconds).unwrap_or(3600),
     );
     let foreign: Vec<&HotspotHost> = hosts
         .iter()
@@ -128,7 +128,7 @@ pub async fn waiting_dhcp(app: &App, router: &Router) -> AppResult<CleanupReport
     .map_err(|e| router_error(&name, e))?;
     report.checked = leases.len();
     let min_seen = std::time::Duration::from_secs(
-        u64::try_from(w.waiting_dhcp_min_last_seen_seconds).unwrap_or(21_600),
+        u64::try_from(w.waiting_dhcp.min_last_seen_seconds).unwrap_or(21_600),
     );
     let arp_by_ip: HashMap<&str, &str> = arp
         .iter()
@@ -147,7 +147,7 @@ pub async fn waiting_dhcp(app: &App, router: &Router) -> AppResult<CleanupReport
         let ours = l
             .comment
             .as_deref()
-            .is_some_and(|c| c.to_lowercase().contains(&w.waiting_dhcp_keyword));
+            .is_some_and(|c| c.to_lowercase().contains(&w.waiting_dhcp.keyword));
         let seen = l
             .last_seen
             .as_deref()

@@ -8,15 +8,14 @@
 //! It holds the quota sync's lease while it runs, so the two never interleave their reads
 //! and writes on one router.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use saring_domain::access::ApprovalStatus;
+pub use saring_domain::dto::parity::{ParityItem, ParityReport, RouterParity};
 use saring_domain::mac::Mac;
 use saring_store::repo::routers::Router;
 use saring_store::repo::sync as sync_repo;
-use serde::{Deserialize, Serialize};
 
 use super::counters::HostObs;
 use super::desired::Planner;
@@ -29,35 +28,6 @@ use crate::router::{RouterHandle, router_error};
 pub const MAX_ITEMS: usize = 300;
 /// How long the last report is kept.
 pub const REPORT_TTL: Duration = Duration::from_secs(24 * 3600);
-
-/// One user whose router state differs from the database.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ParityItem {
-    pub user_id: String,
-    pub username: String,
-    pub full_name: String,
-    /// Kinds of difference (see [`mismatch`]).
-    pub mismatches: Vec<String>,
-    /// Router writes the repair needs.
-    pub ops: usize,
-    pub repaired: bool,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ParityReport {
-    pub router: String,
-    pub generated_at: Option<DateTime<Utc>>,
-    /// Why nothing was checked (`disabled`, `locked`).
-    pub skipped: Option<String>,
-    pub users_checked: usize,
-    pub users_with_mismatches: usize,
-    /// Users per mismatch kind.
-    pub summary: BTreeMap<String, usize>,
-    pub items: Vec<ParityItem>,
-    pub repaired_users: usize,
-    pub repair_failures: usize,
-    pub repair_errors: Vec<String>,
-}
 
 /// The kind of difference an op repairs (`None`: a consequence of another, not reported).
 pub fn mismatch(op: &Op) -> Option<&'static str> {
@@ -88,8 +58,8 @@ pub async fn last_report(app: &App, router: &Router) -> AppResult<Option<ParityR
 /// One guard run on a router (read-only unless auto-remediation is on).
 pub async fn run(app: &App, router: &Router) -> AppResult<ParityReport> {
     let w = &app.config().worker;
-    let repair_max = if w.parity_repair_enabled {
-        w.parity_repair_max_users
+    let repair_max = if w.parity.repair_enabled {
+        w.parity.repair_max_users
     } else {
         0
     };
@@ -210,13 +180,6 @@ async fn compare_and_repair(
         );
     }
     Ok(())
-}
-
-/// A router with its last report.
-#[derive(Debug, Clone, Serialize)]
-pub struct RouterParity {
-    pub router: String,
-    pub report: Option<ParityReport>,
 }
 
 /// The last report of every router; with `check_now`, a fresh read-only report first.

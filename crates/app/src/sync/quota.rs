@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use saring_domain::access::{AccessStatus, ApprovalStatus, BlockKind, auto_debt_limit_reason};
 use saring_domain::device::Device;
 use saring_domain::mac::Mac;
-use saring_domain::units::{BYTES_PER_MB, Bytes};
+use saring_domain::units::Bytes;
 use saring_domain::user::User;
 use saring_routeros::Api;
 use saring_store::db;
@@ -622,14 +622,4 @@ async fn enforce(
         ));
     }
     Ok(())
-}
-
-/// Bytes in whole MB for notices (`remaining_quota`).
-pub fn mb_text(bytes: Bytes) -> String {
-    let mb = bytes.0 as f64 / BYTES_PER_MB as f64;
-    if mb >= 1024.0 {
-        format!("{:.2} GB", mb / 1024.0)
-    } else {
-        format!("{mb:.0} MB")
-    }
 }

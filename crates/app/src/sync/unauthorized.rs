@@ -99,7 +99,7 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<UnauthorizedReport> {
         report.kept = std::mem::take(&mut report.removed);
         report.kept_because = Some(reason);
     }
-    let comment = format!("{}|unauthorized", c.worker.walled_garden_comment_prefix);
+    let comment = format!("{}|unauthorized", c.worker.walled_garden.comment_prefix);
     for ip in desired.into_iter().filter(|ip| !present.contains(*ip)) {
         rh.pool
             .add(
@@ -107,7 +107,7 @@ pub async fn sync(app: &App, router: &Router) -> AppResult<UnauthorizedReport> {
                 &[
                     ("list", list),
                     ("address", ip.as_str()),
-                    ("timeout", c.worker.unauthorized_timeout.as_str()),
+                    ("timeout", c.worker.unauthorized.timeout.as_str()),
                     ("comment", comment.as_str()),
                 ],
             )

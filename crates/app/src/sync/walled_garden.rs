@@ -36,7 +36,8 @@ pub fn url_host(url: &str) -> Option<String> {
 pub fn desired_hosts(c: &Config) -> BTreeSet<String> {
     let mut hosts: BTreeSet<String> = c
         .worker
-        .walled_garden_allowed_hosts
+        .walled_garden
+        .allowed_hosts
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .filter(|h| !h.is_empty())
@@ -74,7 +75,7 @@ pub struct WalledGardenReport {
 /// entries no longer wanted (and duplicates of a managed host). A second run changes nothing.
 pub async fn sync(app: &App, router: &Router) -> AppResult<WalledGardenReport> {
     let c = app.config();
-    let prefix = c.worker.walled_garden_comment_prefix.as_str();
+    let prefix = c.worker.walled_garden.comment_prefix.as_str();
     let comment = format!("{prefix}|walled-garden");
     let desired = desired_hosts(c);
     let rh = RouterHandle::open(app, router.clone())?;

@@ -7,9 +7,13 @@
 
 pub mod admin;
 pub mod auth;
+pub mod health;
+pub mod jobs;
 pub mod operator;
+pub mod parity;
 pub mod payments;
 pub mod routers;
+pub mod templates;
 pub mod users;
 
 use serde::{Deserialize, Serialize};

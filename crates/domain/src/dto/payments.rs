@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::money::Rupiah;
+use crate::payment::PaymentStatus;
 
 /// The hotspot profile a package maps to (`package_profiles`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +70,14 @@ pub struct PackageUpsert {
 
 fn default_true() -> bool {
     true
+}
+
+/// `DELETE /api/admin/packages/{id}`: deleted, or deactivated because history refers to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageRemoval {
+    pub message: String,
+    pub deleted: bool,
+    pub deactivated: bool,
 }
 
 /// `PromoEventType`
@@ -154,7 +163,7 @@ pub struct AdminBillRequest {
 pub struct InitiateResponse {
     pub id: String,
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub amount: Rupiah,
     /// `snap` or `core_api`.
     pub provider_mode: String,
@@ -202,8 +211,7 @@ pub struct TransactionUser {
 pub struct TransactionDetail {
     pub id: String,
     pub order_id: String,
-    /// `PENDING`, `SUCCESS`, `FAILED`, `EXPIRED`, `CANCELLED`, `UNKNOWN`, `REFUNDED`.
-    pub status: String,
+    pub status: PaymentStatus,
     /// `purchase` or `debt`.
     pub purpose: String,
     /// `auto`, `manual` or `total` for debt payments.
@@ -243,7 +251,7 @@ pub struct TransactionEventDto {
     /// `APP`, `MIDTRANS_WEBHOOK`, `MIDTRANS_STATUS`.
     pub source: String,
     pub event_type: String,
-    pub status: Option<String>,
+    pub status: Option<PaymentStatus>,
     /// The raw payload (a notification body, a status answer, our own note).
     pub payload: Option<Value>,
     pub created_at: DateTime<Utc>,
@@ -263,7 +271,7 @@ pub struct AdminTransactionDetail {
 pub struct AdminTransactionItem {
     pub id: String,
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub purpose: String,
     pub amount: Rupiah,
     pub payment_method: Option<String>,
@@ -314,7 +322,7 @@ pub struct PaymentOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReconcileResponse {
     pub order_id: String,
-    pub transaction_status: String,
+    pub transaction_status: PaymentStatus,
     /// Midtrans' `transaction_status`, `null` when Midtrans does not know the order.
     pub midtrans_status: Option<String>,
     pub quota_applied: bool,
@@ -338,7 +346,7 @@ pub struct SelfTestResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminBillResponse {
     pub order_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub status_url: String,
     pub whatsapp_sent: bool,
     pub payment: InitiateResponse,

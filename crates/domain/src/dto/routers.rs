@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::api::Page;
+
 /// One router as admins see it; never its password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouterView {
@@ -60,10 +62,12 @@ pub struct RouterJobInfo {
     pub enabled: bool,
 }
 
-/// `GET /api/admin/routers`
+/// `GET /api/admin/routers`: the list envelope (`{items, total, page, per_page}`, unpaged)
+/// with the per-router jobs beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouterList {
-    pub items: Vec<RouterView>,
+    #[serde(flatten)]
+    pub routers: Page<RouterView>,
     pub jobs: Vec<RouterJobInfo>,
 }
 

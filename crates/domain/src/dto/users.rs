@@ -4,7 +4,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{AccessStatus, PageStatus};
+use crate::api::Page;
 use crate::money::Rupiah;
+use crate::payment::PaymentStatus;
 use crate::units::Megabytes;
 
 /// `GET /api/users/me/quota`
@@ -127,7 +129,7 @@ pub struct QuotaHistoryItem {
     pub id: String,
     pub created_at: DateTime<Utc>,
     pub source: String,
-    /// Indonesian sentence, e.g. "Pembelian paket 10 GB: +10.240 MB".
+    /// Indonesian sentence, e.g. "Pembelian paket: +10,00 GB".
     pub title: String,
     pub description: Option<String>,
     pub delta_purchased_mb: Megabytes,
@@ -142,7 +144,7 @@ pub struct TransactionItem {
     pub order_id: String,
     pub package_name: Option<String>,
     pub amount: Rupiah,
-    pub status: String,
+    pub status: PaymentStatus,
     pub payment_method: Option<String>,
     pub purpose: String,
     pub created_at: DateTime<Utc>,
@@ -184,10 +186,12 @@ pub struct QuotaDebtItem {
     pub created_at: DateTime<Utc>,
 }
 
-/// `GET /api/users/me/quota-debts`
+/// `GET /api/users/me/quota-debts`: the list envelope (`{items, total, page, per_page}`,
+/// unpaged) with the open debt beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuotaDebtList {
-    pub items: Vec<QuotaDebtItem>,
+    #[serde(flatten)]
+    pub debts: Page<QuotaDebtItem>,
     pub open_count: usize,
     pub open_mb: i64,
 }

@@ -17,7 +17,6 @@ mod fields;
 mod midtrans;
 mod notification;
 pub mod sim;
-mod status;
 pub mod wib;
 
 use std::fmt;
@@ -37,8 +36,10 @@ pub use midtrans::{
     SANDBOX_SNAP_URL,
 };
 pub use notification::{Notification, NotificationError, StatusResponse, signature};
+pub use saring_domain::payment::{
+    PaymentStatus, Transition, map_status, status_code_consistent, transition,
+};
 pub use sim::{SimConfig, SimHandle, SimulatedGateway};
-pub use status::{PaymentStatus, Transition, map_status, status_code_consistent, transition};
 
 use crate::breaker::Transient;
 

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::fields;
-use super::status::{PaymentStatus, map_status, status_code_consistent};
 use super::wib;
+use saring_domain::payment::{PaymentStatus, map_status, status_code_consistent};
 
 /// A notification body (or a `GET /v2/{id}/status` answer: same fields).
 ///

@@ -6,6 +6,7 @@
 //! types, payment methods, debt types) stay `String`, with their known values in the domain
 //! crate. Reading a value that is not listed here is an error, never a silent default.
 
+use saring_domain::PaymentStatus;
 use sea_orm::entity::prelude::*;
 
 /// `users.role`.
@@ -34,7 +35,8 @@ pub enum ApprovalStatus {
     Rejected,
 }
 
-/// `transactions.status` and `transaction_events.status`.
+/// `transactions.status` and `transaction_events.status`: the column's side of
+/// [`PaymentStatus`], which repositories take and return (one `From` each way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum TransactionStatus {
@@ -52,6 +54,34 @@ pub enum TransactionStatus {
     Unknown,
     #[sea_orm(string_value = "REFUNDED")]
     Refunded,
+}
+
+impl From<PaymentStatus> for TransactionStatus {
+    fn from(s: PaymentStatus) -> Self {
+        match s {
+            PaymentStatus::Pending => TransactionStatus::Pending,
+            PaymentStatus::Success => TransactionStatus::Success,
+            PaymentStatus::Failed => TransactionStatus::Failed,
+            PaymentStatus::Expired => TransactionStatus::Expired,
+            PaymentStatus::Cancelled => TransactionStatus::Cancelled,
+            PaymentStatus::Unknown => TransactionStatus::Unknown,
+            PaymentStatus::Refunded => TransactionStatus::Refunded,
+        }
+    }
+}
+
+impl From<TransactionStatus> for PaymentStatus {
+    fn from(s: TransactionStatus) -> Self {
+        match s {
+            TransactionStatus::Pending => PaymentStatus::Pending,
+            TransactionStatus::Success => PaymentStatus::Success,
+            TransactionStatus::Failed => PaymentStatus::Failed,
+            TransactionStatus::Expired => PaymentStatus::Expired,
+            TransactionStatus::Cancelled => PaymentStatus::Cancelled,
+            TransactionStatus::Unknown => PaymentStatus::Unknown,
+            TransactionStatus::Refunded => PaymentStatus::Refunded,
+        }
+    }
 }
 
 /// `transactions.purpose`: buying a package or paying a debt.
@@ -167,4 +197,19 @@ pub enum OutboxStatus {
     /// Gave up after too many attempts; needs an operator.
     #[sea_orm(string_value = "dead")]
     Dead,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    #[test]
+    fn the_column_spells_payment_statuses_as_the_domain_does() {
+        for stored in TransactionStatus::iter() {
+            let status = PaymentStatus::from(stored);
+            assert_eq!(stored.to_value(), status.as_str());
+            assert_eq!(TransactionStatus::from(status), stored);
+        }
+    }
 }

@@ -23,6 +23,7 @@ pub mod enums;
 pub mod admin_action_logs;
 pub mod application_settings;
 pub mod daily_usage_logs;
+pub mod debt_settlements;
 pub mod device_credentials;
 pub mod host_counters;
 pub mod job_dead_letters;

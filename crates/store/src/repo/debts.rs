@@ -29,6 +29,8 @@ fn to_item(m: user_quota_debts::Model) -> DebtItem {
         price_rp: m.price_rp,
         is_paid: m.is_paid,
         paid_at: m.paid_at,
+        package_id: m.package_id,
+        last_paid_source: m.last_paid_source,
         note: m.note,
         created_at: m.created_at,
     }
@@ -181,6 +183,7 @@ pub struct NewDebt {
     pub debt_date: Option<NaiveDate>,
     pub due_date: Option<NaiveDate>,
     pub is_unlimited: bool,
+    pub package_id: Option<Uuid>,
     pub note: Option<String>,
     pub created_by: Option<UserId>,
 }
@@ -199,6 +202,7 @@ pub async fn insert<C: ConnectionTrait>(
         amount_mb: Set(new.amount_mb),
         paid_mb: Set(0),
         is_unlimited: Set(new.is_unlimited),
+        package_id: Set(new.package_id),
         price_rp: Set(new.price_rp),
         is_paid: Set(false),
         note: Set(new.note.clone()),
@@ -209,4 +213,50 @@ pub async fn insert<C: ConnectionTrait>(
     .await?;
     refresh_cached_total(db, new.user_id, now).await?;
     Ok(to_item(row))
+}
+
+/// Which items `page` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebtFilter {
+    Open,
+    Paid,
+    /// Open with a due date before `today`.
+    Overdue(NaiveDate),
+    All,
+}
+
+/// A page of every user's items (optionally only `users`), newest debt first.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    filter: DebtFilter,
+    users: Option<&[UserId]>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<DebtItem>, u64), StoreError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut q = user_quota_debts::Entity::find();
+    q = match filter {
+        DebtFilter::Open => q.filter(user_quota_debts::Column::IsPaid.eq(false)),
+        DebtFilter::Paid => q.filter(user_quota_debts::Column::IsPaid.eq(true)),
+        DebtFilter::Overdue(today) => q
+            .filter(user_quota_debts::Column::IsPaid.eq(false))
+            .filter(user_quota_debts::Column::DueDate.lt(today)),
+        DebtFilter::All => q,
+    };
+    if let Some(users) = users {
+        q = q.filter(user_quota_debts::Column::UserId.is_in(users.iter().map(|u| u.0)));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(user_quota_debts::Column::DebtDate)
+        .order_by_desc(user_quota_debts::Column::CreatedAt)
+        .order_by_desc(user_quota_debts::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_item)
+        .collect();
+    Ok((rows, total))
 }

@@ -3,6 +3,7 @@
 //! so callers compose several calls into one database transaction.
 
 pub mod activity;
+pub mod debt_settlements;
 pub mod debts;
 pub mod device_credentials;
 pub mod devices;
@@ -12,6 +13,7 @@ pub mod outbox;
 pub mod packages;
 pub mod payments;
 pub mod promos;
+pub mod quota_requests;
 pub mod recipients;
 pub mod refresh_tokens;
 pub mod routers;

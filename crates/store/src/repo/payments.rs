@@ -15,9 +15,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub use crate::entities::enums::{
-    ProviderMode, TransactionEventSource, TransactionPurpose, TransactionStatus,
-};
+use saring_domain::PaymentStatus;
+
+use crate::entities::enums::TransactionStatus;
+pub use crate::entities::enums::{ProviderMode, TransactionEventSource, TransactionPurpose};
 use crate::entities::{packages, transaction_events, transactions, users};
 use crate::error::StoreError;
 
@@ -37,7 +38,7 @@ pub struct Transaction {
     pub snap_token: Option<String>,
     pub snap_redirect_url: Option<String>,
     pub amount: i64,
-    pub status: TransactionStatus,
+    pub status: PaymentStatus,
     pub payment_method: Option<String>,
     pub va_bank: Option<String>,
     pub payment_time: Option<DateTime<Utc>>,
@@ -84,7 +85,7 @@ fn to_tx(m: transactions::Model) -> Transaction {
         snap_token: m.snap_token,
         snap_redirect_url: m.snap_redirect_url,
         amount: m.amount,
-        status: m.status,
+        status: m.status.into(),
         payment_method: m.payment_method,
         va_bank: m.va_bank,
         payment_time: m.payment_time,
@@ -116,7 +117,7 @@ pub struct NewTransaction {
     pub provider_mode: ProviderMode,
     pub order_id: String,
     pub amount: i64,
-    pub status: TransactionStatus,
+    pub status: PaymentStatus,
     pub payment_method: Option<String>,
     pub va_bank: Option<String>,
     pub expiry_time: Option<DateTime<Utc>>,
@@ -139,7 +140,7 @@ pub async fn insert<C: ConnectionTrait>(
         provider_mode: Set(t.provider_mode),
         midtrans_order_id: Set(t.order_id.clone()),
         amount: Set(t.amount),
-        status: Set(t.status),
+        status: Set(t.status.into()),
         payment_method: Set(t.payment_method.clone()),
         va_bank: Set(t.va_bank.clone()),
         expiry_time: Set(t.expiry_time),
@@ -230,7 +231,7 @@ pub async fn find_reusable<C: ConnectionTrait>(
 /// What Midtrans answered to the initiation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GatewayData {
-    pub status: Option<TransactionStatus>,
+    pub status: Option<PaymentStatus>,
     pub snap_token: Option<String>,
     pub snap_redirect_url: Option<String>,
     pub midtrans_transaction_id: Option<String>,
@@ -274,7 +275,7 @@ pub async fn set_gateway_data<C: ConnectionTrait>(
         deeplink_redirect_url => deeplink_redirect_url,
     );
     if let Some(s) = d.status {
-        row.status = Set(s);
+        row.status = Set(s.into());
     }
     if let Some(e) = d.expiry_time {
         row.expiry_time = Set(Some(e));
@@ -287,7 +288,7 @@ pub async fn set_gateway_data<C: ConnectionTrait>(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Observed {
     /// The new status, when the transition allows it.
-    pub status: Option<TransactionStatus>,
+    pub status: Option<PaymentStatus>,
     pub midtrans_transaction_id: Option<String>,
     pub payment_method: Option<String>,
     pub payment_time: Option<DateTime<Utc>>,
@@ -327,8 +328,8 @@ pub async fn record_observed<C: ConnectionTrait>(
         qr_code_url => qr_code_url,
     );
     if let Some(s) = o.status {
-        row.status = Set(s);
-        if s == TransactionStatus::Success
+        row.status = Set(s.into());
+        if s == PaymentStatus::Success
             && let Some(t) = o.payment_time
         {
             row.payment_time = Set(Some(t));
@@ -370,15 +371,20 @@ pub async fn claim_effect<C: ConnectionTrait>(
 pub async fn set_status_if<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
-    from: &[TransactionStatus],
-    to: TransactionStatus,
+    from: &[PaymentStatus],
+    to: PaymentStatus,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     Ok(transactions::Entity::update_many()
-        .col_expr(transactions::Column::Status, Expr::value(to))
+        .col_expr(
+            transactions::Column::Status,
+            Expr::value(TransactionStatus::from(to)),
+        )
         .col_expr(transactions::Column::UpdatedAt, Expr::value(now))
         .filter(transactions::Column::Id.eq(id))
-        .filter(transactions::Column::Status.is_in(from.iter().copied()))
+        .filter(
+            transactions::Column::Status.is_in(from.iter().copied().map(TransactionStatus::from)),
+        )
         .exec(db)
         .await?
         .rows_affected
@@ -405,13 +411,16 @@ pub async fn set_hotspot_password<C: ConnectionTrait>(
 /// recently updated first.
 pub async fn list_in_status<C: ConnectionTrait>(
     db: &C,
-    statuses: &[TransactionStatus],
+    statuses: &[PaymentStatus],
     created_before: DateTime<Utc>,
     created_after: Option<DateTime<Utc>>,
     limit: u64,
 ) -> Result<Vec<Transaction>, StoreError> {
     let mut q = transactions::Entity::find()
-        .filter(transactions::Column::Status.is_in(statuses.iter().copied()))
+        .filter(
+            transactions::Column::Status
+                .is_in(statuses.iter().copied().map(TransactionStatus::from)),
+        )
         .filter(transactions::Column::CreatedAt.lt(created_before));
     if let Some(after) = created_after {
         q = q.filter(transactions::Column::CreatedAt.gte(after));
@@ -449,7 +458,7 @@ pub async fn list_overdue<C: ConnectionTrait>(
 /// Filters for the admin list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TransactionFilter {
-    pub status: Option<TransactionStatus>,
+    pub status: Option<PaymentStatus>,
     pub order_id_contains: Option<String>,
     pub user_id: Option<UserId>,
 }
@@ -471,7 +480,7 @@ pub async fn list_admin<C: ConnectionTrait>(
 ) -> Result<(Vec<AdminRow>, u64), StoreError> {
     let mut q = transactions::Entity::find();
     if let Some(s) = f.status {
-        q = q.filter(transactions::Column::Status.eq(s));
+        q = q.filter(transactions::Column::Status.eq(TransactionStatus::from(s)));
     }
     if let Some(s) = f.order_id_contains.as_deref().filter(|s| !s.is_empty()) {
         q = q.filter(transactions::Column::MidtransOrderId.contains(s));
@@ -511,7 +520,7 @@ pub struct Event {
     pub transaction_id: Uuid,
     pub source: TransactionEventSource,
     pub event_type: String,
-    pub status: Option<TransactionStatus>,
+    pub status: Option<PaymentStatus>,
     pub payload: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -521,7 +530,7 @@ pub async fn append_event<C: ConnectionTrait>(
     transaction_id: Uuid,
     source: TransactionEventSource,
     event_type: &str,
-    status: Option<TransactionStatus>,
+    status: Option<PaymentStatus>,
     payload: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
@@ -529,7 +538,7 @@ pub async fn append_event<C: ConnectionTrait>(
         transaction_id: Set(transaction_id),
         source: Set(source),
         event_type: Set(event_type.chars().take(64).collect()),
-        status: Set(status),
+        status: Set(status.map(TransactionStatus::from)),
         payload: Set(payload),
         created_at: Set(now),
         ..transaction_events::ActiveModel::new()
@@ -556,29 +565,9 @@ pub async fn events<C: ConnectionTrait>(
             transaction_id: m.transaction_id,
             source: m.source,
             event_type: m.event_type,
-            status: m.status,
+            status: m.status.map(PaymentStatus::from),
             payload: m.payload,
             created_at: m.created_at,
         })
         .collect())
-}
-
-/// Text of a status as stored (`PENDING`, `SUCCESS`, …).
-pub fn status_text(s: TransactionStatus) -> &'static str {
-    match s {
-        TransactionStatus::Pending => "PENDING",
-        TransactionStatus::Success => "SUCCESS",
-        TransactionStatus::Failed => "FAILED",
-        TransactionStatus::Expired => "EXPIRED",
-        TransactionStatus::Cancelled => "CANCELLED",
-        TransactionStatus::Unknown => "UNKNOWN",
-        TransactionStatus::Refunded => "REFUNDED",
-    }
-}
-
-/// The status named by `text` (any case).
-pub fn parse_status(text: &str) -> Option<TransactionStatus> {
-    use sea_orm::Iterable;
-    let t = text.trim().to_ascii_uppercase();
-    TransactionStatus::iter().find(|s| status_text(*s) == t)
 }

@@ -1,6 +1,7 @@
 //! Payment transactions (read side used by the portal; purchases arrive with payments).
 
 use chrono::{DateTime, Utc};
+use saring_domain::PaymentStatus;
 use saring_domain::ids::UserId;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -17,23 +18,11 @@ pub struct TransactionRow {
     pub order_id: String,
     pub package_name: Option<String>,
     pub amount: i64,
-    pub status: String,
+    pub status: PaymentStatus,
     pub payment_method: Option<String>,
     pub purpose: String,
     pub created_at: DateTime<Utc>,
     pub payment_time: Option<DateTime<Utc>>,
-}
-
-fn status_text(s: TransactionStatus) -> &'static str {
-    match s {
-        TransactionStatus::Pending => "PENDING",
-        TransactionStatus::Success => "SUCCESS",
-        TransactionStatus::Failed => "FAILED",
-        TransactionStatus::Expired => "EXPIRED",
-        TransactionStatus::Cancelled => "CANCELLED",
-        TransactionStatus::Unknown => "UNKNOWN",
-        TransactionStatus::Refunded => "REFUNDED",
-    }
 }
 
 /// A user's transactions, newest first, with the total count.
@@ -59,7 +48,7 @@ pub async fn list_for_user<C: ConnectionTrait>(
                 order_id: t.midtrans_order_id,
                 package_name: p.map(|p| p.name),
                 amount: t.amount,
-                status: status_text(t.status).to_owned(),
+                status: t.status.into(),
                 payment_method: t.payment_method,
                 purpose: if t.purpose == TransactionPurpose::Debt {
                     "debt"

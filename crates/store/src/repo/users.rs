@@ -353,6 +353,55 @@ pub struct UserFilter {
     pub is_blocked: Option<bool>,
     pub is_unlimited: Option<bool>,
     pub blok: Option<String>,
+    /// One of the reference's quota filters.
+    pub quota: Option<QuotaFilter>,
+    pub sort: UserSort,
+}
+
+/// The reference's quota filters of the user list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotaFilter {
+    /// Owes manual debt, or used beyond the effective quota (not unlimited).
+    Debt,
+    /// The expiry date has passed.
+    Expired(chrono::DateTime<chrono::Utc>),
+    /// Not unlimited, bought more than the FUP threshold, at most that much left.
+    Fup {
+        threshold_mb: i64,
+    },
+    /// Not unlimited, bought something, nothing left.
+    Habis,
+    /// Not unlimited, nothing bought.
+    NoQuota,
+    Tamping,
+}
+
+/// The order of the user list (pending approvals always first; by default newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserSort {
+    pub by: SortBy,
+    pub descending: bool,
+}
+
+impl Default for UserSort {
+    fn default() -> Self {
+        UserSort {
+            by: SortBy::CreatedAt,
+            descending: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortBy {
+    #[default]
+    CreatedAt,
+    Name,
+    Phone,
+    LastLogin,
+    Expiry,
+    Remaining,
+    Used,
 }
 
 /// A page of users (pending approvals first, then newest) and the total count.
@@ -404,11 +453,60 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(b) = &filter.blok {
         cond = cond.add(users::Column::Blok.eq(b.clone()));
     }
+    // Bytes of the effective quota (purchased + offset), and what is left of it.
+    let mib = 1_048_576i64;
+    let effective = || {
+        Expr::col(users::Column::TotalQuotaPurchasedMb)
+            .add(Expr::col(users::Column::AutoDebtOffsetMb))
+            .mul(mib)
+    };
+    let remaining = || effective().sub(Expr::col(users::Column::TotalQuotaUsedBytes));
+    let limited = || users::Column::IsUnlimitedUser.eq(false);
+    if let Some(q) = filter.quota {
+        cond = cond.add(match q {
+            QuotaFilter::Debt => Condition::any().add(users::Column::ManualDebtMb.gt(0)).add(
+                Condition::all()
+                    .add(limited())
+                    .add(users::Column::Role.eq(crate::entities::enums::UserRole::User))
+                    .add(Expr::col(users::Column::TotalQuotaUsedBytes).gt(effective())),
+            ),
+            QuotaFilter::Expired(now) => Condition::all()
+                .add(users::Column::QuotaExpiryDate.is_not_null())
+                .add(users::Column::QuotaExpiryDate.lt(now)),
+            QuotaFilter::Fup { threshold_mb } => Condition::all()
+                .add(limited())
+                .add(users::Column::TotalQuotaPurchasedMb.gt(threshold_mb))
+                .add(remaining().gt(0))
+                .add(remaining().lte(threshold_mb.saturating_mul(mib))),
+            QuotaFilter::Habis => Condition::all()
+                .add(limited())
+                .add(users::Column::TotalQuotaPurchasedMb.gt(0))
+                .add(remaining().lte(0)),
+            QuotaFilter::NoQuota => Condition::all()
+                .add(limited())
+                .add(users::Column::TotalQuotaPurchasedMb.lte(0)),
+            QuotaFilter::Tamping => Condition::all().add(users::Column::IsTamping.eq(true)),
+        });
+    }
     let total = users::Entity::find().filter(cond.clone()).count(db).await?;
-    let rows = users::Entity::find()
+    let order = if filter.sort.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let mut q = users::Entity::find()
         .filter(cond)
-        .order_by_desc(Expr::col(users::Column::ApprovalStatus).eq("PENDING_APPROVAL"))
-        .order_by_desc(users::Column::CreatedAt)
+        .order_by_desc(Expr::col(users::Column::ApprovalStatus).eq("PENDING_APPROVAL"));
+    q = match filter.sort.by {
+        SortBy::CreatedAt => q.order_by(users::Column::CreatedAt, order),
+        SortBy::Name => q.order_by(users::Column::FullName, order),
+        SortBy::Phone => q.order_by(users::Column::PhoneNumber, order),
+        SortBy::LastLogin => q.order_by(users::Column::LastLoginAt, order),
+        SortBy::Expiry => q.order_by(users::Column::QuotaExpiryDate, order),
+        SortBy::Remaining => q.order_by(remaining(), order),
+        SortBy::Used => q.order_by(users::Column::TotalQuotaUsedBytes, order),
+    };
+    let rows = q
         .order_by_asc(users::Column::Id)
         .offset(offset)
         .limit(limit)

@@ -29,7 +29,7 @@ pub fn use_redirect() -> Callback<String> {
     navigator(true)
 }
 
-/// Keeps the tab title at "<translated key> · <app name>" (follows the language toggle).
+/// Keeps the tab title at "`<translated key> · <app name>`" (follows the language toggle).
 pub fn use_title(key: &'static str) {
     let i18n = use_i18n();
     let settings = use_settings();

@@ -1,4 +1,4 @@
-//! "Previous / page x of y / next" for paginated lists (`Page<T>` meta).
+//! "Previous / page x of y / next" for paged lists (`Page::meta` of the list envelope).
 
 use leptos::prelude::*;
 use saring_domain::api::PageMeta;

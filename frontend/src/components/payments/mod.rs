@@ -3,35 +3,30 @@
 //! order was created.
 
 use leptos::prelude::*;
+use saring_domain::PaymentStatus;
 use saring_domain::dto::payments::{InitiateResponse, PaymentAvailability, PaymentOptions};
 
 use crate::api;
 use crate::contexts::{I18n, use_i18n};
 
-/// Orders that may still be paid (polled, cancellable).
-pub fn is_open(status: &str) -> bool {
-    matches!(status.to_ascii_uppercase().as_str(), "PENDING" | "UNKNOWN")
-}
-
 /// The i18n key of a transaction status.
-pub fn status_key(status: &str) -> &'static str {
-    match status.to_ascii_uppercase().as_str() {
-        "PENDING" => "pay-status-pending",
-        "UNKNOWN" => "pay-status-unknown",
-        "SUCCESS" => "pay-status-success",
-        "FAILED" => "pay-status-failed",
-        "EXPIRED" => "pay-status-expired",
-        "CANCELLED" => "pay-status-cancelled",
-        "REFUNDED" => "pay-status-refunded",
-        _ => "pay-status-other",
+pub fn status_key(status: PaymentStatus) -> &'static str {
+    match status {
+        PaymentStatus::Pending => "pay-status-pending",
+        PaymentStatus::Unknown => "pay-status-unknown",
+        PaymentStatus::Success => "pay-status-success",
+        PaymentStatus::Failed => "pay-status-failed",
+        PaymentStatus::Expired => "pay-status-expired",
+        PaymentStatus::Cancelled => "pay-status-cancelled",
+        PaymentStatus::Refunded => "pay-status-refunded",
     }
 }
 
 /// The badge class of a transaction status.
-pub fn status_class(status: &str) -> &'static str {
-    match status.to_ascii_uppercase().as_str() {
-        "SUCCESS" => "badge badge-ok",
-        "PENDING" | "UNKNOWN" => "badge badge-warn",
+pub fn status_class(status: PaymentStatus) -> &'static str {
+    match status {
+        PaymentStatus::Success => "badge badge-ok",
+        PaymentStatus::Pending | PaymentStatus::Unknown => "badge badge-warn",
         _ => "badge badge-error",
     }
 }
@@ -220,18 +215,7 @@ mod tests {
 
     #[test]
     fn statuses() {
-        assert!(is_open("PENDING") && is_open("unknown"));
-        assert!(!is_open("SUCCESS") && !is_open("EXPIRED"));
-        for s in [
-            "PENDING",
-            "UNKNOWN",
-            "SUCCESS",
-            "FAILED",
-            "EXPIRED",
-            "CANCELLED",
-            "REFUNDED",
-            "?",
-        ] {
+        for s in PaymentStatus::ALL {
             for l in [Locale::Id, Locale::En] {
                 assert!(crate::i18n::lookup(l, status_key(s)).is_some(), "{s}");
             }

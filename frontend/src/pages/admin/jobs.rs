@@ -7,23 +7,23 @@ use super::forms::{duration_text, interval_text};
 use super::parts::list_table;
 use super::transaction_detail::payload_text;
 use crate::api;
-use crate::api::admin::{DeadLetterRow, JobRow, JobSchedule};
 use crate::components::common::{AdminShell, use_title};
 use crate::contexts::{I18n, Settings, use_i18n, use_settings};
 use crate::format;
+use saring_domain::dto::jobs::{DeadLetterView, JobStatus, When};
 
-fn schedule_text(i18n: I18n, s: &Option<JobSchedule>) -> String {
+fn schedule_text(i18n: I18n, s: &Option<When>) -> String {
     match s {
-        Some(JobSchedule::Every { seconds }) => i18n.tr_with(
+        Some(When::Every { seconds }) => i18n.tr_with(
             "admin-jobs-every",
             &[("interval", &interval_text(*seconds))],
         ),
-        Some(JobSchedule::Cron { expr }) => format!("cron {expr}"),
+        Some(When::Cron { expr }) => format!("cron {expr}"),
         None => i18n.tr("admin-jobs-manual"),
     }
 }
 
-fn job_row(i18n: I18n, settings: Settings, j: JobRow) -> impl IntoView {
+fn job_row(i18n: I18n, settings: Settings, j: JobStatus) -> impl IntoView {
     let tz = settings.tz();
     let schedule = schedule_text(i18n, &j.schedule);
     let scope = if j.scope == "global" {
@@ -68,7 +68,7 @@ fn job_row(i18n: I18n, settings: Settings, j: JobRow) -> impl IntoView {
     }
 }
 
-fn dead_letter_row(i18n: I18n, settings: Settings, d: DeadLetterRow) -> impl IntoView {
+fn dead_letter_row(i18n: I18n, settings: Settings, d: DeadLetterView) -> impl IntoView {
     let tz = settings.tz();
     let payload = payload_text(d.payload.as_ref());
     view! {

@@ -43,7 +43,7 @@ pub fn AdminLogsPage() -> impl IntoView {
         let p = page.get();
         async move { api::admin::action_logs(p).await }
     });
-    let meta = Signal::derive(move || logs.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || logs.get().and_then(Result::ok).map(|p| p.meta()));
     view! {
         <AdminShell>
             <h1>{move || i18n.tr("admin-logs-title")}</h1>

@@ -3,12 +3,11 @@
 
 use leptos::prelude::*;
 use saring_domain::Megabytes;
-use saring_domain::dto::payments::PackageDto;
+use saring_domain::dto::payments::{PackageDto, PackageRemoval};
 
 use super::forms::{self, PackageForm};
 use super::parts::{Editor, EditorTexts, list_table, row_actions, save_button};
 use crate::api;
-use crate::api::admin::PackageRemoval;
 use crate::components::common::{AdminShell, use_title};
 use crate::contexts::use_i18n;
 use crate::format;

@@ -12,10 +12,10 @@ use leptos_router::components::A;
 
 use super::parts::loaded;
 use crate::api;
-use crate::api::admin::{ParityItem, ParityReport, RouterParity};
 use crate::components::common::{AdminShell, Feedback, use_title};
 use crate::contexts::{I18n, Settings, use_i18n, use_settings};
 use crate::format;
+use saring_domain::dto::parity::{ParityItem, ParityReport, RouterParity};
 
 /// The kinds of difference the guard reports, with their text keys.
 pub const KINDS: [(&str, &str); 10] = [
@@ -106,7 +106,7 @@ fn differences(i18n: I18n, report: &ParityReport) -> AnyView {
             }
         })
         .collect_view();
-    let shown = report.items.len() as u64;
+    let shown = report.items.len();
     let partial = (shown < report.users_with_mismatches).then(|| {
         let text = i18n.tr_with(
             "admin-parity-partial",

@@ -640,7 +640,7 @@ pub fn AdminRoutersPage() -> impl IntoView {
             {move || list_table(
                 i18n,
                 match routers.get() {
-                    Some(Ok(list)) => Some(Ok(list.items)),
+                    Some(Ok(list)) => Some(Ok(list.routers.items)),
                     Some(Err(e)) => Some(Err(e)),
                     None => None,
                 },

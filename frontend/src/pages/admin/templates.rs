@@ -12,9 +12,9 @@ use saring_domain::Role;
 use super::forms::{insert_at_utf16, template_body};
 use super::parts::{Editor, EditorTexts, loaded};
 use crate::api;
-use crate::api::admin::MessageTemplate;
 use crate::components::common::{AdminShell, ConfirmBox, use_title};
 use crate::contexts::{I18n, use_i18n, use_session};
+use saring_domain::dto::templates::TemplateInfo;
 
 /// The page's state: the open template (`editor.editing` holds its key), its draft and the
 /// last preview.
@@ -30,7 +30,7 @@ struct TemplateEditor {
 }
 
 impl TemplateEditor {
-    fn open(&self, t: &MessageTemplate) {
+    fn open(&self, t: &TemplateInfo) {
         let e = self.editor;
         e.errors.clear();
         e.feedback.clear();
@@ -102,13 +102,13 @@ impl TemplateEditor {
         self.editor.remove(
             key,
             |key| async move { api::admin::save_message_template(&key, None).await },
-            move |t: MessageTemplate| draft.set(t.text().to_owned()),
+            move |t: TemplateInfo| draft.set(t.text().to_owned()),
             || {},
         );
     }
 
     /// The open template: the text field, its placeholders, the actions and the preview.
-    fn view(self, t: MessageTemplate) -> impl IntoView {
+    fn view(self, t: TemplateInfo) -> impl IntoView {
         let (i18n, e, can_edit) = (self.i18n, self.editor, self.can_edit);
         let key = t.key.clone();
         let (k_preview, k_restore, k_confirm) = (key.clone(), key.clone(), key.clone());
@@ -215,7 +215,7 @@ pub fn AdminTemplatesPage() -> impl IntoView {
         api::admin::message_templates()
     });
 
-    let row = move |t: MessageTemplate| {
+    let row = move |t: TemplateInfo| {
         let key = t.key.clone();
         let title = t.key.clone();
         let is_open = {

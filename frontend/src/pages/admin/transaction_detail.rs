@@ -103,7 +103,7 @@ fn facts(i18n: I18n, settings: Settings, d: &AdminTransactionDetail) -> impl Int
 fn event_row(i18n: I18n, settings: Settings, e: TransactionEventDto) -> impl IntoView {
     let tz = settings.tz();
     let payload = payload_text(e.payload.as_ref());
-    let status = e.status.clone();
+    let status = e.status;
     view! {
         <tr data-testid="tx-event">
             <td class="small">{format::datetime(tz, Some(e.created_at))}</td>
@@ -111,8 +111,8 @@ fn event_row(i18n: I18n, settings: Settings, e: TransactionEventDto) -> impl Int
             <td class="mono small">{e.event_type.clone()}</td>
             <td>{match status {
                 Some(s) => {
-                    let class = status_class(&s);
-                    let key = status_key(&s);
+                    let class = status_class(s);
+                    let key = status_key(s);
                     view! { <span class=class>{move || i18n.tr(key)}</span> }.into_any()
                 }
                 None => view! { <span>"–"</span> }.into_any(),
@@ -170,14 +170,14 @@ pub fn AdminTransactionDetailPage() -> impl IntoView {
                 let text = i18n.tr_with(
                     "admin-reconcile-done",
                     &[
-                        ("status", &i18n.tr(status_key(&r.transaction_status))),
+                        ("status", &i18n.tr(status_key(r.transaction_status))),
                         ("midtrans", &midtrans),
                         ("applied", &yes_no(i18n, r.quota_applied)),
                         ("whatsapp", &yes_no(i18n, r.whatsapp_sent)),
                     ],
                 );
                 view! { <p class="alert alert-ok" role="status" data-testid="reconcile-result"
-                    data-status=r.transaction_status.clone()>{text}</p> }.into_any()
+                    data-status=r.transaction_status.as_str()>{text}</p> }.into_any()
             }
         })
     };
@@ -190,9 +190,9 @@ pub fn AdminTransactionDetailPage() -> impl IntoView {
                 Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
                 Some(Ok(d)) => {
                     let t = d.transaction.clone();
-                    let st_class = status_class(&t.status);
-                    let st_key = status_key(&t.status);
-                    let status_attr = t.status.clone();
+                    let st_class = status_class(t.status);
+                    let st_key = status_key(t.status);
+                    let status_attr = t.status.as_str();
                     let pdf = api::admin::transaction_pdf_url(&t.order_id);
                     let events = d.events.clone();
                     let notification = payload_text(d.midtrans_notification_payload.as_ref());

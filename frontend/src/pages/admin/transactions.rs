@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use saring_domain::PaymentStatus;
 use saring_domain::dto::payments::{AdminTransactionItem, AdminTransactionQuery, SelfTestResponse};
 
 use crate::api::{self, ApiError};
@@ -13,16 +14,6 @@ use crate::contexts::{use_i18n, use_settings};
 use crate::format::{self, non_blank};
 
 const PER_PAGE: u64 = 20;
-
-pub const STATUS_FILTERS: [&str; 7] = [
-    "PENDING",
-    "SUCCESS",
-    "FAILED",
-    "EXPIRED",
-    "CANCELLED",
-    "REFUNDED",
-    "UNKNOWN",
-];
 
 /// The path of a transaction's admin page.
 pub fn detail_path(order_id: &str) -> String {
@@ -110,16 +101,16 @@ pub fn AdminTransactionsPage() -> impl IntoView {
         };
         async move { api::admin::transactions(&q).await }
     });
-    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta()));
 
     let row = move |t: AdminTransactionItem| {
         let tz = settings.tz();
         let href = detail_path(&t.order_id);
         let order_id = t.order_id.clone();
         let order_attr = t.order_id.clone();
-        let st_class = status_class(&t.status);
-        let st_key = status_key(&t.status);
-        let st_attr = t.status.clone();
+        let st_class = status_class(t.status);
+        let st_key = status_key(t.status);
+        let st_attr = t.status.as_str();
         let who = match (&t.user_full_name, &t.user_phone_number) {
             (Some(n), Some(p)) => format!("{n} · {}", format::phone(p)),
             (Some(n), None) => n.clone(),
@@ -162,7 +153,7 @@ pub fn AdminTransactionsPage() -> impl IntoView {
                 <select data-testid="tx-status" bind:value=status aria-label=move || i18n.tr("admin-status")
                     on:change=move |_| page.set(1)>
                     <option value="">{move || i18n.tr("admin-all-statuses")}</option>
-                    {STATUS_FILTERS.iter().map(|s| view! { <option value=*s>{move || i18n.tr(status_key(s))}</option> }).collect_view()}
+                    {PaymentStatus::ALL.map(|s| view! { <option value=s.as_str()>{move || i18n.tr(status_key(s))}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="btn btn-ghost">{move || i18n.tr("admin-search-button")}</button>
                 <button type="button" class="btn btn-ghost" data-testid="tx-refresh"

@@ -96,7 +96,7 @@ pub fn AdminUsersPage() -> impl IntoView {
         };
         async move { api::admin::users(&q).await }
     });
-    let meta = Signal::derive(move || users.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || users.get().and_then(Result::ok).map(|p| p.meta()));
 
     let act = move |f: std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<serde_json::Value, ApiError>>>,

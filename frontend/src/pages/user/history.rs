@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use saring_domain::Megabytes;
 use saring_domain::dto::payments::DebtInitiateRequest;
 use saring_domain::dto::users::{QuotaDebtItem, QuotaDebtList, QuotaSummary, TransactionItem};
+use saring_domain::{Megabytes, PaymentStatus};
 
 use crate::api::{self, ApiError};
 use crate::components::common::{Alert, AlertKind, Pager, PortalShell, use_go, use_title};
@@ -35,7 +35,7 @@ fn loading_or_error<T>(
 }
 
 fn transaction_row(i18n: I18n, tz: saring_domain::AppTz, t: TransactionItem) -> impl IntoView {
-    let status = t.status.to_ascii_uppercase();
+    let status = t.status;
     let what = match (&t.package_name, t.purpose.as_str()) {
         (Some(name), _) => name.clone(),
         (None, "debt") => i18n.tr("history-debt-payment"),
@@ -45,19 +45,19 @@ fn transaction_row(i18n: I18n, tz: saring_domain::AppTz, t: TransactionItem) -> 
     let file = format!("invoice-{}.pdf", t.order_id);
     let link = status_path(&t.order_id, None);
     let order_id = t.order_id.clone();
-    let invoice = (status == "SUCCESS").then(|| {
+    let invoice = (status == PaymentStatus::Success).then(|| {
         view! {
             <a href=href download=file
                 data-testid="tx-invoice">{i18n.tr("history-invoice")}</a>
         }
     });
     view! {
-        <tr data-testid="tx-row" data-order-id=t.order_id.clone() data-status=status.clone()>
+        <tr data-testid="tx-row" data-order-id=t.order_id.clone() data-status=status.as_str()>
             <td class="mono"><A href=link>{order_id}</A></td>
             <td>{what}</td>
             <td>{format::date(tz, Some(t.created_at))}</td>
             <td>{t.amount.to_string()}</td>
-            <td><span class=status_class(&status)>{i18n.tr(status_key(&status))}</span></td>
+            <td><span class=status_class(status)>{i18n.tr(status_key(status))}</span></td>
             <td>{invoice}</td>
         </tr>
     }
@@ -78,7 +78,7 @@ pub fn HistoryPage() -> impl IntoView {
     let availability = Signal::derive(move || availability.get().and_then(Result::ok));
     let options = Signal::derive(move || options.get().and_then(Result::ok));
     let open = Signal::derive(move || payments_open(availability.get().as_ref()));
-    let meta = Signal::derive(move || transactions.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || transactions.get().and_then(Result::ok).map(|p| p.meta()));
     let choice = MethodChoice::new();
     let busy = RwSignal::new(false);
     let error: RwSignal<Option<String>> = RwSignal::new(None);
@@ -143,7 +143,7 @@ pub fn HistoryPage() -> impl IntoView {
         let l = i18n.get();
         let owes = q.quota_debt_total_mb.centi() > 0;
         let open_items: Vec<QuotaDebtItem> = list
-            .map(|l| l.items)
+            .map(|l| l.debts.items)
             .unwrap_or_default()
             .into_iter()
             .filter(|d| !d.is_paid)

@@ -8,11 +8,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
+use saring_domain::PaymentStatus;
 use saring_domain::dto::payments::TransactionDetail;
 
 use crate::api::{self, ApiError};
 use crate::components::common::{Alert, AlertKind, CardPage, ConfirmBox, Shell, use_title};
-use crate::components::payments::{bank_label, is_open, method_key, status_class, status_key};
+use crate::components::payments::{bank_label, method_key, status_class, status_key};
 use crate::contexts::{I18n, use_i18n, use_session, use_settings};
 use crate::format;
 
@@ -111,8 +112,10 @@ pub fn PaymentStatusPage() -> impl IntoView {
         let t = token.get_untracked();
         spawn_local(async move {
             let result = api::payments::detail(&id, t.as_deref()).await;
-            let paid_now = matches!(&result, Ok(d) if d.status == "SUCCESS")
-                && !state.with_untracked(|s| matches!(s, Some(Ok(d)) if d.status == "SUCCESS"));
+            let paid_now = matches!(&result, Ok(d) if d.status == PaymentStatus::Success)
+                && !state.with_untracked(
+                    |s| matches!(s, Some(Ok(d)) if d.status == PaymentStatus::Success),
+                );
             // Unchanged answers leave the page as it is (no flicker, no QR reload).
             let changed = state
                 .try_with_untracked(|s| s.as_ref() != Some(&result))
@@ -136,7 +139,7 @@ pub fn PaymentStatusPage() -> impl IntoView {
     if let Ok(h) = set_interval_with_handle(
         move || {
             let again = state.with_untracked(|s| match s {
-                Some(Ok(d)) => is_open(&d.status),
+                Some(Ok(d)) => d.status.is_open(),
                 Some(Err(e)) => e.is_network(),
                 None => false,
             });
@@ -185,8 +188,8 @@ pub fn PaymentStatusPage() -> impl IntoView {
             .into_any(),
             Some(Ok(d)) => {
                 let tz = settings.tz();
-                let status = d.status.to_ascii_uppercase();
-                let open = is_open(&status);
+                let status = d.status;
+                let open = status.is_open();
                 // Invoices need a session (the owner's route); a signed link alone gives none.
                 let owner = move || session.user().is_some();
                 let amount = if d.amount_display.is_empty() {
@@ -194,8 +197,8 @@ pub fn PaymentStatusPage() -> impl IntoView {
                 } else {
                     d.amount_display.clone()
                 };
-                let outcome = match status.as_str() {
-                    "SUCCESS" => {
+                let outcome = match status {
+                    PaymentStatus::Success => {
                         let href = api::payments::invoice_url(&d.order_id);
                         let file = format!("invoice-{}.pdf", d.order_id);
                         let invoice = move || {
@@ -215,12 +218,14 @@ pub fn PaymentStatusPage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    "PENDING" | "UNKNOWN" => instructions(i18n, &d, token.get()).into_any(),
-                    other => {
-                        let key = match other {
-                            "EXPIRED" => "pay-expired",
-                            "CANCELLED" => "pay-cancelled",
-                            "FAILED" => "pay-failed",
+                    PaymentStatus::Pending | PaymentStatus::Unknown => {
+                        instructions(i18n, &d, token.get()).into_any()
+                    }
+                    ended => {
+                        let key = match ended {
+                            PaymentStatus::Expired => "pay-expired",
+                            PaymentStatus::Cancelled => "pay-cancelled",
+                            PaymentStatus::Failed => "pay-failed",
                             _ => "pay-closed-other",
                         };
                         view! {
@@ -231,10 +236,10 @@ pub fn PaymentStatusPage() -> impl IntoView {
                     }
                 };
                 view! {
-                    <section class="panel stack" data-testid="payment" data-status=status.clone()>
+                    <section class="panel stack" data-testid="payment" data-status=status.as_str()>
                         <div class="panel-head">
                             <h2>{item_name(i18n, &d)}</h2>
-                            <span class=status_class(&status) data-testid="pay-status">{i18n.tr(status_key(&status))}</span>
+                            <span class=status_class(status) data-testid="pay-status">{i18n.tr(status_key(status))}</span>
                         </div>
                         <div class="stats">
                             {fact(i18n.tr("pay-order-id"), d.order_id.clone(), "pay-order-id")}

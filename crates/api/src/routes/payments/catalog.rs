@@ -5,7 +5,7 @@ use saring_app::App;
 use saring_app::payments::catalog::{self, Removal};
 use saring_app::payments::promos as promo_uc;
 use saring_domain::dto::MessageResponse;
-use saring_domain::dto::payments::{PackageUpsert, ProfileUpsert, PromoUpsert};
+use saring_domain::dto::payments::{PackageRemoval, PackageUpsert, ProfileUpsert, PromoUpsert};
 
 use crate::ApiError;
 use crate::body::Body;
@@ -57,14 +57,16 @@ pub async fn delete_package(
     id: web::Path<String>,
 ) -> ApiResult {
     let body = match catalog::delete_package(&app, &admin, &id).await? {
-        Removal::Deleted => {
-            serde_json::json!({"message": "Paket dihapus.", "deleted": true, "deactivated": false})
-        }
-        Removal::Deactivated => serde_json::json!({
-            "message": "Paket sudah dipakai transaksi, jadi dinonaktifkan (tidak dihapus) agar riwayat tetap utuh.",
-            "deleted": false,
-            "deactivated": true,
-        }),
+        Removal::Deleted => PackageRemoval {
+            message: "Paket dihapus.".into(),
+            deleted: true,
+            deactivated: false,
+        },
+        Removal::Deactivated => PackageRemoval {
+            message: "Paket sudah dipakai transaksi, jadi dinonaktifkan (tidak dihapus) agar riwayat tetap utuh.".into(),
+            deleted: false,
+            deactivated: true,
+        },
     };
     Ok(HttpResponse::Ok().json(body))
 }

@@ -1,12 +1,17 @@
-//! Midtrans `transaction_status` → our payment status, and which status changes to accept.
+//! The status of a payment and which status changes to accept: one type for the database
+//! column (`transactions.status`), the API's JSON, the SPA and the Midtrans mapping.
+//!
+//! The spelling is the reference's stored one (`PENDING`, `SUCCESS`, …), on the wire and in
+//! the database alike ([`PaymentStatus::as_str`]).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Our status of a payment (the `transactions.status` column, upper-cased there).
+/// Our status of a payment (`transactions.status`, `transaction_events.status`, the `status`
+/// of the transaction DTOs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PaymentStatus {
     /// Created locally, Midtrans has nothing yet (a Snap order before the customer picks a
     /// method), or Midtrans sent a status we do not know.
@@ -24,21 +29,48 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
+    /// Every status, in the order admin filters list them.
+    pub const ALL: [PaymentStatus; 7] = [
+        PaymentStatus::Pending,
+        PaymentStatus::Success,
+        PaymentStatus::Failed,
+        PaymentStatus::Expired,
+        PaymentStatus::Cancelled,
+        PaymentStatus::Refunded,
+        PaymentStatus::Unknown,
+    ];
+
+    /// The stored and JSON spelling: `PENDING`, `SUCCESS`, `FAILED`, `EXPIRED`, `CANCELLED`,
+    /// `UNKNOWN`, `REFUNDED`.
     pub fn as_str(self) -> &'static str {
         match self {
-            PaymentStatus::Unknown => "unknown",
-            PaymentStatus::Pending => "pending",
-            PaymentStatus::Success => "success",
-            PaymentStatus::Failed => "failed",
-            PaymentStatus::Expired => "expired",
-            PaymentStatus::Cancelled => "cancelled",
-            PaymentStatus::Refunded => "refunded",
+            PaymentStatus::Unknown => "UNKNOWN",
+            PaymentStatus::Pending => "PENDING",
+            PaymentStatus::Success => "SUCCESS",
+            PaymentStatus::Failed => "FAILED",
+            PaymentStatus::Expired => "EXPIRED",
+            PaymentStatus::Cancelled => "CANCELLED",
+            PaymentStatus::Refunded => "REFUNDED",
         }
+    }
+
+    /// The status named by `text`, in any case (`pending`, ` SUCCESS `).
+    pub fn parse(text: &str) -> Option<PaymentStatus> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(text))
+    }
+
+    /// Still waiting for the customer or for Midtrans (`PENDING`, `UNKNOWN`): the order can
+    /// be paid, cancelled or expire.
+    pub fn is_open(self) -> bool {
+        matches!(self, PaymentStatus::Unknown | PaymentStatus::Pending)
     }
 
     /// No further change is expected from Midtrans (reversals and refunds aside).
     pub fn is_final(self) -> bool {
-        !matches!(self, PaymentStatus::Unknown | PaymentStatus::Pending)
+        !self.is_open()
     }
 }
 
@@ -183,6 +215,25 @@ pub fn transition(current: PaymentStatus, incoming: PaymentStatus) -> Transition
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_spelling_is_the_stored_one_on_the_wire_too() {
+        for s in PaymentStatus::ALL {
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::Value::String(s.as_str().to_owned())
+            );
+            assert_eq!(PaymentStatus::parse(&s.as_str().to_lowercase()), Some(s));
+            assert_eq!(s.to_string(), s.as_str());
+        }
+        assert_eq!(
+            PaymentStatus::parse(" success "),
+            Some(PaymentStatus::Success)
+        );
+        assert_eq!(PaymentStatus::parse("paid"), None);
+        assert!(PaymentStatus::Pending.is_open() && PaymentStatus::Unknown.is_open());
+        assert!(PaymentStatus::Expired.is_final() && !PaymentStatus::Success.is_open());
+    }
 
     #[test]
     fn status_codes_must_fit_the_status() {

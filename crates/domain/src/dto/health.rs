@@ -1,0 +1,66 @@
+//! `GET /health`, `/api/health` and `/ready`.
+
+use serde::{Deserialize, Serialize};
+
+/// The process's own view of its dependencies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok` when the database and the KV store answer, else `degraded`.
+    pub status: HealthStatus,
+    pub database: Liveness,
+    pub kv: Liveness,
+    pub version: String,
+    pub uptime_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+}
+
+/// Whether one dependency answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Liveness {
+    Ok,
+    Down,
+}
+
+impl Health {
+    /// From the two checks.
+    pub fn new(database_ok: bool, kv_ok: bool, version: &str, uptime_seconds: u64) -> Self {
+        let live = |ok: bool| if ok { Liveness::Ok } else { Liveness::Down };
+        Health {
+            status: if database_ok && kv_ok {
+                HealthStatus::Ok
+            } else {
+                HealthStatus::Degraded
+            },
+            database: live(database_ok),
+            kv: live(kv_ok),
+            version: version.to_owned(),
+            uptime_seconds,
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.status == HealthStatus::Ok
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_keeps_its_words() {
+        assert_eq!(
+            serde_json::to_value(Health::new(true, false, "1.2.3", 7)).unwrap(),
+            serde_json::json!({"status": "degraded", "database": "ok", "kv": "down",
+                "version": "1.2.3", "uptime_seconds": 7})
+        );
+        assert!(Health::new(true, true, "1", 0).is_ok());
+    }
+}
