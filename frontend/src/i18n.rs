@@ -168,8 +168,10 @@ mod tests {
                     "success(\"",
                     ".text(\"",
                     ".text_with(\"",
-                    // Text keys given to components (`ConfirmButton`, `TabButton`, `Modal`).
+                    // Text keys given to components (`ConfirmButton`, `TabButton`, `Modal`,
+                    // `ActionPanel`).
                     "label=\"",
+                    "help=\"",
                     "message=\"",
                     "title=\"",
                 ] {

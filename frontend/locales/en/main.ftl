@@ -716,6 +716,7 @@ console-adjust-now = Now: { $mb }
 console-adjust-submit = Save correction
 console-adjust-empty = Enter the purchased and/or used quota.
 console-adjusted = Quota corrected.
+console-no-quota-admin = Administrator accounts use no quota; their quota and debts are not managed here.
 console-adjust-super-only = Direct quota corrections are for super admins only.
 console-debt-auto = Automatic debt
 console-debt-manual = Manual debt

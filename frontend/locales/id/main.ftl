@@ -717,6 +717,7 @@ console-adjust-now = Sekarang: { $mb }
 console-adjust-submit = Simpan koreksi
 console-adjust-empty = Isi kuota dibeli dan/atau terpakai.
 console-adjusted = Kuota dikoreksi.
+console-no-quota-admin = Akun administrator tidak memakai kuota; kuota dan tunggakannya tidak dikelola di sini.
 console-adjust-super-only = Koreksi kuota langsung hanya untuk super admin.
 console-debt-auto = Tunggakan otomatis
 console-debt-manual = Tunggakan manual

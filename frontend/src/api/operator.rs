@@ -176,9 +176,7 @@ pub async fn quota_requests(
 /// How many requests wait for an admin (the navigation's count).
 pub async fn pending_requests() -> Result<u64, ApiError> {
     let path = quota_requests_path(Some("PENDING".into()), 1, Some(1));
-    get::<Page<QuotaRequestView>>(&path)
-        .await
-        .map(|p| p.meta.total)
+    get::<Page<QuotaRequestView>>(&path).await.map(|p| p.total)
 }
 
 pub async fn process_request(
@@ -250,10 +248,10 @@ mod tests {
             "requested_mb":10240,"requested_duration_days":30,"granted_mb":5120,
             "granted_duration_days":15,"rejection_reason":"Sebagian saja","processed_by_name":"Admin",
             "processed_at":"2026-03-01T10:00:00Z","created_at":"2026-03-01T09:00:00Z"}],
-            "meta":{"page":1,"per_page":20,"total":1}}"#;
+            "total":1,"page":1,"per_page":20}"#;
         let page: Page<QuotaRequestView> = serde_json::from_str(raw).unwrap();
         assert_eq!(page.items[0].granted_mb, Some(5120));
-        assert_eq!(page.meta.total, 1);
+        assert_eq!(page.total, 1);
         let state: UserRouterState = serde_json::from_str(
             r#"{"user_id":"u1","expected":{"status":"active","profile":"default",
             "address_list":"klient_aktif","binding_type":"bypassed","hotspot_username":"0812"},

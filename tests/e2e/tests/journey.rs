@@ -6,7 +6,9 @@
 //! message templates (server checks, preview, save, restore) and inactive-account preview; and
 //! the router parity page (stored report, "check now" with the API's counts); and the
 //! routers page (check, add, change, a server-side error, the default router's schedule,
-//! delete).
+//! delete); the operator console (an admin injects quota on the user page and the user's
+//! dashboard shows it; a komandan added in the add-user dialog files a request on
+//! `/requests`, an admin approves it on `/admin/requests`, the quota grows once).
 //!
 //! Run by `cargo xtask test` (`cargo test -p saring-e2e -- --ignored`); needs the SPA built
 //! (`cargo xtask spa`) and `target/debug/saring`.
@@ -1111,5 +1113,219 @@ async fn routers(b: &Browser) -> Result<()> {
     let (gone, list) = router_from_api(b, "site-b").await?;
     assert!(gone.is_none(), "site-b is still in the API: {list}");
     b.screenshot("22-router-deleted").await?;
+    Ok(())
+}
+
+/// The id of the account with this local number (`GET /api/admin/users?search=`).
+async fn user_id_by_phone(b: &Browser, local: &str) -> Result<String> {
+    let found = b
+        .fetch_json(&format!("/api/admin/users?search={local}"))
+        .await?;
+    found["items"][0]["id"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no user {local}: {found}"))
+}
+
+/// An account's purchased (effective) MB as the admin API has it.
+async fn purchased_mb(b: &Browser, id: &str) -> Result<f64> {
+    let user = b.fetch_json(&format!("/api/admin/users/{id}")).await?;
+    user["total_quota_purchased_mb"]
+        .as_f64()
+        .with_context(|| format!("no quota in {user}"))
+}
+
+/// MB as the SPA shows them in Indonesian (`2,00 GB`).
+fn mb_text(mb: f64) -> String {
+    saring_domain::Megabytes::from_f64(mb)
+        .map(|m| m.display(saring_domain::Locale::Id))
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn admin_injects_quota_on_the_user_page() -> Result<()> {
+    with_browser("inject", inject_quota).await
+}
+
+/// An approved user; the admin opens the user's page, injects 2 GB and 30 days on the quota
+/// tab (the API and the page's header follow, the quota history lists it), then the user logs
+/// in and the dashboard shows the quota the API has.
+async fn inject_quota(server: &Server, b: &Browser) -> Result<()> {
+    let phone = Phone::parse("081266554433")?;
+    let local = phone.local();
+    let (ip, mac) = server.simulated_host(0)?;
+    let captive = server.url(&format!("/captive?client_ip={ip}&client_mac={mac}"));
+    register_on_captive(b, &captive, "Rina Wati", &local).await?;
+    admin_login(server, b).await?;
+    approve_in_admin_ui(b, &local).await?;
+    let id = user_id_by_phone(b, &local).await?;
+    let before = purchased_mb(b, &id).await?;
+
+    // 1. The user page, quota tab: 2 GB (the default unit) and 30 days, with a reason.
+    b.goto(&server.url(&format!("/admin/users/{id}"))).await?;
+    b.el("user-console").await?;
+    b.click("tab-quota").await?;
+    b.type_into("inject-amount", "2").await?;
+    b.type_into("inject-days", "30").await?;
+    b.type_into("inject-reason", "Uji E2E").await?;
+    b.screenshot("23-inject-form").await?;
+    b.click("inject-submit").await?;
+    let done = wait_css(b, "[data-testid='inject-section'] .alert-ok", 15)
+        .await
+        .context("no confirmation after injecting quota")?;
+    let said = done.text().await?;
+    assert!(said.contains("Kuota ditambahkan"), "{said:?}");
+    let after = purchased_mb(b, &id).await?;
+    assert!(
+        (after - before - 2048.0).abs() < 0.01,
+        "purchased {before} → {after}"
+    );
+    // The page reloaded the account: the header shows the remaining quota the API has.
+    let user = b.fetch_json(&format!("/api/admin/users/{id}")).await?;
+    let remaining = mb_text(user["remaining_mb"].as_f64().unwrap_or_default());
+    wait_text(b, "user-detail-remaining", &remaining).await?;
+    b.screenshot("24-injected").await?;
+
+    // 2. The quota history lists it, in words.
+    b.click("tab-history").await?;
+    let rows = wait_css(b, "[data-testid='history-row']", 10)
+        .await
+        .context("no quota history after an inject")?;
+    assert!(!rows.text().await?.trim().is_empty());
+    b.screenshot("25-quota-history").await?;
+    b.click("logout").await?;
+    b.wait_path("/admin").await?;
+
+    // 3. The user logs in; the dashboard shows the quota the API has.
+    login_on_captive(server, b, &captive, &phone).await?;
+    let quota = b.fetch_json("/api/users/me/quota").await?;
+    let total = quota["total_quota_purchased_mb"].as_f64().unwrap_or(0.0);
+    assert!((total - after).abs() < 0.01, "dashboard API {quota}");
+    b.goto(&server.url("/dashboard")).await?;
+    b.wait_path("/dashboard").await?;
+    let shown = wait_text(b, "quota-total", &mb_text(total)).await?;
+    b.screenshot("26-dashboard-after-inject").await?;
+    eprintln!("inject: purchased {before} → {after} MB; dashboard total {shown}");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn komandan_request_approved_once() -> Result<()> {
+    with_browser("komandan", komandan_request).await
+}
+
+/// The admin adds a komandan with the add-user dialog; the komandan logs in, sees the limits
+/// on `/requests` and asks for 1 GB for 7 days; the admin sees the waiting count, approves on
+/// `/admin/requests`; the komandan's quota grows by 1 GB exactly once (a second decision is
+/// refused with 409 and changes nothing).
+async fn komandan_request(server: &Server, b: &Browser) -> Result<()> {
+    let phone = Phone::parse("081255443322")?;
+    let local = phone.local();
+    let (ip, mac) = server.simulated_host(0)?;
+    let captive = server.url(&format!("/captive?client_ip={ip}&client_mac={mac}"));
+
+    // 1. The admin adds the komandan (approved at once).
+    admin_login(server, b).await?;
+    b.click("add-user").await?;
+    b.el("add-user-dialog").await?;
+    b.type_into("add-name", "Komandan Joko").await?;
+    b.type_into("add-phone", &local).await?;
+    b.click("add-role-komandan").await?;
+    b.choose("add-blok", "A").await?;
+    b.choose("add-kamar", "1").await?;
+    b.screenshot("27-add-komandan").await?;
+    b.click("add-submit").await?;
+    b.el("created-user")
+        .await
+        .context("the add-user dialog did not confirm")?;
+    let id = user_id_by_phone(b, &local).await?;
+    let user = b.fetch_json(&format!("/api/admin/users/{id}")).await?;
+    assert_eq!(user["role"], "KOMANDAN", "{user}");
+    assert_eq!(user["approval_status"], "APPROVED", "{user}");
+    b.click("add-user-dialog-close").await?;
+    b.click("logout").await?;
+    b.wait_path("/admin").await?;
+
+    // 2. The komandan logs in and files a request on /requests.
+    login_on_captive(server, b, &captive, &phone).await?;
+    let before = b.fetch_json("/api/users/me/quota").await?["total_quota_purchased_mb"]
+        .as_f64()
+        .unwrap_or(0.0);
+    b.goto(&server.url("/requests")).await?;
+    b.wait_path("/requests").await?;
+    wait_css(b, "[data-testid='request-limits'][data-open='true']", 10)
+        .await
+        .context("the limits do not allow a request")?;
+    b.type_into("request-amount", "1").await?;
+    b.type_into("request-days", "7").await?;
+    b.screenshot("28-request-form").await?;
+    b.click("request-submit").await?;
+    let row = wait_css(b, "[data-testid='my-request-row']", 10)
+        .await
+        .context("the request is not in the history")?;
+    assert!(row.text().await?.contains("Menunggu"));
+    // Now the limits say why no other request can be made.
+    wait_css(b, "[data-testid='request-limits'][data-open='false']", 10).await?;
+    let history = b.fetch_json("/api/komandan/requests/history").await?;
+    let request = history["items"][0].clone();
+    assert_eq!(request["status"], "PENDING", "{history}");
+    assert_eq!(request["requested_mb"], 1024, "{history}");
+    let rid = request["id"].as_str().context("request id")?.to_owned();
+    b.screenshot("29-request-sent").await?;
+    b.click("logout").await?;
+    b.wait_path("/login").await?;
+
+    // 3. The admin sees the waiting request and approves it.
+    admin_login(server, b).await?;
+    wait_text(b, "pending-requests", "1").await?;
+    b.click("nav-admin-requests").await?;
+    b.wait_path("/admin/requests").await?;
+    let row_css = format!("[data-testid='request-row'][data-id='{rid}']");
+    let open = wait_css(b, &format!("{row_css} [data-testid='process-open']"), 10).await?;
+    b.click_el(&open).await?;
+    b.el("process-box").await?;
+    b.screenshot("30-process").await?;
+    b.click("process-submit").await?;
+    wait_gone(
+        b,
+        &row_css,
+        "the approved request is still listed as waiting",
+    )
+    .await?;
+    b.el("no-requests").await?;
+    wait_gone(
+        b,
+        "[data-testid='pending-requests']",
+        "the waiting count stayed",
+    )
+    .await?;
+    let approved = b
+        .fetch_json("/api/admin/quota-requests?status=APPROVED")
+        .await?;
+    assert!(
+        approved["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|r| r["id"] == rid.as_str())),
+        "{approved}"
+    );
+
+    // 4. Once: a second decision is refused and the quota grew by 1 GB only.
+    let (status, answer) = b
+        .fetch_with(
+            "POST",
+            &format!("/api/admin/quota-requests/{rid}/process"),
+            Some(&serde_json::json!({"action": "APPROVE"})),
+        )
+        .await?;
+    assert_eq!(status, 409, "{answer}");
+    let after = purchased_mb(b, &id).await?;
+    assert!(
+        (after - before - 1024.0).abs() < 0.01,
+        "purchased {before} → {after}"
+    );
+    b.screenshot("31-request-approved").await?;
+    eprintln!("komandan: purchased {before} → {after} MB after one approval");
     Ok(())
 }

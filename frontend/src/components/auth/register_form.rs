@@ -1,5 +1,6 @@
 //! Registration: name, WhatsApp number, role (USER / TAMPING / KOMANDAN), blok + kamar for
-//! USER and jenis tamping for TAMPING, from the public settings' option lists.
+//! USER and KOMANDAN (the server asks every account but tamping for them) and jenis tamping
+//! for TAMPING, from the public settings' option lists.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -75,8 +76,9 @@ pub fn build_request(
     tamping: &str,
 ) -> Result<RegisterRequest, &'static str> {
     let (full_name, phone) = name_and_phone(name, phone)?;
+    // The server asks every account but tamping for blok and kamar (komandan too).
     let p = place(
-        role == RegisterAs::User,
+        role != RegisterAs::Tamping,
         role == RegisterAs::Tamping,
         blok,
         kamar,
@@ -169,7 +171,7 @@ pub fn RegisterForm(
                     </div>
                 </fieldset>
                 <PlaceFields testid_prefix="register" blok=blok kamar=kamar tamping=tamping
-                    show_address=Signal::derive(move || role.get() == RegisterAs::User)
+                    show_address=Signal::derive(move || role.get() != RegisterAs::Tamping)
                     show_tamping=Signal::derive(move || role.get() == RegisterAs::Tamping)/>
                 <button type="submit" class="btn btn-primary" data-testid="register-submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.tr("common-processing") } else { i18n.tr("register-submit") }}
@@ -229,6 +231,19 @@ mod tests {
             "",
         )
         .unwrap();
-        assert!(k.register_as_komandan && k.blok.is_none());
+        assert!(k.register_as_komandan && !k.is_tamping);
+        assert_eq!(k.blok.as_deref(), Some("A"));
+        // A komandan lives in a blok and kamar too (the server asks for them).
+        assert_eq!(
+            build_request(
+                "Pak Komandan",
+                "081234567891",
+                RegisterAs::Komandan,
+                "",
+                "",
+                ""
+            ),
+            Err("register-address-required")
+        );
     }
 }

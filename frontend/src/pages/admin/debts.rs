@@ -8,7 +8,7 @@ use saring_domain::dto::operator::{DebtItemView, DebtListQuery};
 use saring_domain::{AppTz, Rupiah};
 
 use super::operator_forms::DebtState;
-use super::parts::{items_of, list_table};
+use super::parts::{SearchFilters, filter_select, items_of, list_table};
 use crate::api;
 use crate::components::common::{AdminShell, Pager, use_title};
 use crate::contexts::{I18n, use_i18n, use_settings};
@@ -66,7 +66,6 @@ pub fn AdminDebtsPage() -> impl IntoView {
     let settings = use_settings();
     use_title("admin-debts-title");
     let status = RwSignal::new("open".to_owned());
-    let search_input = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1u64);
     let list = LocalResource::new(move || {
@@ -77,7 +76,7 @@ pub fn AdminDebtsPage() -> impl IntoView {
         let page = page.get();
         async move { api::operator::debts(&q, page).await }
     });
-    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta()));
 
     let row = move |d: DebtItemView| {
         let name = d.user_name.clone().unwrap_or_else(|| "–".into());
@@ -95,19 +94,9 @@ pub fn AdminDebtsPage() -> impl IntoView {
         <AdminShell>
             <h1>{move || i18n.tr("admin-debts-title")}</h1>
             <p class="muted">{move || i18n.tr("admin-debts-help")}</p>
-            <form class="filters" role="search" on:submit=move |ev| {
-                ev.prevent_default();
-                search.set(search_input.get_untracked());
-                page.set(1);
-            }>
-                <input type="search" data-testid="debt-search" bind:value=search_input
-                    aria-label=move || i18n.tr("admin-search") placeholder=move || i18n.tr("admin-search")/>
-                <select data-testid="debt-status-filter" bind:value=status aria-label=move || i18n.tr("admin-status")
-                    on:change=move |_| page.set(1)>
-                    {DEBT_FILTERS.iter().map(|(v, k)| view! { <option value=*v selected=move || status.get() == *v>{move || i18n.tr(k)}</option> }).collect_view()}
-                </select>
-                <button type="submit" class="btn btn-ghost">{move || i18n.tr("admin-search-button")}</button>
-            </form>
+            <SearchFilters search=search page=page testid="debt-search" placeholder="admin-search">
+                {filter_select(i18n, status, page, "admin-status", None, DEBT_FILTERS, "debt-status-filter")}
+            </SearchFilters>
             {move || list_table(
                 i18n,
                 items_of(list.get(), |p| p.items),

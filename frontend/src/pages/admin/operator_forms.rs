@@ -39,6 +39,8 @@ pub struct Powers {
     pub roles: Vec<Role>,
     /// Block/unblock and delete.
     pub lifecycle: bool,
+    /// Quota and debt operations (administrators use no quota).
+    pub quota: bool,
     /// `POST …/quota-adjust`.
     pub adjust: bool,
 }
@@ -50,11 +52,13 @@ pub fn powers(actor: Role, is_self: bool, target: Role) -> Powers {
         Role::SuperAdmin => Role::ALL.to_vec(),
         _ => vec![Role::User, Role::Komandan],
     };
+    let quota = manage && !target.is_admin();
     Powers {
         manage,
         roles,
         lifecycle: manage && !is_self,
-        adjust: manage && actor == Role::SuperAdmin,
+        quota,
+        adjust: quota && actor == Role::SuperAdmin,
     }
 }
 
@@ -615,8 +619,9 @@ impl CreateUserForm {
         let who = name_and_phone(&self.name, &self.phone)
             .map_err(|key| p.add(field_of(key), key))
             .ok();
+        // The server asks users and komandan for blok and kamar, tamping for their kind.
         let at = place(
-            self.kind == NewAccount::User,
+            matches!(self.kind, NewAccount::User | NewAccount::Komandan),
             self.kind == NewAccount::Tamping,
             &self.blok,
             &self.kamar,
@@ -722,7 +727,7 @@ mod tests {
     #[test]
     fn powers_follow_the_server() {
         let p = powers(Role::Admin, false, Role::User);
-        assert!(p.manage && p.lifecycle && !p.adjust);
+        assert!(p.manage && p.lifecycle && p.quota && !p.adjust);
         assert_eq!(p.roles, [Role::User, Role::Komandan]);
         // An admin does not touch administrators.
         let p = powers(Role::Admin, false, Role::Admin);
@@ -730,8 +735,12 @@ mod tests {
         assert!(!powers(Role::Admin, false, Role::SuperAdmin).manage);
         // A super admin manages everyone and gives every role…
         let p = powers(Role::SuperAdmin, false, Role::Admin);
-        assert!(p.manage && p.lifecycle && p.adjust);
+        assert!(p.manage && p.lifecycle);
         assert_eq!(p.roles, Role::ALL);
+        // Administrators use no quota: no quota or debt operations on them.
+        assert!(!p.quota && !p.adjust);
+        let p = powers(Role::SuperAdmin, false, Role::Komandan);
+        assert!(p.quota && p.adjust);
         // …but not their own role, activation or block.
         let p = powers(Role::SuperAdmin, true, Role::SuperAdmin);
         assert!(p.manage && !p.lifecycle && p.roles.is_empty());
@@ -1103,15 +1112,21 @@ mod tests {
         assert!(body.is_tamping && body.blok.is_none());
         let komandan = CreateUserForm {
             kind: NewAccount::Komandan,
-            blok: String::new(),
             ..f.clone()
         };
+        let body = komandan.to_request(Role::Admin).unwrap();
         assert_eq!(
-            komandan.to_request(Role::Admin).unwrap().role,
-            Some(Role::Komandan)
+            (body.role, body.blok.as_deref()),
+            (Some(Role::Komandan), Some("A"))
         );
+        let homeless = CreateUserForm {
+            blok: String::new(),
+            ..komandan
+        };
+        assert_eq!(problem_fields(homeless.to_request(Role::Admin)), ["blok"]);
         let admin = CreateUserForm {
             kind: NewAccount::Admin,
+            blok: String::new(),
             ..f.clone()
         };
         assert_eq!(problem_fields(admin.to_request(Role::Admin)), ["role"]);

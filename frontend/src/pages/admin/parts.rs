@@ -3,8 +3,10 @@
 //! server's `validation_failed` details) shown next to the form and under each field, one
 //! call with its errors, success text and busy flag ([`Action`]), the save/delete flow of an
 //! edit form ([`Editor`]) with its save button ([`save_button`]), a list row's edit/delete
-//! buttons ([`row_actions`]), a button that asks first ([`ConfirmButton`]), labelled inputs
-//! ([`input`], [`unit_select`]) and a submit button ([`submit_button`]).
+//! buttons ([`row_actions`]), a button that asks first ([`ConfirmButton`]), a panel for one
+//! action ([`ActionPanel`]), labelled inputs ([`input`], [`unit_select`], [`radio`],
+//! [`package_select`]), a submit button ([`submit_button`]) and an inline form under a table
+//! row ([`row_form`]).
 
 use std::future::Future;
 
@@ -16,6 +18,7 @@ use super::operator_forms::Unit;
 use crate::api::ApiError;
 use crate::components::common::{ConfirmBox, Feedback};
 use crate::contexts::{I18n, use_i18n};
+use saring_domain::dto::payments::PackageDto;
 
 /// What a page shows for a resource: "loading" until it answers, the error's text, or
 /// `ok(value)`.
@@ -76,6 +79,22 @@ pub fn items_of<L, T>(
     match value? {
         Ok(list) => Some(Ok(items(list))),
         Err(e) => Some(Err(e)),
+    }
+}
+
+/// A full-width table row under an item's row, holding `form` while `open` (an inline form
+/// that would not fit in a cell on a phone).
+pub fn row_form<V>(
+    cols: usize,
+    open: impl Fn() -> bool + Send + Sync + 'static,
+    form: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    move || {
+        open()
+            .then(|| view! { <tr class="row-form"><td colspan=cols.to_string()>{form()}</td></tr> })
     }
 }
 
@@ -490,5 +509,131 @@ pub fn ConfirmButton(
             }
             .into_any()
         }
+    }
+}
+
+/// A panel for one [`Action`]: its title (text key), an optional help text (key), the
+/// action's success text and errors, then the form.
+#[component]
+pub fn ActionPanel(
+    title: &'static str,
+    testid: &'static str,
+    action: Action,
+    #[prop(optional)] help: Option<&'static str>,
+    /// Extra classes (`panel-warn`).
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class=format!("panel stack {class}") data-testid=testid>
+            <h2>{move || i18n.tr(title)}</h2>
+            {help.map(|h| view! { <p class="muted small">{move || i18n.tr(h)}</p> })}
+            {action.view()}
+            {children()}
+        </section>
+    }
+}
+
+/// One choice of a radio group (`group`) bound to `current` (label: text key).
+pub fn radio<T>(
+    i18n: I18n,
+    current: RwSignal<T>,
+    value: T,
+    group: &'static str,
+    label: &'static str,
+    testid: &'static str,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    view! {
+        <label class="radio">
+            <input type="radio" name=group data-testid=testid
+                prop:checked=move || current.get() == value on:change=move |_| current.set(value)/>
+            <span>{move || i18n.tr(label)}</span>
+        </label>
+    }
+}
+
+/// The packages as a `<select>` bound to `value` (`package_id` errors of `errors` under it);
+/// `active_only` leaves out the packages not on sale.
+pub fn package_select(
+    i18n: I18n,
+    errors: FormErrors,
+    packages: LocalResource<Result<Vec<PackageDto>, ApiError>>,
+    value: RwSignal<String>,
+    testid: &'static str,
+    active_only: bool,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{move || i18n.tr("admin-tx-item")}</span>
+            {move || loaded(i18n, packages.get(), |list| view! {
+                <select data-testid=testid bind:value=value
+                    aria-invalid=move || errors.has("package_id").to_string()>
+                    <option value="">{move || i18n.tr("common-choose")}</option>
+                    {list.into_iter().filter(|p| p.is_active || !active_only).map(|p| view! {
+                        <option value=p.id.clone()>{format!("{} · {}", p.name, p.price_display)}</option>
+                    }).collect_view()}
+                </select>
+            }.into_any())}
+            {errors.field("package_id")}
+        </label>
+    }
+}
+
+/// A list's filter bar: a search box whose text becomes `search` (back on the first page) when
+/// the form is sent, the page's own filters (`children`), and the search button.
+#[component]
+pub fn SearchFilters(
+    search: RwSignal<String>,
+    page: RwSignal<u64>,
+    /// The search box's `data-testid`.
+    testid: &'static str,
+    /// Text key of the search box's label and placeholder.
+    placeholder: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let typed = RwSignal::new(search.get_untracked());
+    view! {
+        <form class="filters" role="search" on:submit=move |ev| {
+            ev.prevent_default();
+            search.set(typed.get_untracked());
+            page.set(1);
+        }>
+            <input type="search" data-testid=testid bind:value=typed
+                aria-label=move || i18n.tr(placeholder) placeholder=move || i18n.tr(placeholder)/>
+            {children()}
+            <button type="submit" class="btn btn-ghost">{move || i18n.tr("admin-search-button")}</button>
+        </form>
+    }
+}
+
+/// A filter `<select>` bound to `value` over `(value, text key)` options, after a first
+/// option `all` (text key, the empty value) when given; a change goes back to the first page.
+pub fn filter_select(
+    i18n: I18n,
+    value: RwSignal<String>,
+    page: RwSignal<u64>,
+    label: &'static str,
+    all: Option<&'static str>,
+    options: impl IntoIterator<Item = (&'static str, &'static str)>,
+    testid: &'static str,
+) -> impl IntoView {
+    let options = options
+        .into_iter()
+        .map(|(v, key)| {
+            view! { <option value=v selected=move || value.get() == v>{move || i18n.tr(key)}</option> }
+        })
+        .collect_view();
+    view! {
+        <select data-testid=testid bind:value=value aria-label=move || i18n.tr(label)
+            on:change=move |_| page.set(1)>
+            {all.map(|key| view! { <option value="">{move || i18n.tr(key)}</option> })}
+            {options}
+        </select>
     }
 }

@@ -10,7 +10,10 @@ use leptos_router::components::A;
 use saring_domain::dto::operator::{ProcessAction, QuotaRequestView, RequestStatus, RequestType};
 
 use super::operator_forms::{ProcessForm, Unit};
-use super::parts::{Action, Kind, input, items_of, list_table, submit_button, unit_select};
+use super::parts::{
+    Action, Kind, filter_select, input, items_of, list_table, radio, row_form, submit_button,
+    unit_select,
+};
 use crate::api;
 use crate::components::common::{AdminShell, Pager, use_title};
 use crate::components::requests::{STATUSES, asked_text, request_cells, status_key};
@@ -71,23 +74,14 @@ fn ProcessBox(
             },
         );
     };
-    let radio = move |value: ProcessAction, key: &'static str, testid: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="process-action" data-testid=testid
-                    prop:checked=move || choice.get() == value on:change=move |_| choice.set(value)/>
-                <span>{move || i18n.tr(key)}</span>
-            </label>
-        }
-    };
     let rejecting = move || choice.get() != ProcessAction::Approve;
     view! {
         <form class="confirm" novalidate data-testid="process-box" on:submit=submit>
             <p><strong>{move || i18n.tr("requests-process")}</strong>" · "{what.clone()}</p>
             <div class="radios" role="radiogroup">
-                {radio(ProcessAction::Approve, "requests-approve", "process-approve")}
-                {radio(ProcessAction::Reject, "requests-reject", "process-reject")}
-                {radio(ProcessAction::RejectAndGrantQuota, "requests-partial", "process-partial")}
+                {radio(i18n, choice, ProcessAction::Approve, "process-action", "requests-approve", "process-approve")}
+                {radio(i18n, choice, ProcessAction::Reject, "process-action", "requests-reject", "process-reject")}
+                {radio(i18n, choice, ProcessAction::RejectAndGrantQuota, "process-action", "requests-partial", "process-partial")}
             </div>
             <Show when=move || kind == RequestType::Unlimited && choice.get() == ProcessAction::Approve>
                 {input(i18n, action.errors, "requests-unlimited-days", "unlimited_duration_days", "process-unlimited-days", Kind::Whole, unlimited_days)}
@@ -124,32 +118,22 @@ fn requester(r: &QuotaRequestView) -> impl IntoView + use<> {
     }
 }
 
-fn actions_cell(
+/// **Proses** for a waiting request (its form opens in the row below).
+fn process_button(
     i18n: I18n,
-    r: QuotaRequestView,
+    r: &QuotaRequestView,
     processing: RwSignal<Option<String>>,
-    reload: Callback<()>,
     action: Action,
-) -> impl IntoView {
+) -> impl IntoView + use<> {
     let id = r.id.clone();
-    move || {
-        if r.status != RequestStatus::Pending {
-            return ().into_any();
+    (r.status == RequestStatus::Pending).then(|| {
+        view! {
+            <button type="button" class="btn btn-primary" data-testid="process-open"
+                on:click=move |_| { action.errors.clear(); processing.set(Some(id.clone())); }>
+                {move || i18n.tr("requests-process")}
+            </button>
         }
-        let id = id.clone();
-        if processing.get().as_deref() == Some(id.as_str()) {
-            view! { <ProcessBox request=r.clone() processing=processing on_changed=reload action=action/> }
-                .into_any()
-        } else {
-            view! {
-                <button type="button" class="btn btn-primary" data-testid="process-open"
-                    on:click=move |_| { action.errors.clear(); processing.set(Some(id.clone())); }>
-                    {move || i18n.tr("requests-process")}
-                </button>
-            }
-            .into_any()
-        }
-    }
+    })
 }
 
 #[component]
@@ -168,7 +152,7 @@ pub fn AdminRequestsPage() -> impl IntoView {
         let (status, page) = (non_blank(&status.get()), page.get());
         async move { api::operator::quota_requests(status, page).await }
     });
-    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta()));
     let on_changed = Callback::new(move |_: ()| {
         reload.update(|v| *v += 1);
         pending.changed();
@@ -177,12 +161,19 @@ pub fn AdminRequestsPage() -> impl IntoView {
     let row = move |r: QuotaRequestView| {
         let tz = settings.tz();
         let (id, status) = (r.id.clone(), r.status);
+        let open_id = r.id.clone();
+        let request = r.clone();
         view! {
             <tr data-testid="request-row" data-id=id data-status=crate::components::requests::status_value(status)>
                 {requester(&r)}
                 {request_cells(i18n, tz, &r)}
-                <td>{actions_cell(i18n, r, processing, on_changed, action)}</td>
+                <td>{process_button(i18n, &r, processing, action)}</td>
             </tr>
+            {row_form(
+                6,
+                move || processing.get().as_deref() == Some(open_id.as_str()),
+                move || view! { <ProcessBox request=request.clone() processing=processing on_changed=on_changed action=action/> },
+            )}
         }
     };
 
@@ -191,11 +182,8 @@ pub fn AdminRequestsPage() -> impl IntoView {
             <h1>{move || i18n.tr("requests-admin-title")}</h1>
             <p class="muted">{move || i18n.tr("requests-admin-help")}</p>
             <div class="filters">
-                <select data-testid="request-status-filter" aria-label=move || i18n.tr("admin-status")
-                    bind:value=status on:change=move |_| { page.set(1); processing.set(None); }>
-                    {STATUSES.iter().map(|(_, v, k)| view! { <option value=*v selected=move || status.get() == *v>{move || i18n.tr(k)}</option> }).collect_view()}
-                    <option value="">{move || i18n.tr("admin-all-statuses")}</option>
-                </select>
+                {filter_select(i18n, status, page, "admin-status", Some("admin-all-statuses"),
+                    STATUSES.map(|(_, v, k)| (v, k)), "request-status-filter")}
                 <button type="button" class="btn btn-ghost" data-testid="refresh-requests"
                     on:click=move |_| on_changed.run(())>{move || i18n.tr("admin-refresh")}</button>
             </div>

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use saring_domain::PaymentStatus;
 use saring_domain::dto::payments::{AdminTransactionItem, AdminTransactionQuery, SelfTestResponse};
 
+use super::parts::{SearchFilters, filter_select};
 use crate::api::{self, ApiError};
 use crate::components::common::{AdminShell, Pager, use_title};
 use crate::components::payments::{status_class, status_key};
@@ -85,7 +86,6 @@ pub fn AdminTransactionsPage() -> impl IntoView {
     let settings = use_settings();
     use_title("admin-transactions-title");
     let page = RwSignal::new(1u64);
-    let search_input = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     let reload = RwSignal::new(0u32);
@@ -143,22 +143,12 @@ pub fn AdminTransactionsPage() -> impl IntoView {
     view! {
         <AdminShell>
             <h1>{move || i18n.tr("admin-transactions-title")}</h1>
-            <form class="filters" role="search" on:submit=move |ev| {
-                ev.prevent_default();
-                search.set(search_input.get_untracked());
-                page.set(1);
-            }>
-                <input type="search" data-testid="tx-search" bind:value=search_input
-                    aria-label=move || i18n.tr("admin-tx-search") placeholder=move || i18n.tr("admin-tx-search")/>
-                <select data-testid="tx-status" bind:value=status aria-label=move || i18n.tr("admin-status")
-                    on:change=move |_| page.set(1)>
-                    <option value="">{move || i18n.tr("admin-all-statuses")}</option>
-                    {PaymentStatus::ALL.map(|s| view! { <option value=s.as_str()>{move || i18n.tr(status_key(s))}</option> }).collect_view()}
-                </select>
-                <button type="submit" class="btn btn-ghost">{move || i18n.tr("admin-search-button")}</button>
+            <SearchFilters search=search page=page testid="tx-search" placeholder="admin-tx-search">
+                {filter_select(i18n, status, page, "admin-status", Some("admin-all-statuses"),
+                    PaymentStatus::ALL.map(|s| (s.as_str(), status_key(s))), "tx-status")}
                 <button type="button" class="btn btn-ghost" data-testid="tx-refresh"
                     on:click=move |_| reload.update(|r| *r += 1)>{move || i18n.tr("admin-refresh")}</button>
-            </form>
+            </SearchFilters>
             {move || match list.get() {
                 None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),

@@ -1,5 +1,5 @@
 //! The add-user dialog of `/admin/users` (`POST /api/admin/users`): name, WhatsApp number,
-//! kind (user with blok/kamar, tamping with its kind, komandan, and for super admins an
+//! kind (user or komandan with blok/kamar, tamping with its kind, and for super admins an
 //! administrator); the new account opens from the success message.
 
 use leptos::prelude::*;
@@ -8,7 +8,7 @@ use saring_domain::Role;
 use saring_domain::dto::auth::UserMe;
 
 use super::operator_forms::{CreateUserForm, NewAccount};
-use super::parts::{Action, Kind, input, submit_button};
+use super::parts::{Action, Kind, input, radio, submit_button};
 use crate::api;
 use crate::components::common::{Modal, PlaceFields};
 use crate::contexts::{use_i18n, use_session};
@@ -53,16 +53,6 @@ pub fn AddUserDialog(open: RwSignal<bool>, on_created: Callback<()>) -> impl Int
         );
     };
 
-    let radio = move |value: NewAccount, key: &'static str, testid: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="new-account" data-testid=testid
-                    prop:checked=move || kind.get() == value on:change=move |_| kind.set(value)/>
-                <span>{move || i18n.tr(key)}</span>
-            </label>
-        }
-    };
-
     view! {
         <Modal title="console-user-add" open=open testid="add-user-dialog">
             {action.view()}
@@ -77,15 +67,15 @@ pub fn AddUserDialog(open: RwSignal<bool>, on_created: Callback<()>) -> impl Int
                 <fieldset class="field">
                     <legend>{move || i18n.tr("register-as")}</legend>
                     <div class="radios">
-                        {radio(NewAccount::User, "role-user", "add-role-user")}
-                        {radio(NewAccount::Tamping, "role-tamping", "add-role-tamping")}
-                        {radio(NewAccount::Komandan, "role-komandan", "add-role-komandan")}
-                        {(actor() == Role::SuperAdmin).then(|| radio(NewAccount::Admin, "role-admin", "add-role-admin"))}
+                        {radio(i18n, kind, NewAccount::User, "new-account", "role-user", "add-role-user")}
+                        {radio(i18n, kind, NewAccount::Tamping, "new-account", "role-tamping", "add-role-tamping")}
+                        {radio(i18n, kind, NewAccount::Komandan, "new-account", "role-komandan", "add-role-komandan")}
+                        {(actor() == Role::SuperAdmin).then(|| radio(i18n, kind, NewAccount::Admin, "new-account", "role-admin", "add-role-admin"))}
                     </div>
                     {action.errors.field("role")}
                 </fieldset>
                 <PlaceFields testid_prefix="add" blok=blok kamar=kamar tamping=tamping
-                    show_address=Signal::derive(move || kind.get() == NewAccount::User)
+                    show_address=Signal::derive(move || matches!(kind.get(), NewAccount::User | NewAccount::Komandan))
                     show_tamping=Signal::derive(move || kind.get() == NewAccount::Tamping)/>
                 {action.errors.field("blok")}
                 {action.errors.field("tamping_type")}

@@ -10,6 +10,7 @@ use saring_domain::Role;
 use saring_domain::access::ApprovalStatus;
 use saring_domain::dto::admin::{AdminUserItem, AdminUserQuery, AdminUserUpdate};
 
+use super::parts::{SearchFilters, filter_select};
 use super::role_key;
 use super::user_add::AddUserDialog;
 use crate::api::{self, ApiError};
@@ -50,6 +51,14 @@ const STATUS_FILTERS: [(&str, &str); 13] = [
     ("tamping", "admin-filter-tamping"),
 ];
 
+const ROLE_FILTERS: [(&str, &str); 3] = [
+    ("USER", "role-user"),
+    ("KOMANDAN", "role-komandan"),
+    ("ADMIN", "role-admin"),
+];
+
+const ORDERS: [(&str, &str); 2] = [("asc", "admin-order-asc"), ("desc", "admin-order-desc")];
+
 /// `?sort=` values and their text keys (the server's default is `created_at`).
 const SORTS: [(&str, &str); 7] = [
     ("created_at", "admin-sort-created"),
@@ -68,7 +77,6 @@ pub fn AdminUsersPage() -> impl IntoView {
     use_title("admin-users-title");
     let tab = RwSignal::new(Tab::Pending);
     let page = RwSignal::new(1u64);
-    let search_input = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
@@ -267,36 +275,14 @@ pub fn AdminUsersPage() -> impl IntoView {
                 <TabButton current=tab which=Tab::Pending label="admin-tab-pending" testid="tab-pending" on_pick=first_page/>
                 <TabButton current=tab which=Tab::All label="admin-tab-all" testid="tab-all" on_pick=first_page/>
             </div>
-            <form class="filters" role="search" on:submit=move |ev| {
-                ev.prevent_default();
-                search.set(search_input.get_untracked());
-                page.set(1);
-            }>
-                <input type="search" data-testid="user-search" bind:value=search_input
-                    aria-label=move || i18n.tr("admin-search") placeholder=move || i18n.tr("admin-search")/>
-                <select bind:value=role aria-label=move || i18n.tr("admin-role") on:change=move |_| page.set(1)>
-                    <option value="">{move || i18n.tr("admin-all-roles")}</option>
-                    <option value="USER">{move || i18n.tr("role-user")}</option>
-                    <option value="KOMANDAN">{move || i18n.tr("role-komandan")}</option>
-                    <option value="ADMIN">{move || i18n.tr("role-admin")}</option>
-                </select>
+            <SearchFilters search=search page=page testid="user-search" placeholder="admin-search">
+                {filter_select(i18n, role, page, "admin-role", Some("admin-all-roles"), ROLE_FILTERS, "user-role-filter")}
                 <Show when=move || tab.get() == Tab::All>
-                    <select bind:value=status aria-label=move || i18n.tr("admin-status") on:change=move |_| page.set(1)>
-                        <option value="">{move || i18n.tr("admin-all-statuses")}</option>
-                        {STATUS_FILTERS.iter().map(|(v, k)| view! { <option value=*v>{move || i18n.tr(k)}</option> }).collect_view()}
-                    </select>
+                    {filter_select(i18n, status, page, "admin-status", Some("admin-all-statuses"), STATUS_FILTERS, "user-status-filter")}
                 </Show>
-                <select bind:value=sort data-testid="user-sort" aria-label=move || i18n.tr("admin-sort") on:change=move |_| page.set(1)>
-                    <option value="">{move || i18n.tr("admin-sort")}</option>
-                    {SORTS.iter().map(|(v, k)| view! { <option value=*v>{move || i18n.tr(k)}</option> }).collect_view()}
-                </select>
-                <select bind:value=order data-testid="user-order" aria-label=move || i18n.tr("admin-order") on:change=move |_| page.set(1)>
-                    <option value="">{move || i18n.tr("admin-order-default")}</option>
-                    <option value="asc">{move || i18n.tr("admin-order-asc")}</option>
-                    <option value="desc">{move || i18n.tr("admin-order-desc")}</option>
-                </select>
-                <button type="submit" class="btn btn-ghost">{move || i18n.tr("admin-search-button")}</button>
-            </form>
+                {filter_select(i18n, sort, page, "admin-sort", Some("admin-sort"), SORTS, "user-sort")}
+                {filter_select(i18n, order, page, "admin-order", Some("admin-order-default"), ORDERS, "user-order")}
+            </SearchFilters>
             {feedback.view()}
             {move || match users.get() {
                 None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),

@@ -13,7 +13,9 @@ use crate::components::requests::request_cells;
 use crate::contexts::{I18n, use_i18n, use_session, use_settings};
 use crate::format;
 use crate::pages::admin::operator_forms::{KomandanForm, Unit};
-use crate::pages::admin::parts::{Action, Kind, input, items_of, list_table, loaded, unit_select};
+use crate::pages::admin::parts::{
+    Action, ActionPanel, Kind, input, items_of, list_table, loaded, radio, unit_select,
+};
 
 fn limits_view(i18n: I18n, tz: saring_domain::AppTz, l: &RequestLimits) -> AnyView {
     let loc = i18n.get();
@@ -85,7 +87,7 @@ pub fn KomandanRequestsPage() -> impl IntoView {
         reload.track();
         api::operator::my_requests(page.get())
     });
-    let meta = Signal::derive(move || history.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || history.get().and_then(Result::ok).map(|p| p.meta()));
     let current = Signal::derive(move || limits.get().and_then(Result::ok));
     let open = move || {
         current.with(|l| {
@@ -122,19 +124,8 @@ pub fn KomandanRequestsPage() -> impl IntoView {
             },
         );
     };
-    let radio = move |value: RequestType, key: &'static str, testid: &'static str| {
-        let allowed = move || {
-            value == RequestType::Quota
-                || current.with(|l| l.as_ref().is_some_and(|l| l.unlimited_allowed))
-        };
-        view! {
-            <label class="radio">
-                <input type="radio" name="request-type" data-testid=testid disabled=move || !allowed()
-                    prop:checked=move || kind.get() == value on:change=move |_| kind.set(value)/>
-                <span>{move || i18n.tr(key)}</span>
-            </label>
-        }
-    };
+    let unlimited_allowed =
+        move || current.with(|l| l.as_ref().is_some_and(|l| l.unlimited_allowed));
     let days_cap = move || {
         current.with(|l| {
             l.as_ref().map(|l| {
@@ -164,13 +155,11 @@ pub fn KomandanRequestsPage() -> impl IntoView {
                     <h2>{move || i18n.tr("requests-limits")}</h2>
                     {move || loaded(i18n, limits.get(), |l| limits_view(i18n, settings.tz(), &l))}
                 </section>
-                <section class="panel stack" data-testid="request-form-panel">
-                    <h2>{move || i18n.tr("requests-new")}</h2>
-                    {action.view()}
+                <ActionPanel title="requests-new" testid="request-form-panel" action=action>
                     <form class="stack" novalidate data-testid="request-form" on:submit=submit>
                         <div class="radios" role="radiogroup">
-                            {radio(RequestType::Quota, "requests-type-quota", "request-type-quota")}
-                            {radio(RequestType::Unlimited, "requests-type-unlimited", "request-type-unlimited")}
+                            {radio(i18n, kind, RequestType::Quota, "request-type", "requests-type-quota", "request-type-quota")}
+                            {move || unlimited_allowed().then(|| radio(i18n, kind, RequestType::Unlimited, "request-type", "requests-type-unlimited", "request-type-unlimited"))}
                         </div>
                         {action.errors.field("request_type")}
                         <Show when=move || kind.get() == RequestType::Quota>
@@ -186,7 +175,7 @@ pub fn KomandanRequestsPage() -> impl IntoView {
                             {move || if action.busy.get() { i18n.tr("common-processing") } else { i18n.tr("requests-submit") }}
                         </button>
                     </form>
-                </section>
+                </ActionPanel>
             </div>
             <section class="panel stack">
                 <h2>{move || i18n.tr("requests-history")}</h2>

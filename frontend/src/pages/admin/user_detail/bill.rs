@@ -12,7 +12,7 @@ use crate::components::common::Modal;
 use crate::components::payments::{MethodChoice, MethodPicker, status_class, status_key};
 use crate::contexts::use_i18n;
 use crate::format::non_blank;
-use crate::pages::admin::parts::{Action, submit_button};
+use crate::pages::admin::parts::{Action, package_select, submit_button};
 use crate::pages::admin::transactions::detail_path;
 
 #[component]
@@ -53,7 +53,7 @@ pub fn BillDialog(open: RwSignal<bool>) -> impl IntoView {
 
     let result = move || {
         created.get().map(|r| {
-            let status = r.status.to_ascii_uppercase();
+            let status = r.status;
             let sent = if r.whatsapp_sent {
                 "console-bill-whatsapp-sent"
             } else {
@@ -67,7 +67,7 @@ pub fn BillDialog(open: RwSignal<bool>) -> impl IntoView {
                     <dt>{move || i18n.tr("admin-tx-amount")}</dt>
                     <dd>{r.payment.amount.to_string()}</dd>
                     <dt>{move || i18n.tr("admin-status")}</dt>
-                    <dd><span class=status_class(&status)>{i18n.tr(status_key(&status))}</span></dd>
+                    <dd><span class=status_class(status)>{i18n.tr(status_key(status))}</span></dd>
                     <dt>"WhatsApp"</dt>
                     <dd data-testid="bill-whatsapp">{move || i18n.tr(sent)}</dd>
                     <dt>{move || i18n.tr("console-bill-link")}</dt>
@@ -81,23 +81,7 @@ pub fn BillDialog(open: RwSignal<bool>) -> impl IntoView {
         <Modal title="console-bill" open=open testid="bill-dialog">
             <form class="stack" novalidate on:submit=submit>
                 {action.view()}
-                <label class="field">
-                    <span>{move || i18n.tr("admin-tx-item")}</span>
-                    {move || match packages.get() {
-                        Some(Ok(list)) => view! {
-                            <select data-testid="bill-package" bind:value=package
-                                aria-invalid=move || action.errors.has("package_id").to_string()>
-                                <option value="">{move || i18n.tr("common-choose")}</option>
-                                {list.into_iter().filter(|p| p.is_active).map(|p| view! {
-                                    <option value=p.id.clone()>{format!("{} · {}", p.name, p.price_display)}</option>
-                                }).collect_view()}
-                            </select>
-                        }.into_any(),
-                        Some(Err(e)) => view! { <span class="alert alert-error">{e.text(i18n.get())}</span> }.into_any(),
-                        None => view! { <span class="muted">{move || i18n.tr("common-loading")}</span> }.into_any(),
-                    }}
-                    {action.errors.field("package_id")}
-                </label>
+                {package_select(i18n, action.errors, packages, package, "bill-package", true)}
                 <MethodPicker options=options choice=choice/>
                 {submit_button(i18n, action.busy, "console-bill-create", "bill-submit")}
             </form>

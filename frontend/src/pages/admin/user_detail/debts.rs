@@ -13,7 +13,8 @@ use crate::pages::admin::debts::{DEBT_COLUMNS, debt_cells};
 use crate::pages::admin::forms;
 use crate::pages::admin::operator_forms::{DebtBy, DebtForm, SettleForm, Unit};
 use crate::pages::admin::parts::{
-    Action, ConfirmButton, Kind, input, items_of, list_table, loaded, submit_button, unit_select,
+    Action, ActionPanel, ConfirmButton, Kind, input, items_of, list_table, loaded, package_select,
+    radio, row_form, submit_button, unit_select,
 };
 
 /// What the settle form settles.
@@ -176,28 +177,17 @@ fn AddDebtSection() -> impl IntoView {
             },
         );
     };
-    let radio = move |value: DebtBy, key: &'static str, testid: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="debt-by" data-testid=testid
-                    prop:checked=move || by.get() == value on:change=move |_| by.set(value)/>
-                <span>{move || i18n.tr(key)}</span>
-            </label>
-        }
-    };
     let price_hint = move || {
         forms::parse_price(&price.get())
             .map(|p| saring_domain::Rupiah(p).to_string())
             .unwrap_or_default()
     };
     view! {
-        <section class="panel stack" data-testid="add-debt-section">
-            <h2>{move || i18n.tr("console-debt-add-title")}</h2>
-            {action.view()}
+        <ActionPanel title="console-debt-add-title" testid="add-debt-section" action=action>
             <form class="stack" novalidate on:submit=submit>
                 <div class="radios" role="radiogroup">
-                    {radio(DebtBy::Amount, "console-debt-by-amount", "debt-by-amount")}
-                    {radio(DebtBy::Package, "console-debt-by-package", "debt-by-package")}
+                    {radio(i18n, by, DebtBy::Amount, "debt-by", "console-debt-by-amount", "debt-by-amount")}
+                    {radio(i18n, by, DebtBy::Package, "debt-by", "console-debt-by-package", "debt-by-package")}
                 </div>
                 <Show when=move || by.get() == DebtBy::Amount>
                     <div class="row">
@@ -210,24 +200,8 @@ fn AddDebtSection() -> impl IntoView {
                     </div>
                 </Show>
                 <Show when=move || by.get() == DebtBy::Package>
-                    <label class="field">
-                        <span>{move || i18n.tr("admin-tx-item")}</span>
-                        {move || match packages.get() {
-                            Some(Ok(list)) => view! {
-                                <select data-testid="debt-package" bind:value=package_id
-                                    aria-invalid=move || action.errors.has("package_id").to_string()>
-                                    <option value="">{move || i18n.tr("common-choose")}</option>
-                                    {list.into_iter().map(|p| view! {
-                                        <option value=p.id.clone()>{format!("{} · {}", p.name, p.price_display)}</option>
-                                    }).collect_view()}
-                                </select>
-                            }.into_any(),
-                            Some(Err(e)) => view! { <span class="alert alert-error">{e.text(i18n.get())}</span> }.into_any(),
-                            None => view! { <span class="muted">{move || i18n.tr("common-loading")}</span> }.into_any(),
-                        }}
-                        {action.errors.field("package_id")}
-                        <small class="muted">{move || i18n.tr("console-debt-package-help")}</small>
-                    </label>
+                    {package_select(i18n, action.errors, packages, package_id, "debt-package", false)}
+                    <small class="muted">{move || i18n.tr("console-debt-package-help")}</small>
                 </Show>
                 <div class="row">
                     {input(i18n, action.errors, "console-debt-date", "debt_date", "debt-date", Kind::Date, debt_date)}
@@ -237,7 +211,7 @@ fn AddDebtSection() -> impl IntoView {
                 {input(i18n, action.errors, "console-note", "note", "debt-note", Kind::Text, note)}
                 {submit_button(i18n, action.busy, "console-debt-add", "debt-submit")}
             </form>
-        </section>
+        </ActionPanel>
     }
 }
 
@@ -254,7 +228,7 @@ pub fn DebtsTab() -> impl IntoView {
         let id = console.id.get();
         async move { api::operator::user_debts(&id).await }
     });
-    let manage = move || console.powers.get().manage;
+    let manage = move || console.powers.get().quota;
 
     let send_report = move |_: String| {
         let id = console.id();
@@ -273,27 +247,26 @@ pub fn DebtsTab() -> impl IntoView {
 
     let row = move |d: DebtItemView| {
         let id = d.id.clone();
+        let (open_id, form_id) = (d.id.clone(), d.id.clone());
         let open = !d.is_paid;
         view! {
             <tr data-testid="debt-row" data-debt-id=d.id.clone() data-paid=d.is_paid.to_string()>
                 {debt_cells(i18n, settings.tz(), &d)}
-                <td>{move || {
+                <td>{move || (open && manage()).then(|| {
                     let id = id.clone();
-                    if !open || !manage() {
-                        return ().into_any();
+                    view! {
+                        <button type="button" class="btn btn-ghost" data-testid="settle-one"
+                            on:click=move |_| settling.set(Some(Settle::One(id.clone())))>
+                            {move || i18n.tr("console-settle")}
+                        </button>
                     }
-                    if settling.get() == Some(Settle::One(id.clone())) {
-                        view! { <SettleBox target=Settle::One(id) action=action settling=settling receipt=receipt/> }.into_any()
-                    } else {
-                        view! {
-                            <button type="button" class="btn btn-ghost" data-testid="settle-one"
-                                on:click=move |_| settling.set(Some(Settle::One(id.clone())))>
-                                {move || i18n.tr("console-settle")}
-                            </button>
-                        }.into_any()
-                    }
-                }}</td>
+                })}</td>
             </tr>
+            {row_form(
+                DEBT_COLUMNS.len() + 1,
+                move || settling.get() == Some(Settle::One(open_id.clone())),
+                move || view! { <SettleBox target=Settle::One(form_id.clone()) action=action settling=settling receipt=receipt/> },
+            )}
         }
     };
 

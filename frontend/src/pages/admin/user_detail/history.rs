@@ -40,7 +40,7 @@ pub fn HistoryTab() -> impl IntoView {
         let (id, q, page) = (console.id.get(), query.get(), page.get());
         async move { api::operator::quota_history(&id, &q, page).await }
     });
-    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta));
+    let meta = Signal::derive(move || list.get().and_then(Result::ok).map(|p| p.meta()));
 
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::devices::DeviceList;
 use crate::contexts::{I18n, Settings, use_i18n, use_settings};
 use crate::format;
-use crate::pages::admin::parts::{Action, ConfirmButton};
+use crate::pages::admin::parts::{Action, ActionPanel, ConfirmButton};
 use crate::pages::admin::role_key;
 
 fn approval_key(d: &AdminUserDetail) -> &'static str {
@@ -148,9 +148,7 @@ pub fn OverviewTab() -> impl IntoView {
             </section>
         </div>
         <Show when=manage>
-            <section class="panel stack" data-testid="account-actions">
-                <h2>{move || i18n.tr("console-account-actions")}</h2>
-                {action.view()}
+            <ActionPanel title="console-account-actions" testid="account-actions" action=action>
                 <div class="row">
                     <button type="button" class="btn btn-primary" data-testid="bill-open"
                         on:click=move |_| bill_open.set(true)>{move || i18n.tr("console-bill")}</button>
@@ -164,7 +162,7 @@ pub fn OverviewTab() -> impl IntoView {
                     </Show>
                 </div>
                 <p class="muted small">{move || i18n.tr("console-delete-help")}</p>
-            </section>
+            </ActionPanel>
             <BillDialog open=bill_open/>
         </Show>
     }

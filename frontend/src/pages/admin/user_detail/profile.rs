@@ -13,7 +13,7 @@ use crate::contexts::{I18n, use_i18n};
 use crate::format::non_blank;
 use crate::pages::admin::forms::FieldProblem;
 use crate::pages::admin::operator_forms::ProfileForm;
-use crate::pages::admin::parts::{Action, ConfirmButton, Kind, input, submit_button};
+use crate::pages::admin::parts::{Action, ActionPanel, ConfirmButton, Kind, input, submit_button};
 use crate::pages::admin::role_key;
 
 /// `PUT /api/admin/users/{id}` with `body`; on success `key`'s text and `parts` reload.
@@ -74,9 +74,7 @@ fn ProfileSection() -> impl IntoView {
         );
     };
     view! {
-        <section class="panel stack" data-testid="profile-section">
-            <h2>{move || i18n.tr("account-profile")}</h2>
-            {action.view()}
+        <ActionPanel title="account-profile" testid="profile-section" action=action>
             <form class="stack" novalidate on:submit=submit>
                 {input(i18n, action.errors, "register-name", "full_name", "user-name", Kind::Text, name)}
                 {input(i18n, action.errors, "account-phone", "phone_number", "user-phone", Kind::Tel, phone)}
@@ -88,7 +86,7 @@ fn ProfileSection() -> impl IntoView {
                 {action.errors.field("tamping_type")}
                 {submit_button(i18n, action.busy, "common-save", "profile-save")}
             </form>
-        </section>
+        </ActionPanel>
     }
 }
 
@@ -121,9 +119,7 @@ fn RoleSection() -> impl IntoView {
         );
     };
     view! {
-        <section class="panel stack" data-testid="role-section">
-            <h2>{move || i18n.tr("admin-role")}</h2>
-            {action.view()}
+        <ActionPanel title="admin-role" testid="role-section" action=action>
             {move || {
                 let roles = console.powers.get().roles;
                 if roles.is_empty() {
@@ -143,7 +139,7 @@ fn RoleSection() -> impl IntoView {
                     <p class="muted small">{move || i18n.tr("console-role-help")}</p>
                 }.into_any()
             }}
-        </section>
+        </ActionPanel>
     }
 }
 
@@ -175,9 +171,7 @@ fn BlockSection() -> impl IntoView {
         );
     };
     view! {
-        <section class="panel stack" data-testid="block-section">
-            <h2>{move || i18n.tr("console-block-title")}</h2>
-            {action.view()}
+        <ActionPanel title="console-block-title" testid="block-section" action=action>
             {move || if blocked() {
                 view! {
                     <p class="alert alert-warn" data-testid="blocked-reason">
@@ -193,7 +187,7 @@ fn BlockSection() -> impl IntoView {
                         on_confirm=Callback::new(move |why| set_blocked(true, why))/>
                 }.into_any()
             }}
-        </section>
+        </ActionPanel>
     }
 }
 

@@ -8,13 +8,15 @@ use saring_domain::{AppTz, Megabytes};
 
 use super::{Console, QUOTA_PARTS, use_console};
 use crate::api::{self, ApiError};
-use crate::contexts::{I18n, use_i18n, use_settings};
+use crate::contexts::{I18n, Settings, use_i18n, use_settings};
 use crate::format;
 use crate::pages::admin::forms::FieldProblem;
 use crate::pages::admin::operator_forms::{
     AdjustForm, InjectForm, Unit, UnlimitedForm, UnlimitedMode,
 };
-use crate::pages::admin::parts::{Action, ConfirmButton, Kind, input, submit_button, unit_select};
+use crate::pages::admin::parts::{
+    Action, ActionPanel, ConfirmButton, Kind, input, radio, submit_button, unit_select,
+};
 
 /// What a quota operation left, in words: quota or unlimited access, debt paid, whether the
 /// router follows now or later, whether WhatsApp was queued.
@@ -56,29 +58,52 @@ pub fn state_text(i18n: I18n, tz: AppTz, s: &QuotaState) -> String {
     parts.join(" ")
 }
 
-/// Runs a quota operation: on success `key`'s text and the new state, every quota part
-/// reloads.
-fn quota_call<B, F>(
+/// One quota operation of a section: on success its text and the new state in words, and
+/// every quota part of the page reloads.
+#[derive(Debug, Clone, Copy)]
+struct QuotaCall {
     i18n: I18n,
-    tz: AppTz,
+    settings: Settings,
     console: Console,
     action: Action,
-    body: Result<B, Vec<FieldProblem>>,
-    send: impl FnOnce(String, B) -> F + 'static,
-    key: &'static str,
-) where
-    B: 'static,
-    F: std::future::Future<Output = Result<QuotaState, ApiError>> + 'static,
-{
-    let id = console.id();
-    action.run(
-        body,
-        move |b| send(id, b),
-        move |state| {
-            console.changed(QUOTA_PARTS);
-            format!("{} {}", i18n.text(key), state_text(i18n, tz, &state))
-        },
-    );
+}
+
+impl QuotaCall {
+    fn new() -> Self {
+        let i18n = use_i18n();
+        QuotaCall {
+            i18n,
+            settings: use_settings(),
+            console: use_console(),
+            action: Action::new(i18n),
+        }
+    }
+
+    fn run<B, F>(
+        self,
+        body: Result<B, Vec<FieldProblem>>,
+        send: impl FnOnce(String, B) -> F + 'static,
+        key: &'static str,
+    ) where
+        B: 'static,
+        F: std::future::Future<Output = Result<QuotaState, ApiError>> + 'static,
+    {
+        let QuotaCall {
+            i18n,
+            settings,
+            console,
+            action,
+        } = self;
+        let (id, tz) = (console.id(), settings.tz());
+        action.run(
+            body,
+            move |b| send(id, b),
+            move |state| {
+                console.changed(QUOTA_PARTS);
+                format!("{} {}", i18n.text(key), state_text(i18n, tz, &state))
+            },
+        );
+    }
 }
 
 #[component]
@@ -117,10 +142,8 @@ fn Summary() -> impl IntoView {
 
 #[component]
 fn InjectSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let settings = use_settings();
-    let console = use_console();
-    let action = Action::new(i18n);
+    let call = QuotaCall::new();
+    let (i18n, action) = (call.i18n, call.action);
     let amount = RwSignal::new(String::new());
     let unit = RwSignal::new(Unit::Gb);
     let days = RwSignal::new(String::new());
@@ -139,21 +162,14 @@ fn InjectSection() -> impl IntoView {
             days: days.get_untracked(),
             reason: reason.get_untracked(),
         };
-        quota_call(
-            i18n,
-            settings.tz(),
-            console,
-            action,
+        call.run(
             form.to_request(),
             |id, b| async move { api::operator::inject(&id, &b).await },
             "console-injected",
         );
     };
     view! {
-        <section class="panel stack" data-testid="inject-section">
-            <h2>{move || i18n.tr("console-inject-title")}</h2>
-            <p class="muted small">{move || i18n.tr("console-inject-help")}</p>
-            {action.view()}
+        <ActionPanel title="console-inject-title" help="console-inject-help" testid="inject-section" action=action>
             <form class="stack" novalidate on:submit=submit>
                 <div class="row">
                     {input(i18n, action.errors, "console-amount", "add_mb", "inject-amount", Kind::Decimal, amount)}
@@ -164,16 +180,19 @@ fn InjectSection() -> impl IntoView {
                 {input(i18n, action.errors, "common-reason", "reason", "inject-reason", Kind::Text, reason)}
                 {submit_button(i18n, action.busy, "console-inject-submit", "inject-submit")}
             </form>
-        </section>
+        </ActionPanel>
     }
 }
 
 #[component]
 fn UnlimitedSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let settings = use_settings();
-    let console = use_console();
-    let action = Action::new(i18n);
+    let call = QuotaCall::new();
+    let QuotaCall {
+        i18n,
+        settings,
+        console,
+        action,
+    } = call;
     let mode = RwSignal::new(UnlimitedMode::Days);
     let until = RwSignal::new(String::new());
     let days = RwSignal::new(String::new());
@@ -188,40 +207,21 @@ fn UnlimitedSection() -> impl IntoView {
             days: days.get_untracked(),
             reason: reason.get_untracked(),
         };
-        quota_call(
-            i18n,
-            settings.tz(),
-            console,
-            action,
+        call.run(
             form.to_request(tz, tz.date(crate::browser::now())),
             |id, b| async move { api::operator::set_unlimited(&id, &b).await },
             "console-unlimited-set",
         );
     };
     let revoke = move |_: String| {
-        quota_call(
-            i18n,
-            settings.tz(),
-            console,
-            action,
+        call.run(
             Ok(()),
             |id, _| async move { api::operator::revoke_unlimited(&id).await },
             "console-unlimited-revoked",
         );
     };
-    let radio = move |value: UnlimitedMode, key: &'static str, testid: &'static str| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="unlimited-mode" data-testid=testid
-                    prop:checked=move || mode.get() == value on:change=move |_| mode.set(value)/>
-                <span>{move || i18n.tr(key)}</span>
-            </label>
-        }
-    };
     view! {
-        <section class="panel stack" data-testid="unlimited-section">
-            <h2>{move || i18n.tr("console-unlimited-title")}</h2>
-            {action.view()}
+        <ActionPanel title="console-unlimited-title" testid="unlimited-section" action=action>
             <Show when=unlimited>
                 <p class="alert alert-info" data-testid="unlimited-now">
                     {move || {
@@ -237,9 +237,9 @@ fn UnlimitedSection() -> impl IntoView {
             </Show>
             <form class="stack" novalidate on:submit=submit>
                 <div class="radios" role="radiogroup">
-                    {radio(UnlimitedMode::Days, "console-unlimited-days", "unlimited-mode-days")}
-                    {radio(UnlimitedMode::Until, "console-unlimited-until", "unlimited-mode-until")}
-                    {radio(UnlimitedMode::NoEnd, "console-unlimited-no-end", "unlimited-mode-open")}
+                    {radio(i18n, mode, UnlimitedMode::Days, "unlimited-mode", "console-unlimited-days", "unlimited-mode-days")}
+                    {radio(i18n, mode, UnlimitedMode::Until, "unlimited-mode", "console-unlimited-until", "unlimited-mode-until")}
+                    {radio(i18n, mode, UnlimitedMode::NoEnd, "unlimited-mode", "console-unlimited-no-end", "unlimited-mode-open")}
                 </div>
                 <Show when=move || mode.get() == UnlimitedMode::Days>
                     {input(i18n, action.errors, "console-days", "days", "unlimited-days", Kind::Whole, days)}
@@ -250,16 +250,14 @@ fn UnlimitedSection() -> impl IntoView {
                 {input(i18n, action.errors, "common-reason", "reason", "unlimited-reason", Kind::Text, reason)}
                 {submit_button(i18n, action.busy, "console-unlimited-submit", "unlimited-submit")}
             </form>
-        </section>
+        </ActionPanel>
     }
 }
 
 #[component]
 fn AdjustSection() -> impl IntoView {
-    let i18n = use_i18n();
-    let settings = use_settings();
-    let console = use_console();
-    let action = Action::new(i18n);
+    let call = QuotaCall::new();
+    let (i18n, console, action) = (call.i18n, call.console, call.action);
     let purchased = RwSignal::new(String::new());
     let used = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
@@ -281,21 +279,14 @@ fn AdjustSection() -> impl IntoView {
             used: used.get_untracked(),
             reason: reason.get_untracked(),
         };
-        quota_call(
-            i18n,
-            settings.tz(),
-            console,
-            action,
+        call.run(
             form.to_request(),
             |id, b| async move { api::operator::adjust_quota(&id, &b).await },
             "console-adjusted",
         );
     };
     view! {
-        <section class="panel stack panel-warn" data-testid="adjust-section">
-            <h2>{move || i18n.tr("console-adjust-title")}</h2>
-            <p class="muted small">{move || i18n.tr("console-adjust-help")}</p>
-            {action.view()}
+        <ActionPanel title="console-adjust-title" help="console-adjust-help" testid="adjust-section" action=action class="panel-warn">
             <form class="stack" novalidate on:submit=submit>
                 <div class="row">
                     <div class="field">
@@ -310,7 +301,7 @@ fn AdjustSection() -> impl IntoView {
                 {input(i18n, action.errors, "console-reason-required-label", "reason", "adjust-reason", Kind::Text, reason)}
                 {submit_button(i18n, action.busy, "console-adjust-submit", "adjust-submit")}
             </form>
-        </section>
+        </ActionPanel>
     }
 }
 
@@ -318,18 +309,27 @@ fn AdjustSection() -> impl IntoView {
 pub fn QuotaTab() -> impl IntoView {
     let i18n = use_i18n();
     let console = use_console();
+    let powers = move || console.powers.get();
     view! {
         <Summary/>
-        <Show when=move || console.powers.get().manage>
-            <div class="grid">
-                <InjectSection/>
-                <UnlimitedSection/>
-            </div>
-            {move || if console.powers.get().adjust {
-                view! { <AdjustSection/> }.into_any()
-            } else {
-                view! { <p class="muted small" data-testid="adjust-super-only">{move || i18n.tr("console-adjust-super-only")}</p> }.into_any()
-            }}
-        </Show>
+        {move || {
+            let p = powers();
+            if !p.quota {
+                return p.manage.then(|| view! {
+                    <p class="muted" data-testid="no-quota-admin">{move || i18n.tr("console-no-quota-admin")}</p>
+                }.into_any());
+            }
+            Some(view! {
+                <div class="grid">
+                    <InjectSection/>
+                    <UnlimitedSection/>
+                </div>
+                {if p.adjust {
+                    view! { <AdjustSection/> }.into_any()
+                } else {
+                    view! { <p class="muted small" data-testid="adjust-super-only">{move || i18n.tr("console-adjust-super-only")}</p> }.into_any()
+                }}
+            }.into_any())
+        }}
     }
 }
