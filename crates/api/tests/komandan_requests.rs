@@ -5,48 +5,30 @@
 
 mod common;
 
-use common::{Spawned, body, new_client, spawn_with};
-use reqwest::{Client, Method, StatusCode};
+use common::{Spawned, code, new_client, spawn_with};
+use reqwest::{Client, Method};
 use saring_app::accounts::{CreateAdmin, create_admin};
 use saring_domain::Phone;
 use saring_store::repo::{activity, outbox, users};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const ENV: [(&str, &str); 2] = [
     ("OTP_REQUEST_COOLDOWN_SECONDS", "0"),
     ("KOMANDAN_INITIAL_QUOTA_MB", "100"),
 ];
 
-fn code(b: &Value) -> &str {
-    b["code"].as_str().unwrap_or("")
-}
-
-async fn send(
-    c: &Client,
-    s: &Spawned,
-    m: Method,
-    path: &str,
-    b: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = c.request(m, s.url(path));
-    if let Some(b) = b {
-        req = req.json(&b);
-    }
-    body(req.send().await.unwrap()).await
-}
-
 /// A komandan, approved and signed in (cookie client), and their id.
 async fn komandan(s: &Spawned, admin: &Client, phone: &str) -> (Client, String) {
     let id = s.register(phone, "Komandan Regu", true).await;
-    let (st, b) = send(
-        admin,
-        s,
-        Method::PATCH,
-        &format!("/api/admin/users/{id}/approve"),
-        None,
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            admin,
+            Method::PATCH,
+            &format!("/api/admin/users/{id}/approve"),
+            None,
+        )
+        .await;
     assert_eq!(st, 200, "{b}");
     let otp = s.otp(phone).await;
     let c = new_client();

@@ -62,6 +62,11 @@ pub async fn body(res: Response) -> (StatusCode, Value) {
     )
 }
 
+/// The error code of an error body (`""` when there is none).
+pub fn code(b: &Value) -> &str {
+    b["code"].as_str().unwrap_or("")
+}
+
 impl Spawned {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -81,6 +86,21 @@ impl Spawned {
 
     pub async fn get(&self, client: &Client, path: &str) -> (StatusCode, Value) {
         body(client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// Any method, with an optional JSON body.
+    pub async fn send(
+        &self,
+        client: &Client,
+        method: reqwest::Method,
+        path: &str,
+        json: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = client.request(method, self.url(path));
+        if let Some(json) = json {
+            req = req.json(&json);
+        }
+        body(req.send().await.unwrap()).await
     }
 
     /// An admin (or super admin) created directly, logged in with a cookie client.
