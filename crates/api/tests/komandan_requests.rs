@@ -9,7 +9,7 @@ use common::{Spawned, code, new_client, spawn_with};
 use reqwest::{Client, Method};
 use saring_app::accounts::{CreateAdmin, create_admin};
 use saring_domain::Phone;
-use saring_store::repo::{activity, outbox, users};
+use saring_store::repo::{activity, users};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -78,16 +78,6 @@ async fn purchased_mb(s: &Spawned, phone: &str) -> i64 {
         .total_quota_purchased_mb
 }
 
-async fn queued_templates(s: &Spawned) -> Vec<String> {
-    outbox::list(s.app.db(), None, 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(i, _)| i.kind == "message_send")
-        .filter_map(|(i, _)| i.payload["template"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_request_is_filed_within_limits_and_approved_once() {
     let s = spawn_with(&ENV, 1).await;
@@ -101,7 +91,12 @@ async fn a_request_is_filed_within_limits_and_approved_once() {
     assert!(limits["next_request_at"].is_null());
 
     // Bad requests change nothing.
-    for (req, field) in [
+    common::assert_each_invalid(
+        &s,
+        &k,
+        Method::POST,
+        "/api/komandan/requests",
+        &[
         (
             json!({"request_type": "QUOTA", "requested_mb": 0, "requested_duration_days": 7}),
             "requested_mb",
@@ -122,15 +117,9 @@ async fn a_request_is_filed_within_limits_and_approved_once() {
             json!({"request_type": "UNLIMITED", "requested_duration_days": 0}),
             "requested_duration_days",
         ),
-    ] {
-        let (st, b) = s.post(&k, "/api/komandan/requests", req.clone()).await;
-        assert_eq!(
-            (st.as_u16(), code(&b)),
-            (422, "validation_failed"),
-            "{req}: {b}"
-        );
-        assert_eq!(b["details"][0]["loc"][0], field, "{b}");
-    }
+        ],
+    )
+    .await;
     let (_, hist) = s.get(&k, "/api/komandan/requests/history").await;
     assert_eq!(hist["total"], 0, "{hist}");
 
@@ -203,7 +192,7 @@ async fn a_request_is_filed_within_limits_and_approved_once() {
         1
     );
     assert!(
-        queued_templates(&s)
+        common::queued_templates(&s)
             .await
             .contains(&"komandan_request_quota_approved".to_owned())
     );

@@ -9,7 +9,7 @@ mod common;
 use common::{Spawned, body, code, new_client, spawn_with};
 use reqwest::{Client, Method};
 use saring_domain::{Phone, UserId};
-use saring_store::repo::{activity, outbox, users};
+use saring_store::repo::{activity, users};
 use serde_json::{Value, json};
 
 const ENV: [(&str, &str); 1] = [("OTP_REQUEST_COOLDOWN_SECONDS", "0")];
@@ -26,16 +26,6 @@ async fn ledger_sources(s: &Spawned, id: UserId) -> Vec<String> {
         .await
         .unwrap();
     rows.into_iter().map(|r| r.source).collect()
-}
-
-async fn queued(s: &Spawned) -> Vec<String> {
-    outbox::list(s.app.db(), None, 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(i, _)| i.kind == "message_send")
-        .filter_map(|(i, _)| i.payload["template"].as_str().map(str::to_owned))
-        .collect()
 }
 
 fn limit_on_router(s: &Spawned, phone: &str) -> Option<u64> {
@@ -59,24 +49,21 @@ async fn inject_unlimited_and_adjust() {
 
     // Bad input: each refused naming its field, nothing written.
     let before_ledger = ledger_sources(&s, uid).await.len();
-    for (req, field) in [
-        (json!({"add_mb": -1}), "add_mb"),
-        (json!({"add_days": -3}), "add_mb"),
-        (json!({}), "add_mb"),
-        (json!({"add_mb": 0, "add_days": 0}), "add_mb"),
-        (json!({"add_gb": 2000}), "add_mb"),
-        (json!({"add_days": 5000}), "add_days"),
-    ] {
-        let (st, b) = s
-            .send(&admin, Method::POST, &inject, Some(req.clone()))
-            .await;
-        assert_eq!(
-            (st.as_u16(), code(&b)),
-            (422, "validation_failed"),
-            "{req}: {b}"
-        );
-        assert_eq!(b["details"][0]["loc"][0], field, "{req}: {b}");
-    }
+    common::assert_each_invalid(
+        &s,
+        &admin,
+        Method::POST,
+        &inject,
+        &[
+            (json!({"add_mb": -1}), "add_mb"),
+            (json!({"add_days": -3}), "add_mb"),
+            (json!({}), "add_mb"),
+            (json!({"add_mb": 0, "add_days": 0}), "add_mb"),
+            (json!({"add_gb": 2000}), "add_mb"),
+            (json!({"add_days": 5000}), "add_days"),
+        ],
+    )
+    .await;
     let (st, b) = s
         .send(
             &admin,
@@ -106,7 +93,11 @@ async fn inject_unlimited_and_adjust() {
             .contains(&"admin.inject".to_owned())
     );
     assert_eq!(limit_on_router(&s, phone), Some(1024 * 1_048_576));
-    assert!(queued(&s).await.contains(&"user_quota_injected".to_owned()));
+    assert!(
+        common::queued_templates(&s)
+            .await
+            .contains(&"user_quota_injected".to_owned())
+    );
 
     // Unlimited with an end in the past is refused; with days it is granted, then revoked.
     let unlimited = format!("/api/admin/users/{id}/unlimited");
@@ -242,28 +233,25 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     let uid = UserId::parse(&id).unwrap();
     let debts = format!("/api/admin/users/{id}/debts");
 
-    for (req, field) in [
-        (json!({}), "amount_mb"),
-        (json!({"amount_mb": 0}), "amount_mb"),
-        (json!({"amount_mb": -10}), "amount_mb"),
-        (json!({"amount_mb": 10, "package_id": "x"}), "amount_mb"),
-        (json!({"package_id": "not-a-package"}), "package_id"),
-        (
-            json!({"amount_mb": 10, "debt_date": "2026-12-10", "due_date": "2026-12-01"}),
-            "due_date",
-        ),
-        (json!({"amount_mb": 10, "price_rp": -5}), "price_rp"),
-    ] {
-        let (st, b) = s
-            .send(&admin, Method::POST, &debts, Some(req.clone()))
-            .await;
-        assert_eq!(
-            (st.as_u16(), code(&b)),
-            (422, "validation_failed"),
-            "{req}: {b}"
-        );
-        assert_eq!(b["details"][0]["loc"][0], field, "{req}: {b}");
-    }
+    common::assert_each_invalid(
+        &s,
+        &admin,
+        Method::POST,
+        &debts,
+        &[
+            (json!({}), "amount_mb"),
+            (json!({"amount_mb": 0}), "amount_mb"),
+            (json!({"amount_mb": -10}), "amount_mb"),
+            (json!({"amount_mb": 10, "package_id": "x"}), "amount_mb"),
+            (json!({"package_id": "not-a-package"}), "package_id"),
+            (
+                json!({"amount_mb": 10, "debt_date": "2026-12-10", "due_date": "2026-12-01"}),
+                "due_date",
+            ),
+            (json!({"amount_mb": 10, "price_rp": -5}), "price_rp"),
+        ],
+    )
+    .await;
     let (_, list) = s.get(&admin, &debts).await;
     assert_eq!(list["summary"]["total_items"], 0, "{list}");
 
@@ -305,7 +293,11 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
         2048,
         "the advance was granted"
     );
-    assert!(queued(&s).await.contains(&"user_debt_added".to_owned()));
+    assert!(
+        common::queued_templates(&s)
+            .await
+            .contains(&"user_debt_added".to_owned())
+    );
     let (_, list) = s.get(&admin, &debts).await;
     assert_eq!(list["summary"]["manual_debt_mb"], 2548, "{list}");
 
@@ -383,7 +375,7 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     let u = user(&s, phone).await;
     assert!(!u.is_blocked && u.manual_debt_mb == 0);
     assert!(
-        queued(&s)
+        common::queued_templates(&s)
             .await
             .contains(&"user_debt_cleared_unblock".to_owned())
     );
@@ -530,7 +522,11 @@ async fn lifecycle_phone_password_delete_and_router_state() {
         names.contains(&"081277700099".to_owned()) && !names.contains(&phone.to_owned()),
         "{names:?}"
     );
-    assert!(queued(&s).await.contains(&"user_phone_changed".to_owned()));
+    assert!(
+        common::queued_templates(&s)
+            .await
+            .contains(&"user_phone_changed".to_owned())
+    );
 
     // A new hotspot password, on the router and by WhatsApp.
     let old = s
