@@ -126,11 +126,18 @@ async fn begin(app: &App) -> AppResult<sea_orm::DatabaseTransaction> {
     Ok(db::begin_write(app.db()).await?)
 }
 
-/// The message vars every notice has.
+/// The message vars every notice has (the quota left as the user's dashboard shows it).
 fn base_vars(app: &App, user: &User) -> Vec<(&'static str, String)> {
     vec![
         ("app_name", app.config().app.name.clone()),
         ("full_name", user.full_name.clone()),
+        (
+            "remaining",
+            user.quota_account()
+                .remaining()
+                .to_mb()
+                .display(saring_domain::Locale::Id),
+        ),
     ]
 }
 

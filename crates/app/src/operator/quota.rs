@@ -136,14 +136,6 @@ pub async fn inject(
             String::new()
         },
     ));
-    vars.push((
-        "remaining",
-        updated
-            .quota_account()
-            .remaining()
-            .to_mb()
-            .display(Locale::Id),
-    ));
     let n = notice(&updated, "user_quota_injected", vars, None);
     let (synced, queued) = after_change(app, &updated, "inject", Some(n)).await;
     let user = crate::admin_users::get_user(app, updated.id).await?;
@@ -232,15 +224,7 @@ pub async fn revoke_unlimited(app: &App, admin: &User, id: UserId) -> AppResult<
     .with_details(details);
     let updated = record_change(&txn, admin, &target, change, "REVOKE_UNLIMITED", now).await?;
     txn.commit().await.map_err(StoreError::from)?;
-    let mut vars = base_vars(app, &updated);
-    vars.push((
-        "remaining",
-        updated
-            .quota_account()
-            .remaining()
-            .to_mb()
-            .display(Locale::Id),
-    ));
+    let vars = base_vars(app, &updated);
     let n = notice(&updated, "user_unlimited_revoked_by_admin", vars, None);
     let (synced, queued) = after_change(app, &updated, "unlimited-revoke", Some(n)).await;
     Ok(quota_state(&updated, 0, synced, queued))
