@@ -6,15 +6,11 @@ mod common;
 use std::net::Ipv4Addr;
 
 use chrono::Duration;
-use common::{body, new_client, spawn_with, spawn_with_router};
+use common::{body, code, new_client, spawn_with, spawn_with_router};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const NO_COOLDOWN: [(&str, &str); 1] = [("OTP_REQUEST_COOLDOWN_SECONDS", "0")];
-
-fn code(b: &Value) -> &str {
-    b["code"].as_str().unwrap_or("")
-}
 
 #[tokio::test]
 async fn malformed_oversized_and_mistyped_bodies() {

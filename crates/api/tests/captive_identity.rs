@@ -9,17 +9,13 @@
 
 mod common;
 
-use common::{Spawned, body, new_client, spawn_with};
+use common::{Spawned, body, code, new_client, spawn_with};
 use reqwest::Client;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
 const ENV: [(&str, &str); 1] = [("OTP_REQUEST_COOLDOWN_SECONDS", "0")];
 const LOGIN_LINK: &str = "http://login.home.arpa/login";
-
-fn code(b: &Value) -> &str {
-    b["code"].as_str().unwrap_or("")
-}
 
 /// A browser whose requests come from `ip` (through the trusted local proxy).
 fn browser_at(ip: &str) -> Client {

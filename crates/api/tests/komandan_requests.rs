@@ -5,48 +5,30 @@
 
 mod common;
 
-use common::{Spawned, body, new_client, spawn_with};
-use reqwest::{Client, Method, StatusCode};
+use common::{Spawned, code, new_client, spawn_with};
+use reqwest::{Client, Method};
 use saring_app::accounts::{CreateAdmin, create_admin};
 use saring_domain::Phone;
-use saring_store::repo::{activity, outbox, users};
+use saring_store::repo::{activity, users};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const ENV: [(&str, &str); 2] = [
     ("OTP_REQUEST_COOLDOWN_SECONDS", "0"),
     ("KOMANDAN_INITIAL_QUOTA_MB", "100"),
 ];
 
-fn code(b: &Value) -> &str {
-    b["code"].as_str().unwrap_or("")
-}
-
-async fn send(
-    c: &Client,
-    s: &Spawned,
-    m: Method,
-    path: &str,
-    b: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = c.request(m, s.url(path));
-    if let Some(b) = b {
-        req = req.json(&b);
-    }
-    body(req.send().await.unwrap()).await
-}
-
 /// A komandan, approved and signed in (cookie client), and their id.
 async fn komandan(s: &Spawned, admin: &Client, phone: &str) -> (Client, String) {
     let id = s.register(phone, "Komandan Regu", true).await;
-    let (st, b) = send(
-        admin,
-        s,
-        Method::PATCH,
-        &format!("/api/admin/users/{id}/approve"),
-        None,
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            admin,
+            Method::PATCH,
+            &format!("/api/admin/users/{id}/approve"),
+            None,
+        )
+        .await;
     assert_eq!(st, 200, "{b}");
     let otp = s.otp(phone).await;
     let c = new_client();
@@ -96,16 +78,6 @@ async fn purchased_mb(s: &Spawned, phone: &str) -> i64 {
         .total_quota_purchased_mb
 }
 
-async fn queued_templates(s: &Spawned) -> Vec<String> {
-    outbox::list(s.app.db(), None, 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(i, _)| i.kind == "message_send")
-        .filter_map(|(i, _)| i.payload["template"].as_str().map(str::to_owned))
-        .collect()
-}
-
 #[tokio::test]
 async fn a_request_is_filed_within_limits_and_approved_once() {
     let s = spawn_with(&ENV, 1).await;
@@ -119,7 +91,12 @@ async fn a_request_is_filed_within_limits_and_approved_once() {
     assert!(limits["next_request_at"].is_null());
 
     // Bad requests change nothing.
-    for (req, field) in [
+    common::assert_each_invalid(
+        &s,
+        &k,
+        Method::POST,
+        "/api/komandan/requests",
+        &[
         (
             json!({"request_type": "QUOTA", "requested_mb": 0, "requested_duration_days": 7}),
             "requested_mb",
@@ -140,15 +117,9 @@ async fn a_request_is_filed_within_limits_and_approved_once() {
             json!({"request_type": "UNLIMITED", "requested_duration_days": 0}),
             "requested_duration_days",
         ),
-    ] {
-        let (st, b) = s.post(&k, "/api/komandan/requests", req.clone()).await;
-        assert_eq!(
-            (st.as_u16(), code(&b)),
-            (422, "validation_failed"),
-            "{req}: {b}"
-        );
-        assert_eq!(b["details"][0]["loc"][0], field, "{b}");
-    }
+        ],
+    )
+    .await;
     let (_, hist) = s.get(&k, "/api/komandan/requests/history").await;
     assert_eq!(hist["total"], 0, "{hist}");
 
@@ -221,7 +192,7 @@ async fn a_request_is_filed_within_limits_and_approved_once() {
         1
     );
     assert!(
-        queued_templates(&s)
+        common::queued_templates(&s)
             .await
             .contains(&"komandan_request_quota_approved".to_owned())
     );

@@ -6,31 +6,13 @@
 
 mod common;
 
-use common::{Spawned, body, new_client, spawn_with};
-use reqwest::{Client, Method, StatusCode};
+use common::{Spawned, body, code, new_client, spawn_with};
+use reqwest::{Client, Method};
 use saring_domain::{Phone, UserId};
-use saring_store::repo::{activity, outbox, users};
+use saring_store::repo::{activity, users};
 use serde_json::{Value, json};
 
 const ENV: [(&str, &str); 1] = [("OTP_REQUEST_COOLDOWN_SECONDS", "0")];
-
-fn code(b: &Value) -> &str {
-    b["code"].as_str().unwrap_or("")
-}
-
-async fn send(
-    c: &Client,
-    s: &Spawned,
-    m: Method,
-    path: &str,
-    b: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = c.request(m, s.url(path));
-    if let Some(b) = b {
-        req = req.json(&b);
-    }
-    body(req.send().await.unwrap()).await
-}
 
 async fn user(s: &Spawned, phone: &str) -> saring_domain::user::User {
     users::find_by_phone(s.app.db(), &Phone::parse(phone).unwrap())
@@ -44,16 +26,6 @@ async fn ledger_sources(s: &Spawned, id: UserId) -> Vec<String> {
         .await
         .unwrap();
     rows.into_iter().map(|r| r.source).collect()
-}
-
-async fn queued(s: &Spawned) -> Vec<String> {
-    outbox::list(s.app.db(), None, 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(i, _)| i.kind == "message_send")
-        .filter_map(|(i, _)| i.payload["template"].as_str().map(str::to_owned))
-        .collect()
 }
 
 fn limit_on_router(s: &Spawned, phone: &str) -> Option<u64> {
@@ -77,42 +49,41 @@ async fn inject_unlimited_and_adjust() {
 
     // Bad input: each refused naming its field, nothing written.
     let before_ledger = ledger_sources(&s, uid).await.len();
-    for (req, field) in [
-        (json!({"add_mb": -1}), "add_mb"),
-        (json!({"add_days": -3}), "add_mb"),
-        (json!({}), "add_mb"),
-        (json!({"add_mb": 0, "add_days": 0}), "add_mb"),
-        (json!({"add_gb": 2000}), "add_mb"),
-        (json!({"add_days": 5000}), "add_days"),
-    ] {
-        let (st, b) = send(&admin, &s, Method::POST, &inject, Some(req.clone())).await;
-        assert_eq!(
-            (st.as_u16(), code(&b)),
-            (422, "validation_failed"),
-            "{req}: {b}"
-        );
-        assert_eq!(b["details"][0]["loc"][0], field, "{req}: {b}");
-    }
-    let (st, b) = send(
-        &admin,
+    common::assert_each_invalid(
         &s,
+        &admin,
         Method::POST,
         &inject,
-        Some(json!({"add_mb": "banyak"})),
+        &[
+            (json!({"add_mb": -1}), "add_mb"),
+            (json!({"add_days": -3}), "add_mb"),
+            (json!({}), "add_mb"),
+            (json!({"add_mb": 0, "add_days": 0}), "add_mb"),
+            (json!({"add_gb": 2000}), "add_mb"),
+            (json!({"add_days": 5000}), "add_days"),
+        ],
     )
     .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &inject,
+            Some(json!({"add_mb": "banyak"})),
+        )
+        .await;
     assert_eq!((st.as_u16(), code(&b)), (422, "validation_failed"), "{b}");
     assert_eq!(ledger_sources(&s, uid).await.len(), before_ledger);
 
     // 1 GB and 7 days: ledger row, router limit, message.
-    let (st, q) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &inject,
-        Some(json!({"add_gb": 1, "add_days": 7, "reason": "kompensasi"})),
-    )
-    .await;
+    let (st, q) = s
+        .send(
+            &admin,
+            Method::POST,
+            &inject,
+            Some(json!({"add_gb": 1, "add_days": 7, "reason": "kompensasi"})),
+        )
+        .await;
     assert_eq!(st, 200, "{q}");
     assert_eq!(q["total_quota_purchased_mb"], 1024.0, "{q}");
     assert_eq!(q["router_synced"], true);
@@ -122,90 +93,86 @@ async fn inject_unlimited_and_adjust() {
             .contains(&"admin.inject".to_owned())
     );
     assert_eq!(limit_on_router(&s, phone), Some(1024 * 1_048_576));
-    assert!(queued(&s).await.contains(&"user_quota_injected".to_owned()));
+    assert!(
+        common::queued_templates(&s)
+            .await
+            .contains(&"user_quota_injected".to_owned())
+    );
 
     // Unlimited with an end in the past is refused; with days it is granted, then revoked.
     let unlimited = format!("/api/admin/users/{id}/unlimited");
     let past = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &unlimited,
-        Some(json!({"until": past})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &unlimited,
+            Some(json!({"until": past})),
+        )
+        .await;
     assert_eq!(
         (st.as_u16(), b["details"][0]["loc"][0].as_str()),
         (422, Some("until")),
         "{b}"
     );
-    let (st, q) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &unlimited,
-        Some(json!({"days": 10})),
-    )
-    .await;
+    let (st, q) = s
+        .send(&admin, Method::POST, &unlimited, Some(json!({"days": 10})))
+        .await;
     assert_eq!(st, 200, "{q}");
     assert_eq!(q["is_unlimited_user"], true);
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &inject,
-        Some(json!({"add_mb": 10})),
-    )
-    .await;
+    let (st, b) = s
+        .send(&admin, Method::POST, &inject, Some(json!({"add_mb": 10})))
+        .await;
     assert_eq!(
         (st.as_u16(), code(&b)),
         (422, "validation_failed"),
         "unlimited takes days only: {b}"
     );
-    let (st, q) = send(&admin, &s, Method::DELETE, &unlimited, None).await;
+    let (st, q) = s.send(&admin, Method::DELETE, &unlimited, None).await;
     assert_eq!(st, 200, "{q}");
     assert_eq!(q["is_unlimited_user"], false);
-    let (st, b) = send(&admin, &s, Method::DELETE, &unlimited, None).await;
+    let (st, b) = s.send(&admin, Method::DELETE, &unlimited, None).await;
     assert_eq!((st.as_u16(), code(&b)), (409, "conflict"), "{b}");
 
     // Direct adjust: super admins only, a reason required.
     let adjust = format!("/api/admin/users/{id}/quota-adjust");
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &adjust,
-        Some(json!({"set_purchased_mb": 5, "reason": "koreksi"})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &adjust,
+            Some(json!({"set_purchased_mb": 5, "reason": "koreksi"})),
+        )
+        .await;
     assert_eq!(
         (st.as_u16(), code(&b)),
         (403, "super_admin_required"),
         "{b}"
     );
     let sa = super_admin(&s).await;
-    let (st, b) = send(
-        &sa,
-        &s,
-        Method::POST,
-        &adjust,
-        Some(json!({"set_purchased_mb": 5, "reason": " "})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &sa,
+            Method::POST,
+            &adjust,
+            Some(json!({"set_purchased_mb": 5, "reason": " "})),
+        )
+        .await;
     assert_eq!(
         (st.as_u16(), b["details"][0]["loc"][0].as_str()),
         (422, Some("reason")),
         "{b}"
     );
-    let (st, q) = send(
-        &sa,
-        &s,
-        Method::POST,
-        &adjust,
-        Some(json!({"set_purchased_mb": 2048, "set_used_mb": 100, "reason": "koreksi meteran"})),
-    )
-    .await;
+    let (st, q) = s
+        .send(
+            &sa,
+            Method::POST,
+            &adjust,
+            Some(
+                json!({"set_purchased_mb": 2048, "set_used_mb": 100, "reason": "koreksi meteran"}),
+            ),
+        )
+        .await;
     assert_eq!(st, 200, "{q}");
     assert_eq!(
         (
@@ -266,38 +233,37 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     let uid = UserId::parse(&id).unwrap();
     let debts = format!("/api/admin/users/{id}/debts");
 
-    for (req, field) in [
-        (json!({}), "amount_mb"),
-        (json!({"amount_mb": 0}), "amount_mb"),
-        (json!({"amount_mb": -10}), "amount_mb"),
-        (json!({"amount_mb": 10, "package_id": "x"}), "amount_mb"),
-        (json!({"package_id": "not-a-package"}), "package_id"),
-        (
-            json!({"amount_mb": 10, "debt_date": "2026-12-10", "due_date": "2026-12-01"}),
-            "due_date",
-        ),
-        (json!({"amount_mb": 10, "price_rp": -5}), "price_rp"),
-    ] {
-        let (st, b) = send(&admin, &s, Method::POST, &debts, Some(req.clone())).await;
-        assert_eq!(
-            (st.as_u16(), code(&b)),
-            (422, "validation_failed"),
-            "{req}: {b}"
-        );
-        assert_eq!(b["details"][0]["loc"][0], field, "{req}: {b}");
-    }
+    common::assert_each_invalid(
+        &s,
+        &admin,
+        Method::POST,
+        &debts,
+        &[
+            (json!({}), "amount_mb"),
+            (json!({"amount_mb": 0}), "amount_mb"),
+            (json!({"amount_mb": -10}), "amount_mb"),
+            (json!({"amount_mb": 10, "package_id": "x"}), "amount_mb"),
+            (json!({"package_id": "not-a-package"}), "package_id"),
+            (
+                json!({"amount_mb": 10, "debt_date": "2026-12-10", "due_date": "2026-12-01"}),
+                "due_date",
+            ),
+            (json!({"amount_mb": 10, "price_rp": -5}), "price_rp"),
+        ],
+    )
+    .await;
     let (_, list) = s.get(&admin, &debts).await;
     assert_eq!(list["summary"]["total_items"], 0, "{list}");
 
     // Two debts: 500 MB with a price, and a package advance (its quota granted now).
-    let (st, d1) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &debts,
-        Some(json!({"amount_mb": 500, "price_rp": 5000, "note": "pinjam"})),
-    )
-    .await;
+    let (st, d1) = s
+        .send(
+            &admin,
+            Method::POST,
+            &debts,
+            Some(json!({"amount_mb": 500, "price_rp": 5000, "note": "pinjam"})),
+        )
+        .await;
     assert_eq!(st, 201, "{d1}");
     assert_eq!(
         d1["due_date"].as_str().map(|d| d.ends_with("-31")
@@ -309,14 +275,14 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     );
     let sa = super_admin(&s).await;
     let package = s.admin_package(&sa, "Paket 2 GB", 20_000, 2.0, 30).await;
-    let (st, d2) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &debts,
-        Some(json!({"package_id": package})),
-    )
-    .await;
+    let (st, d2) = s
+        .send(
+            &admin,
+            Method::POST,
+            &debts,
+            Some(json!({"package_id": package})),
+        )
+        .await;
     assert_eq!(st, 201, "{d2}");
     assert_eq!(
         (d2["amount_mb"].as_i64(), d2["price_rp"].as_i64()),
@@ -327,7 +293,11 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
         2048,
         "the advance was granted"
     );
-    assert!(queued(&s).await.contains(&"user_debt_added".to_owned()));
+    assert!(
+        common::queued_templates(&s)
+            .await
+            .contains(&"user_debt_added".to_owned())
+    );
     let (_, list) = s.get(&admin, &debts).await;
     assert_eq!(list["summary"]["manual_debt_mb"], 2548, "{list}");
 
@@ -351,14 +321,8 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     let results = futures::future::join_all(admins.iter().map(|a| {
         let (s, settle) = (&s, settle.clone());
         async move {
-            send(
-                a,
-                s,
-                Method::POST,
-                &settle,
-                Some(json!({"amount_rp": 5000})),
-            )
-            .await
+            s.send(a, Method::POST, &settle, Some(json!({"amount_rp": 5000})))
+                .await
         }
     }))
     .await;
@@ -395,14 +359,14 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     .await;
     assert_eq!(st, 404);
 
-    let (st, all) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &format!("{debts}/settle-all"),
-        Some(json!({"note": "lunas tunai"})),
-    )
-    .await;
+    let (st, all) = s
+        .send(
+            &admin,
+            Method::POST,
+            &format!("{debts}/settle-all"),
+            Some(json!({"note": "lunas tunai"})),
+        )
+        .await;
     assert_eq!(st, 200, "{all}");
     assert_eq!(
         (all["paid_manual_mb"].as_i64(), all["unblocked"].as_bool()),
@@ -411,21 +375,21 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     let u = user(&s, phone).await;
     assert!(!u.is_blocked && u.manual_debt_mb == 0);
     assert!(
-        queued(&s)
+        common::queued_templates(&s)
             .await
             .contains(&"user_debt_cleared_unblock".to_owned())
     );
     // Nothing left: both refused, nothing changes.
-    let (st, b) = send(&admin, &s, Method::POST, &settle, Some(json!({}))).await;
+    let (st, b) = s.send(&admin, Method::POST, &settle, Some(json!({}))).await;
     assert_eq!((st.as_u16(), code(&b)), (400, "debt_already_paid"), "{b}");
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &format!("{debts}/settle-all"),
-        Some(json!({})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &format!("{debts}/settle-all"),
+            Some(json!({})),
+        )
+        .await;
     assert_eq!((st.as_u16(), code(&b)), (400, "no_debt"), "{b}");
     let settles = ledger_sources(&s, uid)
         .await
@@ -440,14 +404,14 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     assert_eq!(list["total"], 2, "{list}");
     let (st, list) = s.get(&admin, "/api/admin/debts?status=open").await;
     assert_eq!((st.as_u16(), list["total"].as_u64()), (200, Some(0)));
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &format!("{debts}/send-whatsapp"),
-        None,
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &format!("{debts}/send-whatsapp"),
+            None,
+        )
+        .await;
     assert_eq!((st.as_u16(), code(&b)), (400, "no_debt"), "{b}");
     let res = admin
         .get(s.url(&format!("{debts}/export")))
@@ -457,22 +421,21 @@ async fn manual_debts_are_added_settled_once_and_lift_the_block() {
     assert_eq!(res.status(), 200);
     // Komandan accounts have no debts.
     let k = s.register("081277700009", "Komandan", true).await;
-    send(
+    s.send(
         &admin,
-        &s,
         Method::PATCH,
         &format!("/api/admin/users/{k}/approve"),
         None,
     )
     .await;
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &format!("/api/admin/users/{k}/debts"),
-        Some(json!({"amount_mb": 10})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &format!("/api/admin/users/{k}/debts"),
+            Some(json!({"amount_mb": 10})),
+        )
+        .await;
     assert_eq!((st.as_u16(), code(&b)), (409, "conflict"), "{b}");
 }
 
@@ -515,49 +478,55 @@ async fn lifecycle_phone_password_delete_and_router_state() {
             .unwrap()
             .is_empty()
     );
-    let (st, fixed) = send(&admin, &s, Method::POST, &format!("{state_path}/fix"), None).await;
+    let (st, fixed) = s
+        .send(&admin, Method::POST, &format!("{state_path}/fix"), None)
+        .await;
     assert_eq!(st, 200, "{fixed}");
     assert_eq!(fixed["after"]["in_line"], true, "{fixed}");
 
     // A new phone number: a taken one is refused; the hotspot user follows a free one.
     let put = format!("/api/admin/users/{id}");
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::PUT,
-        &put,
-        Some(json!({"phone_number": "081277700004"})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::PUT,
+            &put,
+            Some(json!({"phone_number": "081277700004"})),
+        )
+        .await;
     assert_eq!(
         (st.as_u16(), code(&b)),
         (409, "phone_already_registered"),
         "{b}"
     );
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::PUT,
-        &put,
-        Some(json!({"phone_number": "nomor"})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::PUT,
+            &put,
+            Some(json!({"phone_number": "nomor"})),
+        )
+        .await;
     assert_eq!(st, 422, "{b}");
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::PUT,
-        &put,
-        Some(json!({"phone_number": "081277700099"})),
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::PUT,
+            &put,
+            Some(json!({"phone_number": "081277700099"})),
+        )
+        .await;
     assert_eq!(st, 200, "{b}");
     let names: Vec<String> = s.app.sim().users().into_iter().map(|u| u.name).collect();
     assert!(
         names.contains(&"081277700099".to_owned()) && !names.contains(&phone.to_owned()),
         "{names:?}"
     );
-    assert!(queued(&s).await.contains(&"user_phone_changed".to_owned()));
+    assert!(
+        common::queued_templates(&s)
+            .await
+            .contains(&"user_phone_changed".to_owned())
+    );
 
     // A new hotspot password, on the router and by WhatsApp.
     let old = s
@@ -568,14 +537,14 @@ async fn lifecycle_phone_password_delete_and_router_state() {
         .find(|u| u.name == "081277700099")
         .unwrap()
         .password;
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::POST,
-        &format!("/api/admin/users/{id}/reset-hotspot-password"),
-        None,
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::POST,
+            &format!("/api/admin/users/{id}/reset-hotspot-password"),
+            None,
+        )
+        .await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["router_updated"], true);
     let new = s
@@ -589,7 +558,7 @@ async fn lifecycle_phone_password_delete_and_router_state() {
     assert_ne!(old, new);
 
     // Deleting without ALLOW_USER_HARD_DELETE deactivates; the router forgets the user.
-    let (st, b) = send(&admin, &s, Method::DELETE, &put, None).await;
+    let (st, b) = s.send(&admin, Method::DELETE, &put, None).await;
     assert_eq!(st, 200, "{b}");
     assert_eq!(b["outcome"], "deactivated", "{b}");
     assert!(s.app.sim().ip_bindings().is_empty());
@@ -618,14 +587,14 @@ async fn hard_delete_when_allowed_but_never_with_payments() {
     let s = common::spawn_with_payments(&[("ALLOW_USER_HARD_DELETE", "true")], 1).await;
     let admin = s.admin_client(false).await;
     let a = s.approved_user(&admin, "081277700005").await;
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::DELETE,
-        &format!("/api/admin/users/{a}"),
-        None,
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::DELETE,
+            &format!("/api/admin/users/{a}"),
+            None,
+        )
+        .await;
     assert_eq!(
         (st.as_u16(), b["outcome"].as_str()),
         (200, Some("deleted")),
@@ -649,14 +618,14 @@ async fn hard_delete_when_allowed_but_never_with_payments() {
         )
         .await;
     assert!(st.is_success(), "{bill}");
-    let (st, b) = send(
-        &admin,
-        &s,
-        Method::DELETE,
-        &format!("/api/admin/users/{b_id}"),
-        None,
-    )
-    .await;
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::DELETE,
+            &format!("/api/admin/users/{b_id}"),
+            None,
+        )
+        .await;
     assert_eq!(
         (st.as_u16(), b["outcome"].as_str()),
         (200, Some("deactivated")),
@@ -669,13 +638,13 @@ async fn hard_delete_when_allowed_but_never_with_payments() {
     assert!(!kept.is_active);
     // Nobody deletes themselves.
     let me = user(&s, common::ADMIN_PHONE).await;
-    let (st, _) = send(
-        &admin,
-        &s,
-        Method::DELETE,
-        &format!("/api/admin/users/{}", me.id),
-        None,
-    )
-    .await;
+    let (st, _) = s
+        .send(
+            &admin,
+            Method::DELETE,
+            &format!("/api/admin/users/{}", me.id),
+            None,
+        )
+        .await;
     assert_eq!(st, 403);
 }

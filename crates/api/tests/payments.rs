@@ -708,13 +708,22 @@ async fn the_router_being_down_never_loses_a_purchase() {
         user_row(&s, USER_PHONE).await.total_quota_purchased_mb,
         1024
     );
-    let pending = outbox::list(
-        s.app.db(),
-        Some(saring_store::entities::enums::OutboxStatus::Pending),
-        10,
-    )
-    .await
-    .unwrap();
+    // The request's own attempt at the router fails and hands the sync to the worker (the
+    // status may show SUCCESS a moment before that attempt gives up).
+    let mut pending = Vec::new();
+    for _ in 0..100 {
+        pending = outbox::list(
+            s.app.db(),
+            Some(saring_store::entities::enums::OutboxStatus::Pending),
+            10,
+        )
+        .await
+        .unwrap();
+        if pending.iter().any(|(i, _)| i.kind == "policy_sync_user") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert!(
         pending.iter().any(|(i, _)| i.kind == "policy_sync_user"),
         "{pending:?}"

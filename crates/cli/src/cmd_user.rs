@@ -73,6 +73,14 @@ pub enum UserCommand {
     },
     /// Change the role (USER, KOMANDAN; ADMIN and SUPER_ADMIN need a super admin).
     SetRole { phone: String, role: String },
+    /// A user's new hotspot password (generated, on every router, sent by WhatsApp); an
+    /// administrator's portal password (`--password-stdin`, their sessions end).
+    SetPassword {
+        phone: String,
+        /// Read an administrator's new password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Block access (the router follows).
     Block {
         phone: String,
@@ -410,6 +418,49 @@ pub async fn run_user(cmd: UserCommand, actor: Actor) -> anyhow::Result<()> {
                 ..AdminUserUpdate::default()
             };
             update(&app, &actor, &phone, &req).await
+        }
+        UserCommand::SetPassword {
+            phone,
+            password_stdin,
+        } => {
+            let target = user_by_phone(&app, &phone).await?;
+            if target.role.is_admin() {
+                anyhow::ensure!(
+                    password_stdin,
+                    "{phone}: an administrator's password is read from stdin: add --password-stdin"
+                );
+                let password = secrecy::SecretString::from(crate::read_stdin_line("the password")?);
+                saring_app::accounts::set_admin_password(&app, target.id, &password).await?;
+                println!(
+                    "password of {} ({}) set; their sessions have ended",
+                    target.full_name,
+                    target.phone.local()
+                );
+                return Ok(());
+            }
+            anyhow::ensure!(
+                !password_stdin,
+                "{phone}: users log in with OTP; their hotspot password is generated and sent by WhatsApp (drop --password-stdin)"
+            );
+            let admin = actor.resolve(&app).await?;
+            let done = lifecycle::reset_hotspot_password(&app, &admin, target.id).await?;
+            actor.print(&done, |r| {
+                format!(
+                    "{} ({}): new hotspot password; router {}, WhatsApp {}",
+                    target.full_name,
+                    target.phone.local(),
+                    if r.router_updated {
+                        "updated"
+                    } else {
+                        "queued"
+                    },
+                    if r.whatsapp_queued {
+                        "queued"
+                    } else {
+                        "not sent"
+                    }
+                )
+            })
         }
         UserCommand::Block { phone, reason } => {
             let req = AdminUserUpdate {

@@ -979,6 +979,16 @@ async fn users_and_debts_are_managed_from_the_command_line() {
         "{text}"
     );
 
+    // A user's hotspot password is generated and sent; never read from the operator.
+    let out = saring(
+        &["user", "set-password", user, "--password-stdin"],
+        &env,
+        "kata-sandi-baru\n",
+    );
+    assert!(!out.status.success(), "users log in with OTP");
+    let reset = json(&["user", "set-password", user]);
+    assert_eq!(reset["whatsapp_queued"], true, "{reset}");
+
     // Deleting needs --yes; an account is deactivated unless hard deletes are allowed.
     assert!(!run(&["user", "delete", user]).status.success());
     let removed = json(&["user", "delete", user, "--yes"]);

@@ -62,6 +62,43 @@ pub async fn body(res: Response) -> (StatusCode, Value) {
     )
 }
 
+/// Templates of the WhatsApp messages in the outbox, oldest first.
+pub async fn queued_templates(s: &Spawned) -> Vec<String> {
+    saring_store::repo::outbox::list(s.app.db(), None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(i, _)| i.kind == "message_send")
+        .filter_map(|(i, _)| i.payload["template"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Each body, sent with `method` to `path`, is refused with 422 naming its field.
+pub async fn assert_each_invalid(
+    s: &Spawned,
+    client: &Client,
+    method: reqwest::Method,
+    path: &str,
+    cases: &[(Value, &str)],
+) {
+    for (req, field) in cases {
+        let (st, b) = s
+            .send(client, method.clone(), path, Some(req.clone()))
+            .await;
+        assert_eq!(
+            (st.as_u16(), code(&b)),
+            (422, "validation_failed"),
+            "{req}: {b}"
+        );
+        assert_eq!(b["details"][0]["loc"][0], *field, "{req}: {b}");
+    }
+}
+
+/// The error code of an error body (`""` when there is none).
+pub fn code(b: &Value) -> &str {
+    b["code"].as_str().unwrap_or("")
+}
+
 impl Spawned {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -81,6 +118,21 @@ impl Spawned {
 
     pub async fn get(&self, client: &Client, path: &str) -> (StatusCode, Value) {
         body(client.get(self.url(path)).send().await.unwrap()).await
+    }
+
+    /// Any method, with an optional JSON body.
+    pub async fn send(
+        &self,
+        client: &Client,
+        method: reqwest::Method,
+        path: &str,
+        json: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = client.request(method, self.url(path));
+        if let Some(json) = json {
+            req = req.json(&json);
+        }
+        body(req.send().await.unwrap()).await
     }
 
     /// An admin (or super admin) created directly, logged in with a cookie client.

@@ -28,7 +28,7 @@ use saring_store::repo::debts::{self, DebtFilter, NewDebt};
 use saring_store::repo::{activity, packages, users};
 use uuid::Uuid;
 
-use super::{after_change, base_vars, begin, lock_target, notice};
+use super::{after_change, base_vars, begin, lock_target, notice, record_change};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 use crate::payments::debt as pricing;
@@ -161,12 +161,8 @@ pub async fn add(app: &App, admin: &User, id: UserId, req: &AddDebt) -> AppResul
         "price_rp": price, "debt_date": debt_date, "due_date": due_date, "note": note,
     });
     let change = QuotaChange::quota("admin.debt_add", format!("debt-add:{}", item.id), account)
-        .by(Some(admin.id))
-        .with_details(details.clone());
-    let updated = crate::ledger::apply(&txn, &target, &change, Default::default(), now)
-        .await?
-        .ok_or_else(|| AppError::Internal("a new debt's key was taken".into()))?;
-    activity::log_action(&txn, Some(admin.id), Some(target.id), "ADD_DEBT", details).await?;
+        .with_details(details);
+    let updated = record_change(&txn, admin, &target, change, "ADD_DEBT", now).await?;
     txn.commit().await.map_err(StoreError::from)?;
 
     let mut vars = base_vars(app, &updated);

@@ -88,16 +88,56 @@ fn reason(text: Option<&str>) -> Option<String> {
         .map(|r| r.chars().take(500).collect())
 }
 
+/// A fresh ledger key for a change that is never repeated by design (each click is its own).
+fn fresh_key(prefix: &str) -> String {
+    format!("{prefix}:{}", uuid::Uuid::now_v7())
+}
+
+/// An administrator's quota change inside `txn`: the ledger row (through
+/// [`crate::ledger::apply`]) and the action-log row `action` with the change's details.
+/// Returns the user afterwards.
+async fn record_change(
+    txn: &sea_orm::DatabaseTransaction,
+    admin: &User,
+    target: &User,
+    change: saring_domain::ledger::QuotaChange,
+    action: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<User> {
+    let change = change.by(Some(admin.id));
+    let updated = crate::ledger::apply(txn, target, &change, Default::default(), now)
+        .await?
+        .ok_or_else(|| {
+            AppError::Internal(format!("ledger key {} was already taken", change.key))
+        })?;
+    saring_store::repo::activity::log_action(
+        txn,
+        Some(admin.id),
+        Some(target.id),
+        action,
+        change.details.clone(),
+    )
+    .await?;
+    Ok(updated)
+}
+
 /// Opens the write transaction of an operation.
 async fn begin(app: &App) -> AppResult<sea_orm::DatabaseTransaction> {
     Ok(db::begin_write(app.db()).await?)
 }
 
-/// The message vars every notice has.
+/// The message vars every notice has (the quota left as the user's dashboard shows it).
 fn base_vars(app: &App, user: &User) -> Vec<(&'static str, String)> {
     vec![
         ("app_name", app.config().app.name.clone()),
         ("full_name", user.full_name.clone()),
+        (
+            "remaining",
+            user.quota_account()
+                .remaining()
+                .to_mb()
+                .display(saring_domain::Locale::Id),
+        ),
     ]
 }
 

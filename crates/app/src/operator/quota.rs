@@ -17,7 +17,10 @@ use saring_domain::user::User;
 use saring_store::StoreError;
 use saring_store::repo::{activity, debts};
 
-use super::{after_change, base_vars, begin, lock_target, notice, quota_state, reason};
+use super::{
+    after_change, base_vars, begin, fresh_key, lock_target, notice, quota_state, reason,
+    record_change,
+};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
@@ -100,30 +103,15 @@ pub async fn inject(
         "paid_auto_mb": outcome.paid_auto_mb, "paid_manual_mb": outcome.paid_manual_mb(),
         "added_purchased_mb": outcome.added_purchased_mb,
     });
-    let change = QuotaChange::quota(
-        "admin.inject",
-        format!("inject:{}", uuid::Uuid::now_v7()),
-        outcome.account.clone(),
-    )
-    .by(Some(admin.id))
-    .with_details(details.clone());
-    let updated = crate::ledger::apply(&txn, &target, &change, Default::default(), now)
-        .await?
-        .ok_or_else(|| AppError::Internal("a fresh inject key was taken".into()))?;
+    let change = QuotaChange::quota("admin.inject", fresh_key("inject"), outcome.account.clone())
+        .with_details(details);
+    let updated = record_change(&txn, admin, &target, change, "INJECT_QUOTA", now).await?;
     for (debt, paid) in &outcome.manual_payments {
         debts::record_payment(&txn, *debt, *paid, "admin_inject", now).await?;
     }
     if !outcome.manual_payments.is_empty() {
         debts::refresh_cached_total(&txn, target.id, now).await?;
     }
-    activity::log_action(
-        &txn,
-        Some(admin.id),
-        Some(target.id),
-        "INJECT_QUOTA",
-        details,
-    )
-    .await?;
     txn.commit().await.map_err(StoreError::from)?;
 
     let paid_debt = outcome.paid_auto_mb + outcome.paid_manual_mb();
@@ -147,14 +135,6 @@ pub async fn inject(
         } else {
             String::new()
         },
-    ));
-    vars.push((
-        "remaining",
-        updated
-            .quota_account()
-            .remaining()
-            .to_mb()
-            .display(Locale::Id),
     ));
     let n = notice(&updated, "user_quota_injected", vars, None);
     let (synced, queued) = after_change(app, &updated, "inject", Some(n)).await;
@@ -203,24 +183,9 @@ pub async fn set_unlimited(
     account.expiry = until;
     let why = reason(req.reason.as_deref());
     let details = serde_json::json!({ "until": until, "absorbed_mb": absorbed, "reason": why });
-    let change = QuotaChange::quota(
-        "admin.unlimited",
-        format!("unlimited:{}", uuid::Uuid::now_v7()),
-        account,
-    )
-    .by(Some(admin.id))
-    .with_details(details.clone());
-    let updated = crate::ledger::apply(&txn, &target, &change, Default::default(), now)
-        .await?
-        .ok_or_else(|| AppError::Internal("a fresh unlimited key was taken".into()))?;
-    activity::log_action(
-        &txn,
-        Some(admin.id),
-        Some(target.id),
-        "SET_UNLIMITED",
-        details,
-    )
-    .await?;
+    let change = QuotaChange::quota("admin.unlimited", fresh_key("unlimited"), account)
+        .with_details(details);
+    let updated = record_change(&txn, admin, &target, change, "SET_UNLIMITED", now).await?;
     txn.commit().await.map_err(StoreError::from)?;
     let tz = app.config().app.timezone;
     let mut vars = base_vars(app, &updated);
@@ -253,32 +218,13 @@ pub async fn revoke_unlimited(app: &App, admin: &User, id: UserId) -> AppResult<
     let details = serde_json::json!({ "absorbed_mb": absorbed });
     let change = QuotaChange::quota(
         "admin.unlimited_revoke",
-        format!("unlimited-revoke:{}", uuid::Uuid::now_v7()),
+        fresh_key("unlimited-revoke"),
         account,
     )
-    .by(Some(admin.id))
-    .with_details(details.clone());
-    let updated = crate::ledger::apply(&txn, &target, &change, Default::default(), now)
-        .await?
-        .ok_or_else(|| AppError::Internal("a fresh revoke key was taken".into()))?;
-    activity::log_action(
-        &txn,
-        Some(admin.id),
-        Some(target.id),
-        "REVOKE_UNLIMITED",
-        details,
-    )
-    .await?;
+    .with_details(details);
+    let updated = record_change(&txn, admin, &target, change, "REVOKE_UNLIMITED", now).await?;
     txn.commit().await.map_err(StoreError::from)?;
-    let mut vars = base_vars(app, &updated);
-    vars.push((
-        "remaining",
-        updated
-            .quota_account()
-            .remaining()
-            .to_mb()
-            .display(Locale::Id),
-    ));
+    let vars = base_vars(app, &updated);
     let n = notice(&updated, "user_unlimited_revoked_by_admin", vars, None);
     let (synced, queued) = after_change(app, &updated, "unlimited-revoke", Some(n)).await;
     Ok(quota_state(&updated, 0, synced, queued))
@@ -331,33 +277,15 @@ pub async fn adjust(
         "before_purchased_mb": before.purchased_mb, "before_offset_mb": before.auto_debt_offset_mb,
         "before_used_bytes": before.used.0, "reason": why,
     });
-    let change = QuotaChange::quota(
-        "quota.adjust_direct",
-        format!("adjust:{}", uuid::Uuid::now_v7()),
-        account,
-    )
-    .by(Some(admin.id))
-    .with_details(details.clone());
-    let applied = crate::ledger::apply(&txn, &target, &change, Default::default(), now).await;
-    let updated = match applied {
-        Ok(Some(u)) => u,
-        Ok(None) => {
-            lock.release(app).await;
-            return Err(AppError::Internal("a fresh adjust key was taken".into()));
-        }
+    let change = QuotaChange::quota("quota.adjust_direct", fresh_key("adjust"), account)
+        .with_details(details);
+    let updated = match record_change(&txn, admin, &target, change, "QUOTA_ADJUST", now).await {
+        Ok(u) => u,
         Err(e) => {
             lock.release(app).await;
             return Err(e);
         }
     };
-    activity::log_action(
-        &txn,
-        Some(admin.id),
-        Some(target.id),
-        "QUOTA_ADJUST",
-        details,
-    )
-    .await?;
     let committed = txn.commit().await.map_err(StoreError::from);
     lock.release(app).await;
     committed?;

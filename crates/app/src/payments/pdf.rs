@@ -58,6 +58,12 @@ pub struct Page {
     y: f32,
 }
 
+impl Default for Page {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Page {
     pub fn new() -> Self {
         Page {
