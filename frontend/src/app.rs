@@ -11,8 +11,8 @@ use crate::guards;
 use crate::pages::admin::{
     AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage, AdminLogsPage,
     AdminPackagesPage, AdminParityPage, AdminPromosPage, AdminRequestsPage, AdminRoutersPage,
-    AdminTemplatesPage, AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage,
-    AdminUsersPage,
+    AdminSettingsPage, AdminTemplatesPage, AdminTransactionDetailPage, AdminTransactionsPage,
+    AdminUserDetailPage, AdminUsersPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/inactive-accounts") view=guarded(AdminInactiveAccountsPage)/>
                 <Route path=path!("/admin/parity") view=guarded(AdminParityPage)/>
                 <Route path=path!("/admin/routers") view=guarded(AdminRoutersPage)/>
+                <Route path=path!("/admin/settings") view=guarded(AdminSettingsPage)/>
             </Routes>
         </Router>
     }

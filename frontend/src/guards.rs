@@ -81,7 +81,8 @@ fn route_of(path: &str) -> Route {
         | "/admin/templates"
         | "/admin/inactive-accounts"
         | "/admin/parity"
-        | "/admin/routers" => Route::Admin,
+        | "/admin/routers"
+        | "/admin/settings" => Route::Admin,
         p if p.starts_with("/admin/users/") && p.matches('/').count() == 3 => Route::Admin,
         p if p.starts_with("/admin/transactions/") && p.matches('/').count() == 3 => Route::Admin,
         _ => Route::Unknown,
@@ -343,6 +344,7 @@ mod tests {
             "/admin/inactive-accounts",
             "/admin/parity",
             "/admin/routers",
+            "/admin/settings",
         ] {
             assert_eq!(go(page, ADMIN), None, "{page}");
             assert_eq!(go(page, USER_OK).as_deref(), Some("/dashboard"), "{page}");

@@ -109,6 +109,8 @@ fn admin_routes() -> Vec<(Method, String)> {
             Method::POST,
             format!("/api/admin/quota-requests/{ID}/process"),
         ),
+        (Method::GET, "/api/admin/settings".into()),
+        (Method::PUT, "/api/admin/settings".into()),
         (Method::GET, "/api/admin/does-not-exist".into()),
     ]
 }

@@ -219,7 +219,8 @@ pub async fn update(
                 req.tamping_type
                     .as_deref()
                     .or(target.tamping_type.as_deref()),
-            )?;
+            )
+            .await?;
             patch.blok = Some(address.blok);
             patch.kamar = Some(address.kamar);
             patch.is_tamping = Some(address.is_tamping);
@@ -588,7 +589,8 @@ pub async fn create_user(
         req.kamar.as_deref(),
         req.is_tamping,
         req.tamping_type.as_deref(),
-    )?;
+    )
+    .await?;
     let new = crate::registration::pending_user(phone.clone(), full_name, address, role);
     let created = match users::insert(app.db(), &new).await {
         Ok(u) => u,

@@ -223,8 +223,8 @@ pub async fn request_otp(app: &App, phone_text: &str, client: &ClientInfo) -> Ap
             ),
         ],
     )?;
-    if let Err(e) = app
-        .messenger()
+    if let Err(e) = crate::notify::whatsapp(app)
+        .await
         .send(&OutgoingMessage::otp(phone.clone(), text))
         .await
     {

@@ -47,3 +47,41 @@ impl UserCache {
         }
     }
 }
+
+/// One value that is read again after `ttl` (the run-time settings: every process sees an
+/// operator's change within `ttl`, and the process that made it at once, by [`clear`]).
+///
+/// [`clear`]: Refreshing::clear
+pub struct Refreshing<T> {
+    slot: Mutex<Option<(Instant, std::sync::Arc<T>)>>,
+    ttl: Duration,
+}
+
+impl<T> Refreshing<T> {
+    pub fn new(ttl: Duration) -> Self {
+        Refreshing {
+            slot: Mutex::new(None),
+            ttl,
+        }
+    }
+
+    /// The value, unless it is older than the ttl.
+    pub fn get(&self) -> Option<std::sync::Arc<T>> {
+        let slot = self.slot.lock().ok()?;
+        slot.as_ref()
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn put(&self, value: std::sync::Arc<T>) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = Some((Instant::now(), value));
+        }
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = None;
+        }
+    }
+}

@@ -34,6 +34,11 @@ struct Inner {
     payment_runtime: crate::payments::gateway::PaymentRuntime,
     routers: RouterHub,
     users: crate::cache::UserCache,
+    settings: crate::cache::Refreshing<crate::settings::Current>,
+    /// Whether `messenger` was handed in (tests) rather than built from the configuration.
+    messenger_injected: bool,
+    /// The WhatsApp messenger for a token set at run time, with its token.
+    runtime_messenger: std::sync::Mutex<Option<(String, Arc<dyn Messenger>)>>,
     started: Instant,
 }
 
@@ -75,6 +80,7 @@ impl AppBuilder {
     pub fn build(self) -> AppResult<App> {
         let cipher = SecretCipher::new(self.config.secrets.encryption_key.expose_secret())
             .map_err(saring_store::StoreError::from)?;
+        let messenger_injected = self.messenger.is_some();
         let (messenger, outbox) = match self.messenger {
             Some(m) => (m, None),
             None => crate::notify::messenger_from_config(&self.config, self.mode)?,
@@ -94,6 +100,9 @@ impl AppBuilder {
                 payment_runtime: self.payment_runtime,
                 routers,
                 users: crate::cache::UserCache::new(crate::accounts::USER_CACHE_TTL, 10_000),
+                settings: crate::cache::Refreshing::new(crate::settings::RELOAD_AFTER),
+                messenger_injected,
+                runtime_messenger: std::sync::Mutex::new(None),
                 started: Instant::now(),
             }),
         })
@@ -158,6 +167,22 @@ impl App {
 
     pub fn messenger(&self) -> &Arc<dyn Messenger> {
         &self.inner.messenger
+    }
+
+    /// Whether the messenger was handed to the builder (tests) rather than built from the
+    /// configuration (then a WhatsApp token set at run time does not replace it).
+    pub fn messenger_injected(&self) -> bool {
+        self.inner.messenger_injected
+    }
+
+    /// The slot for a messenger built from a run-time token (see `notify::whatsapp`).
+    pub fn runtime_messenger(&self) -> &std::sync::Mutex<Option<(String, Arc<dyn Messenger>)>> {
+        &self.inner.runtime_messenger
+    }
+
+    /// The run-time settings snapshot (see `settings::current`).
+    pub fn settings_cache(&self) -> &crate::cache::Refreshing<crate::settings::Current> {
+        &self.inner.settings
     }
 
     /// The console messenger's outbox (embedded mode only).

@@ -429,7 +429,8 @@ pub async fn update_profile(app: &App, user: &User, req: &ProfileUpdateRequest) 
             req.kamar.as_deref().or(user.kamar.as_deref()),
             is_tamping,
             req.tamping_type.as_deref().or(user.tamping_type.as_deref()),
-        )?;
+        )
+        .await?;
         patch.blok = Some(a.blok);
         patch.kamar = Some(a.kamar);
         patch.is_tamping = Some(a.is_tamping);

@@ -50,11 +50,57 @@ pub fn messenger_from_config(
     }
 }
 
+/// The WhatsApp messenger in force: the one built at start, or — in production, when a super
+/// admin set another `WHATSAPP_API_KEY` on the settings page — a Fonnte messenger for that
+/// token (built once per token).
+pub async fn whatsapp(app: &App) -> Arc<dyn Messenger> {
+    let base = app.messenger().clone();
+    if app.mode() != Mode::Production || app.messenger_injected() {
+        return base;
+    }
+    let token = match crate::settings::current(app).await {
+        Ok(c) => c.text(crate::settings::keys::WHATSAPP_API_KEY),
+        Err(e) => {
+            tracing::warn!(error = %e, "settings unreadable; the configured WhatsApp token is used");
+            None
+        }
+    };
+    let configured = app.config().whatsapp.api_key.as_ref();
+    let Some(token) = token.filter(|t| configured.is_none_or(|k| k.expose_secret() != t)) else {
+        return base;
+    };
+    let Ok(mut slot) = app.runtime_messenger().lock() else {
+        return base;
+    };
+    if let Some((t, m)) = slot.as_ref()
+        && *t == token
+    {
+        return m.clone();
+    }
+    let mut fonnte = FonnteConfig::new(token.clone().into());
+    fonnte.send_url = app.config().whatsapp.api_url.clone();
+    match FonnteMessenger::new(fonnte) {
+        Ok(m) => {
+            let m: Arc<dyn Messenger> = Arc::new(m);
+            *slot = Some((token, m.clone()));
+            m
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the WhatsApp token from the settings page is unusable; the configured one is used");
+            base
+        }
+    }
+}
+
 /// Sends a rendered template to `to`. Notifications (not OTPs) respect
-/// `ENABLE_WHATSAPP_NOTIFICATIONS`; failures are logged and reported as `false`, never
-/// abort the caller's work.
+/// `ENABLE_WHATSAPP_NOTIFICATIONS` (settings page, else environment); failures are logged and
+/// reported as `false`, never abort the caller's work.
 pub async fn send_template(app: &App, to: &Phone, key: &str, vars: &[(&str, String)]) -> bool {
-    if !app.config().whatsapp.enabled {
+    let enabled = match crate::settings::current(app).await {
+        Ok(c) => c.flag(crate::settings::keys::ENABLE_WHATSAPP_NOTIFICATIONS),
+        Err(_) => app.config().whatsapp.enabled,
+    };
+    if !enabled {
         return false;
     }
     let text = match crate::templates::render(key, vars) {
@@ -64,8 +110,8 @@ pub async fn send_template(app: &App, to: &Phone, key: &str, vars: &[(&str, Stri
             return false;
         }
     };
-    match app
-        .messenger()
+    match whatsapp(app)
+        .await
         .send(&OutgoingMessage::text(to.clone(), text))
         .await
     {

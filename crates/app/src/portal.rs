@@ -4,45 +4,33 @@
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::auth::{CaptivePortalInfo, OutboxMessage, PublicSettings};
 use saring_domain::user::User;
-use saring_store::repo::settings;
 
 use crate::config::Mode;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
-
-/// A boolean setting stored in `application_settings` (run-time switches such as the
-/// maintenance mode), else `default`.
-pub async fn setting_bool(app: &App, key: &str, default: bool) -> AppResult<bool> {
-    Ok(match settings::get(app.db(), app.cipher(), key).await? {
-        Some(v) => crate::config::parse_bool(&v).unwrap_or(default),
-        None => default,
-    })
-}
+use crate::settings::keys;
 
 pub async fn public_settings(app: &App) -> AppResult<PublicSettings> {
     let c = app.config();
-    let maintenance = setting_bool(app, "MAINTENANCE_MODE_ACTIVE", false).await?;
-    let message = settings::get(app.db(), app.cipher(), "MAINTENANCE_MODE_MESSAGE")
-        .await?
-        .unwrap_or_else(|| c.portal.maintenance_message.clone());
+    let s = crate::settings::current(app).await?;
+    let payments = crate::payments::options(app).await?;
     Ok(PublicSettings {
-        app_name: c.app.name.clone(),
-        maintenance_mode_active: maintenance,
-        maintenance_mode_message: message,
+        app_name: s.text(keys::APP_NAME).unwrap_or_else(|| c.app.name.clone()),
+        app_browser_title: s
+            .text(keys::APP_BROWSER_TITLE)
+            .unwrap_or_else(|| c.app.name.clone()),
+        maintenance_mode_active: s.flag(keys::MAINTENANCE_MODE_ACTIVE),
+        maintenance_mode_message: s
+            .text(keys::MAINTENANCE_MODE_MESSAGE)
+            .unwrap_or_else(|| c.portal.maintenance_message.clone()),
         admin_whatsapp: c.portal.admin_whatsapp.clone(),
-        payment_provider_mode: match c.payments.provider_mode {
-            crate::config::ProviderMode::Snap => "snap".into(),
-            crate::config::ProviderMode::CoreApi => "core_api".into(),
-        },
-        payment_methods: vec!["qris".into(), "gopay".into(), "va".into()],
-        va_banks: ["bca", "bni", "bri", "mandiri", "permata", "cimb"]
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
+        payment_provider_mode: payments.provider_mode,
+        payment_methods: payments.payment_methods,
+        va_banks: payments.va_banks,
         max_devices_per_user: c.devices.max_per_user,
-        blok_options: c.portal.blok_options.clone(),
-        kamar_options: c.portal.kamar_options.clone(),
-        tamping_options: c.portal.tamping_options.clone(),
+        blok_options: s.list(keys::BLOK_OPTIONS),
+        kamar_options: s.list(keys::KAMAR_OPTIONS),
+        tamping_options: s.list(keys::TAMPING_OPTIONS),
         timezone: c.app.timezone.name().to_owned(),
     })
 }

@@ -73,24 +73,24 @@ pub(crate) fn pending_user(
     }
 }
 
-pub fn validate_address(
+pub async fn validate_address(
     app: &App,
     blok: Option<&str>,
     kamar: Option<&str>,
     is_tamping: bool,
     tamping_type: Option<&str>,
 ) -> AppResult<Address> {
-    let portal = &app.config().portal;
+    let settings = crate::settings::current(app).await?;
+    let tamping_options = settings.list(crate::settings::keys::TAMPING_OPTIONS);
+    let blok_options = settings.list(crate::settings::keys::BLOK_OPTIONS);
+    let kamar_options = settings.list(crate::settings::keys::KAMAR_OPTIONS);
     if is_tamping {
         let t = tamping_type
-            .and_then(|t| normalize_option(t, &portal.tamping_options))
+            .and_then(|t| normalize_option(t, &tamping_options))
             .ok_or_else(|| {
                 AppError::invalid(
                     "tamping_type",
-                    format!(
-                        "Pilih jenis tamping: {}.",
-                        portal.tamping_options.join(", ")
-                    ),
+                    format!("Pilih jenis tamping: {}.", tamping_options.join(", ")),
                 )
             })?;
         return Ok(Address {
@@ -101,19 +101,16 @@ pub fn validate_address(
         });
     }
     let blok = blok
-        .and_then(|b| normalize_option(b, &portal.blok_options))
+        .and_then(|b| normalize_option(b, &blok_options))
         .ok_or_else(|| {
-            AppError::invalid(
-                "blok",
-                format!("Pilih blok: {}.", portal.blok_options.join(", ")),
-            )
+            AppError::invalid("blok", format!("Pilih blok: {}.", blok_options.join(", ")))
         })?;
     let kamar = kamar
-        .and_then(|k| normalize_option(k, &portal.kamar_options))
+        .and_then(|k| normalize_option(k, &kamar_options))
         .ok_or_else(|| {
             AppError::invalid(
                 "kamar",
-                format!("Pilih kamar: {}.", portal.kamar_options.join(", ")),
+                format!("Pilih kamar: {}.", kamar_options.join(", ")),
             )
         })?;
     Ok(Address {
@@ -136,11 +133,16 @@ pub async fn register(app: &App, req: &RegisterRequest, client: &ClientInfo) -> 
         req.kamar.as_deref(),
         req.is_tamping,
         req.tamping_type.as_deref(),
-    )?;
+    )
+    .await?;
     if users::find_by_phone(app.db(), &phone).await?.is_some() {
         return Err(already_registered(&phone));
     }
-    match app.messenger().is_registered(&phone).await {
+    match crate::notify::whatsapp(app)
+        .await
+        .is_registered(&phone)
+        .await
+    {
         Ok(Some(false)) => {
             return Err(AppError::invalid(
                 "phone_number",

@@ -13,6 +13,8 @@ use saring_gateways::telegram::{self, TelegramClient, TelegramConfig};
 use saring_store::repo::users::{self, UserPatch};
 use secrecy::ExposeSecret;
 
+use crate::settings::keys;
+
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 
@@ -22,31 +24,49 @@ fn link_key(token: &str) -> String {
     format!("tg-link:{}", crate::tokens::sha256_hex(token))
 }
 
-fn bot_username(app: &App) -> AppResult<String> {
-    app.config()
-        .telegram
-        .bot_username
-        .clone()
-        .filter(|b| !b.trim().is_empty())
-        .ok_or_else(|| {
-            AppError::rejected(
-                ErrorCode::ServiceUnavailable,
-                "Telegram belum dikonfigurasi oleh admin.",
-            )
-        })
+/// The bot in force (settings page, else environment), `None` when Telegram is switched off
+/// or has no token.
+pub async fn bot(app: &App) -> Option<TelegramClient> {
+    let settings = crate::settings::current(app).await.ok()?;
+    if !settings.flag(keys::ENABLE_TELEGRAM_NOTIFICATIONS) {
+        return None;
+    }
+    let token = settings.text(keys::TELEGRAM_BOT_TOKEN)?;
+    let mut cfg = TelegramConfig::new(token.into());
+    cfg.base_url = app.config().telegram.api_base_url.clone();
+    TelegramClient::new(cfg)
+        .inspect_err(|e| tracing::warn!(error = %e, "Telegram is misconfigured"))
+        .ok()
 }
 
-pub fn status(app: &App, user: &User) -> TelegramStatus {
+/// The bot's user name in force, if any.
+async fn bot_name(app: &App) -> Option<String> {
+    crate::settings::current(app)
+        .await
+        .ok()?
+        .text(keys::TELEGRAM_BOT_USERNAME)
+}
+
+async fn bot_username(app: &App) -> AppResult<String> {
+    bot_name(app).await.ok_or_else(|| {
+        AppError::rejected(
+            ErrorCode::ServiceUnavailable,
+            "Telegram belum dikonfigurasi oleh admin.",
+        )
+    })
+}
+
+pub async fn status(app: &App, user: &User) -> TelegramStatus {
     TelegramStatus {
         linked: user.telegram_chat_id.is_some(),
         username: user.telegram_username.clone(),
         linked_at: user.telegram_linked_at,
-        bot_username: app.config().telegram.bot_username.clone(),
+        bot_username: bot_name(app).await,
     }
 }
 
 pub async fn link_token(app: &App, user: &User) -> AppResult<TelegramLinkToken> {
-    let bot = bot_username(app)?;
+    let bot = bot_username(app).await?;
     let mut raw = [0u8; 18];
     rand::rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
@@ -140,18 +160,9 @@ pub async fn webhook(
 }
 
 async fn reply(app: &App, chat_id: &str, text: &str) {
-    let t = &app.config().telegram;
-    let Some(token) = t.bot_token.clone() else {
-        return;
-    };
-    let mut cfg = TelegramConfig::new(token);
-    cfg.base_url = t.api_base_url.clone();
-    match TelegramClient::new(cfg) {
-        Ok(client) => {
-            if let Err(e) = client.send_message(chat_id, text).await {
-                tracing::warn!(error = %e, "Telegram reply failed");
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "Telegram is misconfigured"),
+    if let Some(client) = bot(app).await
+        && let Err(e) = client.send_message(chat_id, text).await
+    {
+        tracing::warn!(error = %e, "Telegram reply failed");
     }
 }

@@ -14,6 +14,7 @@ use saring_domain::dto::payments::{
     SelfTestResponse,
 };
 use saring_domain::dto::routers::{RouterInput, RouterList, RouterView};
+use saring_domain::dto::settings::{SettingsList, SettingsSaved, SettingsUpdate};
 use saring_domain::dto::templates::{TemplateBody, TemplateInfo, TemplatePreview};
 use serde::de::DeserializeOwned;
 
@@ -188,6 +189,16 @@ pub async fn preview_message_template(key: &str, body: Option<&str>) -> Result<S
     post::<_, TemplatePreview>(&template_path(key, "/preview"), &template_body(body))
         .await
         .map(|p| p.text)
+}
+
+/// The run-time settings (super admins).
+pub async fn settings() -> Result<SettingsList, ApiError> {
+    get("/api/admin/settings").await
+}
+
+/// Saves changed settings (`null` hands a key back to the environment).
+pub async fn save_settings(update: &SettingsUpdate) -> Result<SettingsSaved, ApiError> {
+    put("/api/admin/settings", update).await
 }
 
 pub use saring_domain::dto::admin::{InactiveAccount, LifecycleAction};

@@ -1,6 +1,8 @@
 //! Public settings (`GET /api/settings/public`): app name, maintenance, admin WhatsApp,
-//! registration options, time zone. Loaded once at start; until then (or if it fails) the
-//! portal works with defaults and maintenance off.
+//! registration options, time zone. Loaded at start and again every minute (and at once
+//! after a super admin saves the settings page), so a switch to maintenance reaches open
+//! pages too; until the first answer (or if it fails) the portal works with defaults and
+//! maintenance off.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,13 +23,19 @@ impl Settings {
             data: RwSignal::new(None),
             loaded: RwSignal::new(false),
         };
+        s.reload();
+        set_interval(move || s.reload(), std::time::Duration::from_secs(60));
+        s
+    }
+
+    /// Reads the settings again (a failed read keeps the last ones).
+    pub fn reload(self) {
         spawn_local(async move {
             if let Ok(settings) = api::auth::public_settings().await {
-                s.data.set(Some(settings));
+                self.data.set(Some(settings));
             }
-            s.loaded.set(true);
+            self.loaded.set(true);
         });
-        s
     }
 
     pub fn app_name(&self) -> String {
@@ -35,6 +43,14 @@ impl Settings {
             .with(|d| d.as_ref().map(|d| d.app_name.clone()))
             .filter(|n| !n.trim().is_empty())
             .unwrap_or_else(|| "Saring".to_owned())
+    }
+
+    /// The browser tab's title: the settings page's, else the app's name.
+    pub fn browser_title(&self) -> String {
+        self.data
+            .with(|d| d.as_ref().map(|d| d.app_browser_title.clone()))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| self.app_name())
     }
 
     /// One of the registration option lists (blok, kamar, tamping), empty until loaded.

@@ -8,7 +8,8 @@
 //! routers page (check, add, change, a server-side error, the default router's schedule,
 //! delete); the operator console (an admin injects quota on the user page and the user's
 //! dashboard shows it; a komandan added in the add-user dialog files a request on
-//! `/requests`, an admin approves it on `/admin/requests`, the quota grows once).
+//! `/requests`, an admin approves it on `/admin/requests`, the quota grows once); and the
+//! settings page (maintenance switched on: a visitor sees the maintenance screen; off again).
 //!
 //! Run by `cargo xtask test` (`cargo test -p saring-e2e -- --ignored`); needs the SPA built
 //! (`cargo xtask spa`) and `target/debug/saring`.
@@ -1327,5 +1328,69 @@ async fn komandan_request(server: &Server, b: &Browser) -> Result<()> {
     );
     b.screenshot("31-request-approved").await?;
     eprintln!("komandan: purchased {before} → {after} MB after one approval");
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn maintenance_switched_from_the_settings_page() -> Result<()> {
+    with_browser("maintenance", maintenance).await
+}
+
+/// Switches maintenance on (or off) on `/admin/settings` as the super admin and waits for the
+/// page to say it saved.
+async fn set_maintenance(b: &Browser, on: bool, message: Option<&str>) -> Result<()> {
+    b.click("nav-admin-settings").await?;
+    let switch = wait_css(b, "[data-testid='setting-MAINTENANCE_MODE_ACTIVE']", 10).await?;
+    if switch.is_selected().await? != on {
+        b.click_el(&switch).await?;
+    }
+    if let Some(m) = message {
+        b.type_into("setting-MAINTENANCE_MODE_MESSAGE", m).await?;
+    }
+    b.click("settings-save-maintenance").await?;
+    let section = b.el("settings-maintenance").await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !section.text().await?.contains("Pengaturan disimpan") {
+        if std::time::Instant::now() > deadline {
+            bail!(
+                "the settings page did not confirm the save: {}",
+                section.text().await?
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let list = b.fetch_json("/api/admin/settings").await?;
+    let value = list["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["key"] == "MAINTENANCE_MODE_ACTIVE"))
+        .map(|i| i["value"].clone());
+    let want = if on { "True" } else { "False" };
+    if value.as_ref().and_then(|v| v.as_str()) != Some(want) {
+        bail!("the server has MAINTENANCE_MODE_ACTIVE = {value:?}, not {want}");
+    }
+    Ok(())
+}
+
+/// The super admin switches maintenance on: a visitor's page shows the maintenance screen
+/// with the message, the admin still signs in; switched off, the portal is back.
+async fn maintenance(server: &Server, b: &Browser) -> Result<()> {
+    let message = "Perbaikan jaringan sampai pukul 14.00.";
+    admin_login(server, b).await?;
+    set_maintenance(b, true, Some(message)).await?;
+    b.screenshot("maintenance-1-settings").await?;
+    b.click("logout").await?;
+    b.wait_path("/admin").await?;
+    b.goto(&server.url("/login")).await?;
+    b.wait_path("/maintenance").await?;
+    wait_text(b, "maintenance", message).await?;
+    b.screenshot("maintenance-2-visitor").await?;
+
+    admin_login(server, b).await?;
+    set_maintenance(b, false, None).await?;
+    b.click("logout").await?;
+    b.wait_path("/admin").await?;
+    b.goto(&server.url("/login")).await?;
+    b.wait_path("/login").await?;
     Ok(())
 }

@@ -297,7 +297,7 @@ pub async fn hotspot_session_status(
 }
 
 pub async fn telegram_status(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {
-    Ok(HttpResponse::Ok().json(saring_app::telegram::status(&app, &user)))
+    Ok(HttpResponse::Ok().json(saring_app::telegram::status(&app, &user).await))
 }
 
 pub async fn telegram_link_token(app: web::Data<App>, AuthUser(user): AuthUser) -> ApiResult {

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod admin_jobs;
 pub mod admin_routers;
+pub mod admin_settings;
 pub mod admin_templates;
 pub mod auth;
 pub mod health;
@@ -115,6 +116,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(admin_jobs::configure)
                 .configure(admin_routers::configure)
                 .configure(admin_templates::configure)
+                .configure(admin_settings::configure)
                 .default_service(web::to(not_found)),
         );
 }

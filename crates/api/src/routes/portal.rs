@@ -51,7 +51,11 @@ pub async fn validate_whatsapp(
     )
     .await?;
     let phone = saring_app::auth::parse_phone(&req.phone_number)?;
-    let answer = match app.messenger().is_registered(&phone).await {
+    let answer = match saring_app::notify::whatsapp(&app)
+        .await
+        .is_registered(&phone)
+        .await
+    {
         Ok(Some(false)) => ValidateWhatsAppResponse {
             is_valid: false,
             message: "Nomor tidak aktif di WhatsApp.".into(),

@@ -131,8 +131,8 @@ pub async fn deliver(app: &App, payload: &Value) -> AppResult<()> {
         }
     };
     let now = app.now();
-    match app
-        .messenger()
+    match crate::notify::whatsapp(app)
+        .await
         .send(&OutgoingMessage::text(phone, text.clone()))
         .await
     {
@@ -152,25 +152,15 @@ pub async fn deliver(app: &App, payload: &Value) -> AppResult<()> {
 }
 
 async fn telegram_chat(app: &App, user: UserId) -> Option<String> {
-    app.config().telegram.bot_token.as_ref()?;
+    crate::telegram::bot(app).await?;
     let model = saring_store::entities::users::Entity::find_by_id(user.0);
     use sea_orm::EntityTrait;
     model.one(app.db()).await.ok().flatten()?.telegram_chat_id
 }
 
 async fn send_telegram(app: &App, chat: &str, text: &str) -> bool {
-    let t = &app.config().telegram;
-    let Some(token) = &t.bot_token else {
+    let Some(client) = crate::telegram::bot(app).await else {
         return false;
-    };
-    let mut cfg = saring_gateways::telegram::TelegramConfig::new(token.clone());
-    cfg.base_url = t.api_base_url.clone();
-    let client = match saring_gateways::telegram::TelegramClient::new(cfg) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(error = %e, "Telegram client");
-            return false;
-        }
     };
     match client.send_message(chat, text).await {
         Ok(_) => true,
@@ -193,7 +183,13 @@ pub async fn alert_admins(
 ) -> usize {
     let mut sent = 0;
     let text = crate::templates::render(template, &vars).unwrap_or_default();
-    if !text.is_empty() && app.config().telegram.bot_token.is_some() {
+    let chats = match crate::settings::current(app).await {
+        Ok(c) if crate::telegram::bot(app).await.is_some() => {
+            c.list(crate::settings::keys::TELEGRAM_ADMIN_CHAT_IDS)
+        }
+        _ => Vec::new(),
+    };
+    if !text.is_empty() && !chats.is_empty() {
         let fresh = match &dedupe_key {
             Some(k) => app
                 .kv()
@@ -207,7 +203,7 @@ pub async fn alert_admins(
             None => true,
         };
         if fresh {
-            for chat in &app.config().worker.messages.telegram_admin_chat_ids {
+            for chat in &chats {
                 if send_telegram(app, chat, &text).await {
                     sent += 1;
                 }

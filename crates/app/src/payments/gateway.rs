@@ -28,6 +28,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::config::{Config, Mode, PaymentGatewayKind};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
+use crate::settings::keys;
 
 /// What comes with the gateway: its breaker, the simulator (demo and tests) and the key
 /// notifications are signed with.
@@ -135,9 +136,14 @@ pub fn point_simulator_at(app: &App, api_base: &str) {
     }
 }
 
-/// Whether payments are open now.
-pub fn availability(app: &App) -> PaymentAvailability {
+/// Whether payments are open now: configured, not switched off on the settings page
+/// (`PAYMENTS_ENABLED`), and the breaker not open.
+pub async fn availability(app: &App) -> PaymentAvailability {
     let now = Utc::now();
+    let settings = crate::settings::current(app).await.ok();
+    let closed = settings
+        .as_ref()
+        .is_some_and(|s| !s.flag(keys::PAYMENTS_ENABLED));
     let configured = app.payments().is_ok();
     let state = app
         .payment_runtime()
@@ -151,9 +157,11 @@ pub fn availability(app: &App) -> PaymentAvailability {
         Some((CircuitState::Open { .. }, wait)) => ("open", wait),
     };
     let open = circuit_state == "open";
-    let available = configured && !open;
+    let available = configured && !open && !closed;
     let reason = if !configured {
         Some("not_configured".to_owned())
+    } else if closed {
+        Some("closed_by_operator".to_owned())
     } else if open {
         Some("circuit_open".to_owned())
     } else {
@@ -162,7 +170,11 @@ pub fn availability(app: &App) -> PaymentAvailability {
     let retry_after_seconds = retry_after.map(|d| d.as_secs().max(1));
     PaymentAvailability {
         available,
-        message: (!available).then(|| app.config().payments.unavailable_message.clone()),
+        message: (!available).then(|| {
+            settings
+                .and_then(|s| s.text(keys::PAYMENT_UNAVAILABLE_MESSAGE))
+                .unwrap_or_else(|| app.config().payments.unavailable_message.clone())
+        }),
         reason,
         circuit_name: "midtrans".into(),
         circuit_state: circuit_state.into(),

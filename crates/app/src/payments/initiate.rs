@@ -336,9 +336,14 @@ async fn place(
     method: Option<&str>,
     bank: Option<&str>,
 ) -> AppResult<InitiateResponse> {
-    let availability = super::gateway::availability(app);
+    let availability = super::gateway::availability(app).await;
     if !availability.available {
-        return Err(super::gateway_unavailable(app));
+        return Err(AppError::rejected(
+            ErrorCode::PaymentUnavailable,
+            availability
+                .message
+                .unwrap_or_else(|| app.config().payments.unavailable_message.clone()),
+        ));
     }
     let opts = super::options(app).await?;
     let (mode, choice) = if opts.provider_mode == "core_api" {

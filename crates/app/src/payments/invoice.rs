@@ -16,7 +16,10 @@ use crate::error::{AppError, AppResult};
 /// Everything an invoice shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceData {
+    /// The issuer: the business name of the settings page, else the app's name.
     pub app_name: String,
+    /// The issuer's address, phone and email (settings page), those that are set.
+    pub issuer_lines: Vec<String>,
     pub title: String,
     pub order_id: String,
     pub status: PaymentStatus,
@@ -70,8 +73,10 @@ pub async fn data(app: &App, tx: &Transaction, require_paid: bool) -> AppResult<
             ),
         ),
     };
+    let (app_name, issuer_lines) = issuer(app).await?;
     Ok(InvoiceData {
-        app_name: app.config().app.name.clone(),
+        app_name,
+        issuer_lines,
         title: if paid {
             "Invoice".into()
         } else {
@@ -105,6 +110,27 @@ pub async fn data(app: &App, tx: &Transaction, require_paid: bool) -> AppResult<
         amount: Rupiah(tx.amount).to_string(),
         midtrans_transaction_id: tx.midtrans_transaction_id.clone(),
     })
+}
+
+/// The issuer of invoices and reports: the settings page's branding, else the app's name.
+pub async fn issuer(app: &App) -> AppResult<(String, Vec<String>)> {
+    use crate::settings::keys;
+    let s = crate::settings::current(app).await?;
+    let name = s
+        .text(keys::BUSINESS_NAME)
+        .or_else(|| s.text(keys::APP_NAME))
+        .unwrap_or_else(|| app.config().app.name.clone());
+    let lines = [
+        keys::BUSINESS_ADDRESS,
+        keys::BUSINESS_PHONE,
+        keys::BUSINESS_EMAIL,
+    ]
+    .iter()
+    .filter_map(|k| s.text(k))
+    .flat_map(|v| v.lines().map(str::to_owned).collect::<Vec<_>>())
+    .filter(|l| !l.trim().is_empty())
+    .collect();
+    Ok((name, lines))
 }
 
 fn esc(s: &str) -> String {
@@ -164,7 +190,7 @@ table{{width:100%;border-collapse:collapse}}th,td{{padding:8px 0;text-align:left
 .total td{{font-weight:700;font-size:15px;border-bottom:none;padding-top:14px}}.stamp{{float:right;color:#188038;border:2px solid #188038;padding:2px 10px;font-weight:700;transform:rotate(-6deg)}}
 .foot{{margin-top:32px;color:#80868b;font-size:11px}}
 </style></head><body><div class="invoice">
-<div class="brand">{app}</div>{stamp}
+<div class="brand">{app}{issuer}</div>{stamp}
 <h1>{title}</h1><p class="sub">#{order}</p>
 <div class="bill"><h2>Ditagihkan kepada</h2><p><strong>{name}</strong></p><p>{phone}</p>{address}</div>
 <dl>{rows}</dl>
@@ -177,6 +203,11 @@ table{{width:100%;border-collapse:collapse}}th,td{{padding:8px 0;text-align:left
         title = esc(&d.title),
         order = esc(&d.order_id),
         app = esc(&d.app_name),
+        issuer = d
+            .issuer_lines
+            .iter()
+            .map(|l| format!("<br><small>{}</small>", esc(l)))
+            .collect::<String>(),
         name = esc(&d.customer_name),
         phone = esc(&d.customer_phone),
         item = esc(&d.item),
@@ -189,6 +220,9 @@ table{{width:100%;border-collapse:collapse}}th,td{{padding:8px 0;text-align:left
 pub fn pdf(d: &InvoiceData) -> Vec<u8> {
     let mut page = Page::new();
     page.line(&d.app_name, 14.0, true);
+    for l in &d.issuer_lines {
+        page.line(l, 9.0, false);
+    }
     page.gap(12.0);
     page.heading(&d.title, &format!("#{}", d.order_id));
     if d.paid {
@@ -252,6 +286,7 @@ mod tests {
     fn sample() -> InvoiceData {
         InvoiceData {
             app_name: "Saring <Hotspot>".into(),
+            issuer_lines: vec!["Jl. Mawar <5>".into()],
             title: "Invoice".into(),
             order_id: "BD-LPSR-ABC".into(),
             status: PaymentStatus::Success,
@@ -273,6 +308,7 @@ mod tests {
     fn html_is_escaped_and_indonesian() {
         let h = html(&sample());
         assert!(h.contains("Saring &lt;Hotspot&gt;"));
+        assert!(h.contains("Jl. Mawar &lt;5&gt;"));
         assert!(h.contains("Rp 5.000"));
         assert!(h.contains("27-11-2026 14:05 WITA"));
         assert!(h.contains("LUNAS"));

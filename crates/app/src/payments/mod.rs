@@ -45,13 +45,12 @@ use chrono::Duration;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::payments::PaymentOptions;
 use saring_gateways::payments::{PaymentMethod, VaBank};
-use saring_store::repo::settings;
 
 pub use reconcile::{ReconcileReport, expire_stale, reconcile_stale};
 
-use crate::config::ProviderMode;
 use crate::context::App;
 use crate::error::{AppError, AppResult};
+use crate::settings::keys;
 use crate::tokens;
 
 const STATUS_PURPOSE: &str = "transaction-status";
@@ -101,45 +100,28 @@ pub fn verify_invoice_token(app: &App, token: &str) -> Option<uuid::Uuid> {
     tokens::verify_signed(app, INVOICE_PURPOSE, token).and_then(|id| id.parse().ok())
 }
 
-/// The options in force: `application_settings` overrides the environment, so an operator
-/// can switch the mode, methods and banks at run time.
+/// The options in force: the settings page overrides the environment, so an operator can
+/// switch the mode, methods and banks at run time (see `settings::keys`).
 pub async fn options(app: &App) -> AppResult<PaymentOptions> {
-    let p = &app.config().payments;
-    let get = |key: &'static str| async move {
-        settings::get(app.db(), app.cipher(), key)
-            .await
-            .map(|v| v.filter(|v| !v.trim().is_empty()))
+    let s = crate::settings::current(app).await?;
+    let provider_mode = match s.text(keys::PAYMENT_PROVIDER_MODE).as_deref() {
+        Some("core_api" | "core") => "core_api",
+        _ => "snap",
     };
-    let provider_mode = match get("PAYMENT_PROVIDER_MODE").await?.as_deref() {
-        Some(v) if v.trim().eq_ignore_ascii_case("core_api") || v.trim() == "core" => "core_api",
-        Some(v) if v.trim().eq_ignore_ascii_case("snap") => "snap",
-        _ => match p.provider_mode {
-            ProviderMode::Snap => "snap",
-            ProviderMode::CoreApi => "core_api",
-        },
-    };
-    let list = |raw: Option<String>, default: &[String]| -> Vec<String> {
-        raw.map(|r| crate::config::parse_list(&r))
-            .unwrap_or_else(|| default.to_vec())
-            .into_iter()
-            .map(|s| s.to_ascii_lowercase())
-            .collect()
-    };
-    let payment_methods: Vec<String> = list(
-        get("CORE_API_ENABLED_PAYMENT_METHODS").await?,
-        &p.enabled_methods,
-    )
-    .into_iter()
-    .filter(|m| m.parse::<PaymentMethod>().is_ok())
-    .collect();
-    let va_banks: Vec<String> = list(get("CORE_API_ENABLED_VA_BANKS").await?, &p.enabled_va_banks)
-        .into_iter()
-        .filter(|b| b.parse::<VaBank>().is_ok())
-        .collect();
     Ok(PaymentOptions {
         provider_mode: provider_mode.to_owned(),
-        payment_methods,
-        va_banks,
+        payment_methods: s
+            .list(keys::CORE_API_ENABLED_PAYMENT_METHODS)
+            .into_iter()
+            .map(|m| m.to_ascii_lowercase())
+            .filter(|m| m.parse::<PaymentMethod>().is_ok())
+            .collect(),
+        va_banks: s
+            .list(keys::CORE_API_ENABLED_VA_BANKS)
+            .into_iter()
+            .map(|b| b.to_ascii_lowercase())
+            .filter(|b| b.parse::<VaBank>().is_ok())
+            .collect(),
     })
 }
 

@@ -234,6 +234,9 @@ pub struct CaptivePortalInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicSettings {
     pub app_name: String,
+    /// The browser tab's title.
+    #[serde(default)]
+    pub app_browser_title: String,
     pub maintenance_mode_active: bool,
     pub maintenance_mode_message: String,
     pub admin_whatsapp: Option<String>,

@@ -13,6 +13,7 @@ pub mod operator;
 pub mod parity;
 pub mod payments;
 pub mod routers;
+pub mod settings;
 pub mod templates;
 pub mod users;
 

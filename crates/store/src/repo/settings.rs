@@ -87,3 +87,12 @@ pub async fn put<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// Removes a setting (the environment's value applies again); `false` when there was none.
+pub async fn delete<C: ConnectionTrait>(db: &C, key: &str) -> Result<bool, StoreError> {
+    Ok(application_settings::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await?
+        .rows_affected
+        > 0)
+}

@@ -81,6 +81,9 @@ const ADMIN_LINKS: &[(&str, &str)] = &[
     ("/akun", "nav-account"),
 ];
 
+/// What super admins see besides the admin navigation.
+const SUPER_ADMIN_LINKS: &[(&str, &str)] = &[("/admin/settings", "nav-settings")];
+
 /// A user's navigation.
 const USER_LINKS: &[(&str, &str)] = &[
     ("/dashboard", "nav-dashboard"),
@@ -118,19 +121,24 @@ fn frame(admin: bool, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let settings = use_settings();
     let session = use_session();
-    let links = if admin {
-        ADMIN_LINKS
+    let links: Vec<&(&str, &str)> = if admin {
+        let extra = if session.role() == Some(Role::SuperAdmin) {
+            SUPER_ADMIN_LINKS
+        } else {
+            &[]
+        };
+        ADMIN_LINKS.iter().chain(extra).collect()
     } else if session.role() == Some(Role::Komandan) {
-        KOMANDAN_LINKS
+        KOMANDAN_LINKS.iter().collect()
     } else {
-        USER_LINKS
+        USER_LINKS.iter().collect()
     };
     let mut badge = admin.then(pending_badge);
     view! {
         <header class=if admin { "topbar topbar-admin" } else { "topbar" }>
             <span class="brand">{move || settings.app_name()}{admin.then_some(" · Admin")}</span>
             <nav class="nav">
-                {links.iter().map(|(href, key)| {
+                {links.into_iter().map(|(href, key)| {
                     let testid = format!("nav-{}", href.trim_start_matches('/').replace('/', "-"));
                     let count = (*href == "/admin/requests").then(|| badge.take()).flatten();
                     view! { <A href=*href attr:data-testid=testid>{move || i18n.tr(key)}{count}</A> }

@@ -33,5 +33,5 @@ pub fn use_redirect() -> Callback<String> {
 pub fn use_title(key: &'static str) {
     let i18n = use_i18n();
     let settings = use_settings();
-    Effect::new(move |_| crate::browser::set_title(&i18n.tr(key), &settings.app_name()));
+    Effect::new(move |_| crate::browser::set_title(&i18n.tr(key), &settings.browser_title()));
 }

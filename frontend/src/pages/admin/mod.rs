@@ -1,7 +1,7 @@
 //! The admin portal: login, users (with adding users), the operator console of one user,
 //! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
 //! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
-//! parity guard's reports and the routers.
+//! parity guard's reports, the routers and the run-time settings.
 
 pub mod debts;
 pub mod forms;
@@ -17,6 +17,7 @@ pub mod promos;
 pub mod requests;
 pub mod router_form;
 pub mod routers;
+pub mod settings;
 pub mod templates;
 pub mod transaction_detail;
 pub mod transactions;
@@ -34,6 +35,7 @@ pub use parity::AdminParityPage;
 pub use promos::AdminPromosPage;
 pub use requests::AdminRequestsPage;
 pub use routers::AdminRoutersPage;
+pub use settings::AdminSettingsPage;
 pub use templates::AdminTemplatesPage;
 pub use transaction_detail::AdminTransactionDetailPage;
 pub use transactions::AdminTransactionsPage;

@@ -141,16 +141,17 @@ impl FormErrors {
     }
 
     /// Whether `field` has a problem (reactive).
-    pub fn has(&self, field: &'static str) -> bool {
+    pub fn has(&self, field: &str) -> bool {
         self.fields.with(|f| f.iter().any(|(n, _)| n == field))
     }
 
     /// The text under one field.
-    pub fn field(&self, field: &'static str) -> impl IntoView + use<> {
+    pub fn field(&self, field: &str) -> impl IntoView + use<> {
         let fields = self.fields;
+        let field = field.to_owned();
         move || {
             fields.with(|f| {
-                f.iter().find(|(n, _)| n == field).map(|(_, msg)| {
+                f.iter().find(|(n, _)| *n == field).map(|(_, msg)| {
                     view! { <small class="field-error" data-testid=format!("error-{field}")>{msg.clone()}</small> }
                 })
             })

@@ -35,7 +35,7 @@ pub struct FormatQuery {
 pub async fn availability(app: web::Data<App>) -> ApiResult {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(pay::gateway::availability(&app)))
+        .json(pay::gateway::availability(&app).await))
 }
 
 /// `GET /api/settings/payment-options`: mode, methods and banks in force.
