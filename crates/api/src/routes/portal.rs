@@ -12,9 +12,11 @@ use crate::session::{AuthUser, Client};
 
 type ApiResult = Result<HttpResponse, ApiError>;
 
+/// Not cached by browsers: a super admin's switch (maintenance, the registration lists) must
+/// reach the next page load. The server answers from its settings snapshot (no query).
 pub async fn public_settings(app: web::Data<App>) -> ApiResult {
     Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "public, max-age=30"))
+        .insert_header(("Cache-Control", "no-cache"))
         .json(saring_app::portal::public_settings(&app).await?))
 }
 
