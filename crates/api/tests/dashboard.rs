@@ -93,16 +93,13 @@ fn quota(purchased_mb: i64, used_bytes: i64, expiry: Option<DateTime<Utc>>) -> Q
     }
 }
 
-/// A transaction of `user`, created at `created`, paid at `paid` when given.
+/// A transaction of `user`, created at `at.0`, paid at `at.1` when given.
 async fn transaction(
     s: &Spawned,
     user: UserId,
     order: &str,
-    package: Option<&str>,
-    amount: i64,
-    status: PaymentStatus,
-    created: DateTime<Utc>,
-    paid: Option<DateTime<Utc>>,
+    (package, amount, status): (Option<&str>, i64, PaymentStatus),
+    (created, paid): (DateTime<Utc>, Option<DateTime<Utc>>),
 ) {
     let tx = payments::insert(
         s.app.db(),
@@ -308,11 +305,8 @@ async fn dashboard_counts_known_data_exactly() {
             &s,
             active,
             order,
-            pkg,
-            amount,
-            PaymentStatus::Pending,
-            m(at),
-            Some(at),
+            (pkg, amount, PaymentStatus::Pending),
+            (m(at), Some(at)),
         )
         .await;
     }
@@ -321,22 +315,16 @@ async fn dashboard_counts_known_data_exactly() {
         &s,
         fup,
         "DASH-PENDING",
-        a,
-        40_000,
-        PaymentStatus::Pending,
-        now() - Duration::minutes(1),
-        None,
+        (a, 40_000, PaymentStatus::Pending),
+        (now() - Duration::minutes(1), None),
     )
     .await;
     transaction(
         &s,
         fup,
         "DASH-FAILED",
-        b,
-        60_000,
-        PaymentStatus::Failed,
-        now() - Duration::minutes(2),
-        None,
+        (b, 60_000, PaymentStatus::Failed),
+        (now() - Duration::minutes(2), None),
     )
     .await;
 
@@ -521,11 +509,8 @@ async fn days_follow_app_timezone() {
                 &s,
                 user,
                 order,
-                Some(&pkg),
-                amount,
-                PaymentStatus::Pending,
-                at,
-                Some(at),
+                (Some(&pkg), amount, PaymentStatus::Pending),
+                (at, Some(at)),
             )
             .await;
         }

@@ -54,7 +54,7 @@ async fn account_tally_matches_the_resolver() {
                 } else {
                     UserRole::Komandan
                 };
-                let approval = if n % 7 == 0 {
+                let approval = if n.is_multiple_of(7) {
                     ApprovalStatus::PendingApproval
                 } else {
                     ApprovalStatus::Approved

@@ -52,7 +52,7 @@ pub fn BarChart(
             .map(|(i, (bar, h))| {
                 let x = slot * i as f64 + (slot - bar_w) / 2.0;
                 let y = HEIGHT - AXIS - h;
-                let shown = (count - 1 - i) % every == 0;
+                let shown = (count - 1 - i).is_multiple_of(every);
                 view! {
                     <g>
                         <rect x=x y=y width=bar_w height=h rx="3" class="bar">
