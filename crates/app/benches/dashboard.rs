@@ -2,8 +2,15 @@
 //! and `GET /api/admin/metrics` on PostgreSQL with 100,000 accounts, 2,000,000 quota-ledger
 //! rows, 500,000 transactions over a year, a week of daily usage for 60,000 accounts, 2,000
 //! open debts and 3 routers, seeded with `INSERT … SELECT generate_series` and vacuumed (as
-//! autovacuum leaves a table in steady state). Prints p50/p99/max of each call; the target is
-//! p99 < 50 ms for the stats.
+//! autovacuum leaves a table in steady state). Prints each read of the stats on its own, then
+//! p50/p99/max of both calls; the target is p99 < 50 ms for the stats.
+//!
+//! Measured on a 2-core VM (PostgreSQL 15, 2026-12-07): stats p50 62 ms, p99 123 ms — not
+//! met. The pass that counts 100,000 accounts by status is 52 ms (p50) on its own (a bare
+//! `count(*)` of the table is 7–11 ms there); revenue per day 10 ms, best sellers 5 ms, usage
+//! today 3 ms, the rest under 2 ms; metrics p50 1.6 ms. Meeting the target needs the status
+//! counts without a pass per page load (e.g. a snapshot the quota sync writes, which resolves
+//! every account's status anyway).
 //!
 //! Needs `TEST_DATABASE_URL` (a PostgreSQL server; a fresh database is created); without it
 //! the bench says so and exits successfully. `DASHBOARD_BENCH_USERS`,
@@ -183,6 +190,40 @@ where
     p99
 }
 
+/// Each read of the stats on its own (sequentially), to show where the time goes.
+async fn breakdown(app: &TestApp) {
+    use saring_store::repo::dashboard as repo;
+    let db = app.db();
+    let tz = app.config().app.timezone;
+    let now = app.now();
+    let today = tz.date(now);
+    let days: Vec<_> = (0..31)
+        .rev()
+        .filter_map(|n| today.checked_sub_days(chrono::Days::new(n)))
+        .collect();
+    let mut bounds: Vec<_> = days.iter().map(|d| tz.start_of_day(*d)).collect();
+    bounds.push(tz.start_of_day(today.succ_opt().unwrap()));
+    let (from, to) = (bounds[1], bounds[bounds.len() - 1]);
+    let fup = app.config().policy.fup_threshold();
+    println!("breakdown (each read alone):");
+    measure("  revenue per day", 50, || {
+        repo::paid_by_period(db, &bounds)
+    })
+    .await;
+    measure("  top packages", 50, || repo::top_packages(db, from, to, 5)).await;
+    measure("  accounts by status", 50, || {
+        repo::account_tally(db, now, fup)
+    })
+    .await;
+    measure("  open debts", 50, || repo::open_debts(db)).await;
+    measure("  usage today", 50, || repo::usage_on(db, today)).await;
+    measure("  newest transactions", 50, || {
+        saring_store::repo::payments::recent_admin(db, 10)
+    })
+    .await;
+    measure("  routers", 50, || repo::router_states(db)).await;
+}
+
 fn main() {
     if std::env::var("TEST_DATABASE_URL")
         .unwrap_or_default()
@@ -222,6 +263,7 @@ fn main() {
             s.routers.unknown,
             s.jobs.dead_letters,
         );
+        breakdown(&app).await;
         let p99 = measure("dashboard stats", 200, || async {
             dashboard::stats(&app).await.unwrap();
         })
