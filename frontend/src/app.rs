@@ -9,10 +9,10 @@ use crate::components::common::use_redirect;
 use crate::contexts::{I18n, PendingRequests, Session, Settings, use_i18n};
 use crate::guards;
 use crate::pages::admin::{
-    AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage, AdminLogsPage,
-    AdminPackagesPage, AdminParityPage, AdminPromosPage, AdminRequestsPage, AdminRoutersPage,
-    AdminSettingsPage, AdminTemplatesPage, AdminTransactionDetailPage, AdminTransactionsPage,
-    AdminUserDetailPage, AdminUsersPage,
+    AdminDashboardPage, AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage,
+    AdminLogsPage, AdminPackagesPage, AdminParityPage, AdminPromosPage, AdminRequestsPage,
+    AdminRoutersPage, AdminSettingsPage, AdminTemplatesPage, AdminTransactionDetailPage,
+    AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/policy/:status") view=PolicyPage/>
                 <Route path=path!("/maintenance") view=MaintenancePage/>
                 <Route path=path!("/admin") view=AdminLoginPage/>
+                <Route path=path!("/admin/dashboard") view=guarded(AdminDashboardPage)/>
                 <Route path=path!("/admin/users") view=guarded(AdminUsersPage)/>
                 <Route path=path!("/admin/users/:id") view=guarded(AdminUserDetailPage)/>
                 <Route path=path!("/admin/requests") view=guarded(AdminRequestsPage)/>

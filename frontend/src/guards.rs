@@ -8,13 +8,13 @@
 //! 2. **Public pages** are open to anyone and never redirected: `/captive`,
 //!    `/captive/terhubung`, `/policy/*`, `/session/consume`, unknown paths (404).
 //! 3. **Guest-only pages** (`/login`, `/admin`): a signed-in visitor goes to the safe
-//!    `?redirect=` target, else to their home (`/admin/users` for admins, `/dashboard`).
+//!    `?redirect=` target, else to their home (`/admin/dashboard` for admins, `/dashboard`).
 //!    A guest arriving at `/` or `/login` with hotspot parameters is sent to `/captive` with
 //!    the same query (the router sometimes redirects to the site root).
 //! 4. **Protected pages**: guests go to `/admin?redirect=…` for `/admin/*`, else to
 //!    `/login?redirect=…`.
 //! 5. **Roles**: a non-admin on `/admin/*` goes to `/dashboard`; an admin on a user page
-//!    (anything but `/admin/*` and `/akun`) goes to `/admin/users`; `/requests` is for
+//!    (anything but `/admin/*` and `/akun`) goes to `/admin/dashboard`; `/requests` is for
 //!    komandan accounts only (others go to `/dashboard`).
 //! 6. **Access status**: a user whose status is not `ok` is sent to `/policy/<status>` except on
 //!    `/akun` (and `/beli` — `/requests` for a komandan — for `expired`/`habis`/`fup`,
@@ -70,7 +70,8 @@ fn route_of(path: &str) -> Route {
         "/requests" => Route::KomandanPage,
         "/captive" | "/captive/terhubung" | "/session/consume" => Route::Public,
         p if p.starts_with("/policy/") => Route::Public,
-        "/admin/users"
+        "/admin/dashboard"
+        | "/admin/users"
         | "/admin/requests"
         | "/admin/debts"
         | "/admin/logs"
@@ -113,7 +114,7 @@ pub fn safe_redirect(target: Option<&str>, admin: bool) -> Option<String> {
 
 fn home(role: Role) -> &'static str {
     if role.is_admin() {
-        "/admin/users"
+        "/admin/dashboard"
     } else {
         "/dashboard"
     }
@@ -182,7 +183,7 @@ fn decide_once(
         let admin = matches!(visitor, Visitor::User { role, .. } if role.is_admin());
         return match (admin, route) {
             (true, Route::Admin | Route::Account) => None,
-            (true, _) => stay("/admin/users"),
+            (true, _) => stay("/admin/dashboard"),
             (false, Route::AdminLogin | Route::Maintenance) => None,
             (false, _) => stay("/maintenance"),
         };
@@ -328,8 +329,13 @@ mod tests {
 
     #[test]
     fn admins() {
-        assert_eq!(go("/admin", ADMIN).as_deref(), Some("/admin/users"));
-        assert_eq!(go("/dashboard", ADMIN).as_deref(), Some("/admin/users"));
+        assert_eq!(go("/admin", ADMIN).as_deref(), Some("/admin/dashboard"));
+        assert_eq!(go("/dashboard", ADMIN).as_deref(), Some("/admin/dashboard"));
+        assert_eq!(go("/admin/dashboard", ADMIN), None);
+        assert_eq!(
+            go("/admin/dashboard", USER_OK).as_deref(),
+            Some("/dashboard")
+        );
         assert_eq!(go("/akun", ADMIN), None);
         assert_eq!(go("/admin/logs", ADMIN), None);
         for page in [
@@ -360,7 +366,7 @@ mod tests {
         );
         assert_eq!(
             decide("/admin", "", Some("/dashboard"), ADMIN, false).as_deref(),
-            Some("/admin/users")
+            Some("/admin/dashboard")
         );
     }
 
@@ -393,7 +399,7 @@ mod tests {
             go("/requests", habis_user).as_deref(),
             Some("/policy/habis")
         );
-        assert_eq!(go("/requests", ADMIN).as_deref(), Some("/admin/users"));
+        assert_eq!(go("/requests", ADMIN).as_deref(), Some("/admin/dashboard"));
         assert_eq!(
             go("/requests", Visitor::Guest).as_deref(),
             Some("/login?redirect=/requests")

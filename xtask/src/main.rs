@@ -52,7 +52,7 @@ enum Task {
         #[arg(long)]
         no_lint: bool,
     },
-    /// Run benchmarks: routeros, api, sync, flows (or `all`).
+    /// Run benchmarks: routeros, api, sync, dashboard, flows (or `all`).
     Bench {
         #[arg(default_value = "all")]
         which: String,
@@ -312,6 +312,14 @@ fn bench(which: &str) -> Result<()> {
         step("bench sync", c)?;
         ran = true;
     }
+    if all || which == "dashboard" {
+        // The admin dashboard's stats on PostgreSQL with 100,000 users and 2,000,000 ledger
+        // rows (skips itself without TEST_DATABASE_URL).
+        let mut c = cargo();
+        c.args(["bench", "-p", "saring-app", "--bench", "dashboard"]);
+        step("bench dashboard", c)?;
+        ran = true;
+    }
     if all || which == "flows" {
         // Whole flows against the simulators (payment → router, captive login with 1 and 20
         // routers), in release mode: the ignored measurement tests of `flow_latency.rs`.
@@ -332,7 +340,7 @@ fn bench(which: &str) -> Result<()> {
         ran = true;
     }
     if !ran {
-        bail!("unknown benchmark {which:?} (known: routeros, api, sync, flows, all)");
+        bail!("unknown benchmark {which:?} (known: routeros, api, sync, dashboard, flows, all)");
     }
     Ok(())
 }

@@ -29,6 +29,8 @@ fn admin_routes() -> Vec<(Method, String)> {
         ),
         (Method::POST, format!("/api/admin/users/{ID}/reset-login")),
         (Method::GET, "/api/admin/action-logs".into()),
+        (Method::GET, "/api/admin/dashboard/stats".into()),
+        (Method::GET, "/api/admin/metrics".into()),
         (Method::GET, "/api/admin/jobs".into()),
         (Method::GET, "/api/admin/jobs/dead-letters".into()),
         (Method::GET, "/api/admin/inactive-accounts/preview".into()),

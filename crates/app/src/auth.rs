@@ -229,6 +229,7 @@ pub async fn request_otp(app: &App, phone_text: &str, client: &ClientInfo) -> Ap
         .await
     {
         tracing::warn!(error = %e, "OTP message failed");
+        record_otp_failure(app, &phone, &e.to_string()).await;
         // The user never got this code: let them ask again at once.
         let _ = app.kv().del(&otp_key(&phone)).await;
         let _ = app.kv().del(&cooldown_key).await;
@@ -238,6 +239,35 @@ pub async fn request_otp(app: &App, phone_text: &str, client: &ClientInfo) -> Ap
         ));
     }
     Ok(())
+}
+
+/// Logs an OTP that could not be sent in the message log (status `failed`, never the code),
+/// for the reliability signals. A failure to log is only traced: the user's answer stays the
+/// same.
+async fn record_otp_failure(app: &App, phone: &Phone, error: &str) {
+    use saring_store::repo::messages;
+    let now = app.now();
+    let logged = messages::insert(
+        app.db(),
+        &messages::NewMessage {
+            channel: "whatsapp",
+            target: phone.as_e164(),
+            user_id: None,
+            template: Some(saring_store::repo::reliability::OTP_TEMPLATE),
+            dedupe_key: None,
+            status: "failed",
+        },
+        now,
+    )
+    .await;
+    let result = match logged {
+        Ok(Some(id)) => messages::set_status(app.db(), id, "failed", Some(error), now).await,
+        Ok(None) => Ok(()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not log the failed OTP send");
+    }
 }
 
 /// Wrong codes one source may send for one number in `OTP_VERIFY_WINDOW_SECONDS`.

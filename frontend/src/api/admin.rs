@@ -1,4 +1,4 @@
-//! `/api/admin/*`: users, action log, catalog (packages, profiles, promos), transactions,
+//! `/api/admin/*`: the dashboard and the reliability signals, users, action log, catalog (packages, profiles, promos), transactions,
 //! the Midtrans self-test, the jobs table, the WhatsApp message templates, the preview of
 //! the inactive-account lifecycle, the policy parity guard's reports and the routers.
 
@@ -6,6 +6,7 @@ use saring_domain::api::Page;
 use saring_domain::dto::admin::{
     ActionLogItem, AdminUserDetail, AdminUserItem, AdminUserQuery, AdminUserUpdate, RejectRequest,
 };
+use saring_domain::dto::dashboard::{DashboardStats, ReliabilityMetrics};
 use saring_domain::dto::jobs::{DeadLetterView, JobStatus};
 use saring_domain::dto::parity::RouterParity;
 use saring_domain::dto::payments::{
@@ -19,6 +20,16 @@ use saring_domain::dto::templates::{TemplateBody, TemplateInfo, TemplatePreview}
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, encode_component, get, patch, post, put, query_string};
+
+/// The landing page's figures.
+pub async fn dashboard_stats() -> Result<DashboardStats, ApiError> {
+    get("/api/admin/dashboard/stats").await
+}
+
+/// The reliability signals.
+pub async fn metrics() -> Result<ReliabilityMetrics, ApiError> {
+    get("/api/admin/metrics").await
+}
 
 pub async fn users(q: &AdminUserQuery) -> Result<Page<AdminUserItem>, ApiError> {
     let qs = query_string(&[

@@ -133,7 +133,8 @@ async fn register_on_captive(b: &Browser, captive: &str, name: &str, local: &str
     Ok(())
 }
 
-/// Signs the demo administrator in on `/admin`.
+/// Signs the demo administrator in on `/admin` (landing on the dashboard), then opens
+/// `/admin/users`.
 async fn admin_login(server: &Server, b: &Browser) -> Result<()> {
     let admin_phone = server
         .admin_phone()
@@ -142,6 +143,9 @@ async fn admin_login(server: &Server, b: &Browser) -> Result<()> {
     b.type_into("admin-phone", &admin_phone).await?;
     b.type_into("admin-password", ADMIN_PASSWORD).await?;
     b.click("admin-login").await?;
+    // The dashboard is the admin's landing page; the journeys go on from the users list.
+    b.wait_path("/admin/dashboard").await?;
+    b.goto(&server.url("/admin/users")).await?;
     b.wait_path("/admin/users").await?;
     Ok(())
 }

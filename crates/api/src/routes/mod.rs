@@ -1,6 +1,7 @@
 //! Routes, grouped by resource.
 
 pub mod admin;
+pub mod admin_dashboard;
 pub mod admin_jobs;
 pub mod admin_routers;
 pub mod admin_settings;
@@ -113,6 +114,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/action-logs", web::get().to(admin::action_logs))
                 .configure(operator::configure_admin)
                 .configure(payments::admin_routes)
+                .configure(admin_dashboard::configure)
                 .configure(admin_jobs::configure)
                 .configure(admin_routers::configure)
                 .configure(admin_templates::configure)

@@ -299,7 +299,7 @@ pub async fn run_once(
             "expired": crate::payments::expire_stale(app).await?
         })),
         ("reconcile-payments", None) => match crate::payments::reconcile_stale(app, 20).await {
-            Ok(r) => Ok(serde_json::json!({ "report": format!("{r:?}") })),
+            Ok(r) => Ok(serde_json::json!({ "report": r })),
             // No gateway configured: nothing to reconcile.
             Err(AppError::Rejected(b)) if b.code == ErrorCode::PaymentUnavailable => {
                 Ok(serde_json::json!({ "skipped": "no payment gateway" }))

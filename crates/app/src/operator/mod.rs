@@ -1,14 +1,17 @@
 //! The operator's day-to-day account work: quota operations ([`quota`]), manual debts and
 //! their settlements ([`debts`]), komandan requests ([`requests`]) and the account lifecycle
-//! with the user's live router state ([`lifecycle`]).
+//! with the user's live router state ([`lifecycle`]); and what the operator watches: the
+//! dashboard's figures ([`dashboard`]) and the reliability signals ([`reliability`]).
 //!
 //! Every change to quota or block state goes through [`crate::ledger::apply`] (ledger row with
 //! its key, the user's columns and the router sync, in one transaction), is written to the
 //! action log with the admin and the reason, and queues its WhatsApp message in the outbox.
 
+pub mod dashboard;
 pub mod debts;
 pub mod lifecycle;
 pub mod quota;
+pub mod reliability;
 pub mod requests;
 
 use saring_domain::api::ErrorCode;

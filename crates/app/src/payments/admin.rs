@@ -18,6 +18,28 @@ fn json_or_text(raw: Option<String>) -> Option<serde_json::Value> {
     raw.map(|r| serde_json::from_str(&r).unwrap_or(serde_json::Value::String(r)))
 }
 
+/// One row of the admin's transaction lists.
+pub(crate) fn admin_item(r: payments::AdminRow) -> AdminTransactionItem {
+    AdminTransactionItem {
+        id: r.tx.id.to_string(),
+        order_id: r.tx.order_id,
+        status: r.tx.status,
+        purpose: match r.tx.purpose {
+            TransactionPurpose::Purchase => "purchase",
+            TransactionPurpose::Debt => "debt",
+        }
+        .to_owned(),
+        amount: Rupiah(r.tx.amount),
+        payment_method: r.tx.payment_method,
+        package_name: r.package_name,
+        user_id: r.tx.user_id.map(|u| u.to_string()),
+        user_full_name: r.user_full_name,
+        user_phone_number: r.user_phone,
+        created_at: r.tx.created_at,
+        payment_time: r.tx.payment_time,
+    }
+}
+
 /// `GET /api/admin/transactions`: `q`'s filters, `page` as validated by the API.
 pub async fn list(
     app: &App,
@@ -31,27 +53,7 @@ pub async fn list(
         user_id: q.user_id.as_deref().and_then(UserId::parse),
     };
     let (rows, total) = payments::list_admin(app.db(), &filter, page.offset(), per_page).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| AdminTransactionItem {
-            id: r.tx.id.to_string(),
-            order_id: r.tx.order_id,
-            status: r.tx.status,
-            purpose: match r.tx.purpose {
-                TransactionPurpose::Purchase => "purchase",
-                TransactionPurpose::Debt => "debt",
-            }
-            .to_owned(),
-            amount: Rupiah(r.tx.amount),
-            payment_method: r.tx.payment_method,
-            package_name: r.package_name,
-            user_id: r.tx.user_id.map(|u| u.to_string()),
-            user_full_name: r.user_full_name,
-            user_phone_number: r.user_phone,
-            created_at: r.tx.created_at,
-            payment_time: r.tx.payment_time,
-        })
-        .collect();
+    let items = rows.into_iter().map(admin_item).collect();
     Ok(Page::new(items, page, total))
 }
 

@@ -3,6 +3,7 @@
 //! so callers compose several calls into one database transaction.
 
 pub mod activity;
+pub mod dashboard;
 pub mod debt_settlements;
 pub mod debts;
 pub mod device_credentials;
@@ -16,6 +17,7 @@ pub mod promos;
 pub mod quota_requests;
 pub mod recipients;
 pub mod refresh_tokens;
+pub mod reliability;
 pub mod routers;
 pub mod settings;
 pub mod sync;

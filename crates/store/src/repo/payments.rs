@@ -489,6 +489,25 @@ pub async fn list_admin<C: ConnectionTrait>(
         q = q.filter(transactions::Column::UserId.eq(u.0));
     }
     let total = q.clone().count(db).await?;
+    Ok((admin_rows(db, q, offset, limit).await?, total))
+}
+
+/// The newest `limit` transactions, any status, as the admin list shows them (without
+/// counting the table).
+pub async fn recent_admin<C: ConnectionTrait>(
+    db: &C,
+    limit: u64,
+) -> Result<Vec<AdminRow>, StoreError> {
+    admin_rows(db, transactions::Entity::find(), 0, limit).await
+}
+
+/// Newest first, with the package's name and the user's name and number.
+async fn admin_rows<C: ConnectionTrait>(
+    db: &C,
+    q: sea_orm::Select<transactions::Entity>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<AdminRow>, StoreError> {
     let rows = q
         .order_by_desc(transactions::Column::CreatedAt)
         .order_by_desc(transactions::Column::Id)
@@ -510,7 +529,7 @@ pub async fn list_admin<C: ConnectionTrait>(
             tx: to_tx(t),
         });
     }
-    Ok((out, total))
+    Ok(out)
 }
 
 /// One history entry.

@@ -5,6 +5,7 @@
 
 mod connect;
 mod constraints;
+mod dashboard;
 mod kv;
 mod migrations;
 mod roundtrip;

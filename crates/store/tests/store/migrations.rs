@@ -67,9 +67,10 @@ async fn down_migrations_roll_back_step_by_step() {
     let profile = support::profile(db.conn(), "p").await;
     support::package(db.conn(), "P1", profile.id).await;
 
-    // Tables and columns: a down migration drops tables, or columns of one.
+    // Tables, columns and indexes: a down migration drops tables, columns of one, or
+    // indexes.
     async fn schema_size(db: &DatabaseConnection) -> usize {
-        let mut n = 0;
+        let mut n = index_count(db).await;
         for table in table_names(db).await.unwrap() {
             n += 1 + db_columns(db, &table).await.len();
         }
@@ -98,6 +99,20 @@ async fn reset_drops_everything() {
     let db = TestDb::new().await;
     Migrator::reset(db.conn()).await.unwrap();
     assert!(table_names(&db).await.unwrap().is_empty());
+}
+
+/// Indexes in the schema (those behind primary keys and unique constraints included).
+async fn index_count(db: &DatabaseConnection) -> usize {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index'",
+        _ => "SELECT COUNT(*) AS n FROM pg_indexes WHERE schemaname = current_schema()",
+    };
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    usize::try_from(row.try_get::<i64>("", "n").unwrap()).unwrap()
 }
 
 /// A column as the database describes it.

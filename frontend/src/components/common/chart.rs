@@ -33,10 +33,15 @@ pub fn heights(values: &[f64], max_height: f64) -> Vec<f64> {
 pub fn BarChart(
     #[prop(into)] bars: Signal<Vec<Bar>>,
     #[prop(into)] label: Signal<String>,
+    /// Label only every n-th bar, counted back from the last (long series); all when absent.
+    #[prop(optional)]
+    label_every: Option<usize>,
 ) -> impl IntoView {
+    let every = label_every.unwrap_or(1).max(1);
     let body = move || {
         let bars = bars.get();
-        let n = bars.len().max(1) as f64;
+        let count = bars.len();
+        let n = count.max(1) as f64;
         let slot = WIDTH / n;
         let bar_w = (slot * 0.6).max(4.0);
         let values: Vec<f64> = bars.iter().map(|b| b.value).collect();
@@ -47,14 +52,17 @@ pub fn BarChart(
             .map(|(i, (bar, h))| {
                 let x = slot * i as f64 + (slot - bar_w) / 2.0;
                 let y = HEIGHT - AXIS - h;
+                let shown = (count - 1 - i).is_multiple_of(every);
                 view! {
                     <g>
                         <rect x=x y=y width=bar_w height=h rx="3" class="bar">
                             <title>{format!("{}: {}", bar.label, bar.title)}</title>
                         </rect>
-                        <text x=x + bar_w / 2.0 y=HEIGHT - 4.0 text-anchor="middle" class="axis">
-                            {bar.label}
-                        </text>
+                        {shown.then(|| view! {
+                            <text x=x + bar_w / 2.0 y=HEIGHT - 4.0 text-anchor="middle" class="axis">
+                                {bar.label.clone()}
+                            </text>
+                        })}
                     </g>
                 }
             })

@@ -66,6 +66,7 @@ fn logout_button() -> impl IntoView {
 
 /// The admin navigation.
 const ADMIN_LINKS: &[(&str, &str)] = &[
+    ("/admin/dashboard", "nav-admin-dashboard"),
     ("/admin/users", "nav-users"),
     ("/admin/requests", "nav-requests"),
     ("/admin/debts", "nav-debts"),

@@ -44,7 +44,7 @@ pub fn AdminLoginPage() -> impl IntoView {
                     session.set_user(login.user);
                     redirect.run(
                         safe_redirect(wanted.as_deref(), true)
-                            .unwrap_or_else(|| "/admin/users".to_owned()),
+                            .unwrap_or_else(|| "/admin/dashboard".to_owned()),
                     );
                 }
                 Ok(_) => error.set(Some(i18n.tr("error-admin_required"))),

@@ -1,8 +1,9 @@
-//! The admin portal: login, users (with adding users), the operator console of one user,
+//! The admin portal: login, the dashboard (the landing page), users (with adding users), the operator console of one user,
 //! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
 //! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
 //! parity guard's reports, the routers and the run-time settings.
 
+pub mod dashboard;
 pub mod debts;
 pub mod forms;
 pub mod inactive_accounts;
@@ -25,6 +26,7 @@ pub mod user_add;
 pub mod user_detail;
 pub mod users;
 
+pub use dashboard::AdminDashboardPage;
 pub use debts::AdminDebtsPage;
 pub use inactive_accounts::AdminInactiveAccountsPage;
 pub use jobs::AdminJobsPage;
