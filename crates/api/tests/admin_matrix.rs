@@ -113,6 +113,10 @@ fn admin_routes() -> Vec<(Method, String)> {
         ),
         (Method::GET, "/api/admin/settings".into()),
         (Method::PUT, "/api/admin/settings".into()),
+        (Method::GET, "/api/admin/notification-recipients".into()),
+        (Method::POST, "/api/admin/notification-recipients".into()),
+        (Method::POST, "/api/admin/whatsapp/test-send".into()),
+        (Method::POST, "/api/admin/telegram/test-send".into()),
         (Method::GET, "/api/admin/does-not-exist".into()),
     ]
 }

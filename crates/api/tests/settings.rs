@@ -351,3 +351,138 @@ async fn registration_lists_and_payments_follow_the_settings() {
     let html = res.text().await.unwrap();
     assert!(html.contains("Kos Melati Indah"), "{html}");
 }
+
+#[tokio::test]
+async fn alert_recipients_and_test_sends() {
+    let s = spawn_with_router(1).await;
+    let sa = s.admin_client(true).await;
+    let admin = s.admin_client(false).await;
+    let user = s.approved_user(&sa, "081255500066").await;
+    let path = "/api/admin/notification-recipients";
+
+    let (st, list) = s
+        .get(&sa, &format!("{path}?type=NEW_USER_REGISTRATION"))
+        .await;
+    assert_eq!(st, 200, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "both administrators, never users: {list}");
+    assert!(items.iter().all(|i| i["is_subscribed"] == false));
+    let plain = items.iter().find(|i| i["is_super_admin"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Bad input changes nothing.
+    assert_each_invalid(
+        &s,
+        &sa,
+        Method::POST,
+        path,
+        &[
+            (json!({"notification_type": "NOPE", "subscribed_admin_ids": []}), "notification_type"),
+            (json!({"notification_type": "NEW_USER_REGISTRATION", "subscribed_admin_ids": [plain, user]}), "subscribed_admin_ids"),
+            (json!({"notification_type": "NEW_USER_REGISTRATION", "subscribed_admin_ids": ["x"]}), "subscribed_admin_ids"),
+        ],
+    )
+    .await;
+    let (st, b) = s
+        .get(&admin, &format!("{path}?type=NEW_USER_REGISTRATION"))
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (403, "super_admin_required"));
+
+    // Only the plain admin receives new registrations now.
+    let (st, b) = s
+        .post(
+            &sa,
+            path,
+            json!({"notification_type": "new_user_registration", "subscribed_admin_ids": [plain]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
+    let phones = saring_store::repo::recipients::phones_for(
+        s.app.db(),
+        saring_store::entities::enums::NotificationType::NewUserRegistration,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        phones,
+        vec![
+            saring_domain::Phone::parse(common::ADMIN_PHONE)
+                .unwrap()
+                .as_e164()
+                .to_owned()
+        ]
+    );
+    let (_, logs) = s
+        .get(
+            &sa,
+            "/api/admin/action-logs?action_type=UPDATE_NOTIFICATION_RECIPIENTS",
+        )
+        .await;
+    assert_eq!(logs["items"].as_array().unwrap().len(), 1, "{logs}");
+
+    // WhatsApp test send: delivered by the messenger in force, checked, rate-limited.
+    let (st, b) = s
+        .post(
+            &sa,
+            "/api/admin/whatsapp/test-send",
+            json!({"phone_number": "081255500099", "message": "Tes kirim"}),
+        )
+        .await;
+    assert_eq!(st, 200, "{b}");
+    let to = saring_domain::Phone::parse("081255500099").unwrap();
+    assert!(
+        s.app
+            .messenger
+            .sent_to(&to)
+            .iter()
+            .any(|m| m.text == "Tes kirim")
+    );
+    let (st, b) = s
+        .post(
+            &sa,
+            "/api/admin/whatsapp/test-send",
+            json!({"phone_number": "12", "message": "Tes"}),
+        )
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (422, "phone_invalid"), "{b}");
+    let (st, _) = s
+        .post(
+            &sa,
+            "/api/admin/whatsapp/test-send",
+            json!({"phone_number": "081255500099", "message": " "}),
+        )
+        .await;
+    assert_eq!(st, 422);
+    let mut last = 200;
+    for _ in 0..5 {
+        let (st, _) = s
+            .post(
+                &sa,
+                "/api/admin/whatsapp/test-send",
+                json!({"phone_number": "081255500099", "message": "lagi"}),
+            )
+            .await;
+        last = st.as_u16();
+    }
+    assert_eq!(last, 429, "test sends are rate-limited");
+
+    // Telegram without a bot says so.
+    let (st, b) = s
+        .post(
+            &sa,
+            "/api/admin/telegram/test-send",
+            json!({"chat_id": "12345", "message": "Tes"}),
+        )
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (503, "service_unavailable"), "{b}");
+    let (st, _) = s
+        .post(
+            &sa,
+            "/api/admin/telegram/test-send",
+            json!({"chat_id": "abc", "message": "Tes"}),
+        )
+        .await;
+    assert_eq!(st, 422);
+}

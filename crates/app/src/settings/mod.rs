@@ -13,6 +13,7 @@
 //!   made it at once.
 
 pub mod keys;
+pub mod recipients;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -78,3 +78,43 @@ pub struct SettingsSaved {
     pub changed: Vec<String>,
     pub items: Vec<SettingView>,
 }
+
+/// One administrator on the notification-recipients page
+/// (`GET /api/admin/notification-recipients?type=…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientView {
+    pub id: uuid::Uuid,
+    pub full_name: String,
+    pub phone_number: String,
+    pub is_super_admin: bool,
+    pub is_subscribed: bool,
+}
+
+/// `POST /api/admin/notification-recipients`: exactly these admins receive the alert.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientsUpdate {
+    pub notification_type: String,
+    pub subscribed_admin_ids: Vec<String>,
+}
+
+/// `POST /api/admin/whatsapp/test-send`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatsAppTest {
+    pub phone_number: String,
+    pub message: String,
+}
+
+/// `POST /api/admin/telegram/test-send`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TelegramTest {
+    pub chat_id: String,
+    pub message: String,
+}
+
+/// The alerts an administrator can subscribe to (`notification_type`). (The reference's
+/// `ROLE_UPGRADE_TO_ADMIN` / `ROLE_DOWNGRADE_TO_USER` are never sent, there or here.)
+pub const NOTIFICATION_TYPES: &[&str] = &[
+    "NEW_USER_REGISTRATION",
+    "NEW_KOMANDAN_REQUEST",
+    "QUOTA_DEBT_LIMIT_EXCEEDED",
+];

@@ -36,3 +36,87 @@ pub async fn phones_for<C: ConnectionTrait>(
         .map(|u| u.phone_number)
         .collect())
 }
+
+/// One administrator as the recipients page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminRecipient {
+    pub id: uuid::Uuid,
+    pub full_name: String,
+    pub phone_number: String,
+    pub is_super_admin: bool,
+    pub is_subscribed: bool,
+}
+
+/// Every active administrator, by name, with whether they receive `kind`.
+pub async fn admins_for<C: ConnectionTrait>(
+    db: &C,
+    kind: NotificationType,
+) -> Result<Vec<AdminRecipient>, StoreError> {
+    use crate::entities::enums::UserRole;
+    use sea_orm::QueryOrder;
+    let subscribed: std::collections::HashSet<uuid::Uuid> = notification_recipients::Entity::find()
+        .filter(notification_recipients::Column::NotificationType.eq(kind))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.admin_user_id)
+        .collect();
+    Ok(users::Entity::find()
+        .filter(users::Column::IsActive.eq(true))
+        .filter(users::Column::Role.is_in([UserRole::Admin, UserRole::SuperAdmin]))
+        .order_by_asc(users::Column::FullName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| AdminRecipient {
+            is_subscribed: subscribed.contains(&u.id),
+            is_super_admin: u.role == UserRole::SuperAdmin,
+            id: u.id,
+            full_name: u.full_name,
+            phone_number: u.phone_number,
+        })
+        .collect())
+}
+
+/// Makes `admins` exactly the subscribers of `kind`; the ids added and removed.
+pub async fn replace<C: ConnectionTrait>(
+    db: &C,
+    kind: NotificationType,
+    admins: &[uuid::Uuid],
+) -> Result<(Vec<uuid::Uuid>, Vec<uuid::Uuid>), StoreError> {
+    use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set};
+    let current: Vec<uuid::Uuid> = notification_recipients::Entity::find()
+        .filter(notification_recipients::Column::NotificationType.eq(kind))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.admin_user_id)
+        .collect();
+    let removed: Vec<uuid::Uuid> = current
+        .iter()
+        .filter(|id| !admins.contains(id))
+        .copied()
+        .collect();
+    let added: Vec<uuid::Uuid> = admins
+        .iter()
+        .filter(|id| !current.contains(id))
+        .copied()
+        .collect();
+    if !removed.is_empty() {
+        notification_recipients::Entity::delete_many()
+            .filter(notification_recipients::Column::NotificationType.eq(kind))
+            .filter(notification_recipients::Column::AdminUserId.is_in(removed.clone()))
+            .exec(db)
+            .await?;
+    }
+    for id in &added {
+        notification_recipients::ActiveModel {
+            admin_user_id: Set(*id),
+            notification_type: Set(kind),
+            ..notification_recipients::ActiveModel::new()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok((added, removed))
+}
