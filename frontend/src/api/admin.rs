@@ -3,6 +3,7 @@
 //! the inactive-account lifecycle, the policy parity guard's reports and the routers.
 
 use saring_domain::api::Page;
+use saring_domain::dto::MessageResponse;
 use saring_domain::dto::admin::{
     ActionLogItem, AdminUserDetail, AdminUserItem, AdminUserQuery, AdminUserUpdate, RejectRequest,
 };
@@ -15,7 +16,10 @@ use saring_domain::dto::payments::{
     SelfTestResponse,
 };
 use saring_domain::dto::routers::{RouterInput, RouterList, RouterView};
-use saring_domain::dto::settings::{SettingsList, SettingsSaved, SettingsUpdate};
+use saring_domain::dto::settings::{
+    RecipientView, RecipientsUpdate, SettingsList, SettingsSaved, SettingsUpdate, TelegramTest,
+    WhatsAppTest,
+};
 use saring_domain::dto::templates::{TemplateBody, TemplateInfo, TemplatePreview};
 use serde::de::DeserializeOwned;
 
@@ -210,6 +214,30 @@ pub async fn settings() -> Result<SettingsList, ApiError> {
 /// Saves changed settings (`null` hands a key back to the environment).
 pub async fn save_settings(update: &SettingsUpdate) -> Result<SettingsSaved, ApiError> {
     put("/api/admin/settings", update).await
+}
+
+/// The administrators and whether they receive alerts of `kind`.
+pub async fn notification_recipients(kind: String) -> Result<Vec<RecipientView>, ApiError> {
+    get_items(&format!(
+        "/api/admin/notification-recipients?type={}",
+        encode_component(&kind)
+    ))
+    .await
+}
+
+/// Exactly these administrators receive alerts of the update's type.
+pub async fn save_notification_recipients(
+    update: &RecipientsUpdate,
+) -> Result<Page<RecipientView>, ApiError> {
+    post("/api/admin/notification-recipients", update).await
+}
+
+pub async fn whatsapp_test(req: &WhatsAppTest) -> Result<MessageResponse, ApiError> {
+    post("/api/admin/whatsapp/test-send", req).await
+}
+
+pub async fn telegram_test(req: &TelegramTest) -> Result<MessageResponse, ApiError> {
+    post("/api/admin/telegram/test-send", req).await
 }
 
 pub use saring_domain::dto::admin::{InactiveAccount, LifecycleAction};

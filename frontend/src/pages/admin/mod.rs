@@ -19,6 +19,7 @@ pub mod requests;
 pub mod router_form;
 pub mod routers;
 pub mod settings;
+mod settings_alerts;
 pub mod templates;
 pub mod transaction_detail;
 pub mod transactions;

@@ -2,7 +2,8 @@
 //! maintenance, payments, WhatsApp, Telegram, registration, branding). Each section saves only
 //! what changed in it; the server checks every value and names the key it refuses. Secrets are
 //! write-only: the field is empty, says whether a value is stored, and sends only a new one.
-//! A value set here can be handed back to the environment ("Pakai bawaan").
+//! A value set here can be handed back to the environment ("Pakai bawaan"). Below: who
+//! receives the administrator alerts, and the WhatsApp and Telegram test sends.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use saring_domain::dto::settings::{SettingKind, SettingView, SettingsSaved, Sett
 use serde_json::Value;
 
 use super::parts::{Action, loaded};
+use super::settings_alerts::{AlertRecipients, TestSends};
 use crate::api;
 use crate::components::common::{AdminShell, use_title};
 use crate::contexts::{I18n, use_i18n, use_settings};
@@ -288,6 +290,8 @@ pub fn AdminSettingsPage() -> impl IntoView {
             {move || loaded(i18n, list.get(), move |_| view! {
                 <div class="stack" data-testid="settings">
                     {GROUPS.iter().map(|g| page.section(g)).collect_view()}
+                    <AlertRecipients i18n=i18n/>
+                    <TestSends i18n=i18n/>
                 </div>
             }.into_any())}
         </AdminShell>
