@@ -473,13 +473,23 @@ async fn routers_are_listed_by_admins_and_managed_by_super_admins() {
     assert!(b["message"].as_str().unwrap().contains("site-b"), "{b}");
     for unknown in [ID, "not-a-uuid"] {
         let (st, b) = s
-            .get(&admin, &format!("/api/admin/routers/{unknown}/verify-rules"))
+            .get(
+                &admin,
+                &format!("/api/admin/routers/{unknown}/verify-rules"),
+            )
             .await;
-        assert_eq!((st.as_u16(), b["code"].as_str()), (404, Some("not_found")), "{b}");
+        assert_eq!(
+            (st.as_u16(), b["code"].as_str()),
+            (404, Some("not_found")),
+            "{b}"
+        );
     }
     let default_id = list["items"][0]["id"].as_str().unwrap();
     let (st, report) = s
-        .get(&admin, &format!("/api/admin/routers/{default_id}/verify-rules"))
+        .get(
+            &admin,
+            &format!("/api/admin/routers/{default_id}/verify-rules"),
+        )
         .await;
     assert_eq!(st, 200, "{report}");
     assert_eq!(report["router"], "default");

@@ -84,24 +84,39 @@ async fn a_bare_router_fails_verify_rules_naming_what_is_missing() {
 
     let report = router_setup::verify(&t, id).await.unwrap();
     assert!(!report.all_found);
-    assert_eq!(report.setup_command, "saring routeros setup-script --router site-b");
+    assert_eq!(
+        report.setup_command,
+        "saring routeros setup-script --router site-b"
+    );
     let m = missing(&report);
     assert_eq!(report.missing, m.len());
     for server in ["srv-user", "srv-komandan"] {
         assert!(
-            has(&m, RuleKind::HotspotServer, &format!("hotspot server {server} (profile saring)")),
+            has(
+                &m,
+                RuleKind::HotspotServer,
+                &format!("hotspot server {server} (profile saring)")
+            ),
             "{m:#?}"
         );
     }
     assert!(has(&m, RuleKind::ServerProfile, "hotspot profile saring"));
     let p = &c.policy.profiles;
     for profile in [&p.active, &p.fup, &p.habis, &p.expired, &p.unlimited] {
-        assert!(has(&m, RuleKind::UserProfile, &format!("hotspot user profile {profile}")));
+        assert!(has(
+            &m,
+            RuleKind::UserProfile,
+            &format!("hotspot user profile {profile}")
+        ));
     }
     // Names come from the configuration, not from the reference's hard-coded ones.
     let l = &c.policy.lists;
     for list in l.managed() {
-        assert!(has(&m, RuleKind::AddressList, &format!("address list {list}")));
+        assert!(has(
+            &m,
+            RuleKind::AddressList,
+            &format!("address list {list}")
+        ));
     }
     for rule in [
         format!("raw prerouting drop src-address-list={}", l.inactive),
@@ -111,8 +126,16 @@ async fn a_bare_router_fails_verify_rules_naming_what_is_missing() {
     ] {
         assert!(has(&m, RuleKind::FirewallRule, &rule), "{rule}: {m:#?}");
     }
-    for host in ["wifi.example.id", "app.sandbox.midtrans.com", "api.sandbox.midtrans.com"] {
-        assert!(has(&m, RuleKind::WalledGarden, &format!("walled garden {host}")));
+    for host in [
+        "wifi.example.id",
+        "app.sandbox.midtrans.com",
+        "api.sandbox.midtrans.com",
+    ] {
+        assert!(has(
+            &m,
+            RuleKind::WalledGarden,
+            &format!("walled garden {host}")
+        ));
     }
     assert!(has(
         &m,
@@ -128,7 +151,10 @@ async fn a_bare_router_fails_verify_rules_naming_what_is_missing() {
     assert!(m.iter().any(|(k, _, _)| *k == RuleKind::LoginPage));
     // `admin` is in the full group: too many rights, named.
     let (_, _, hint) = m.iter().find(|(k, _, _)| *k == RuleKind::ApiUser).unwrap();
-    assert!(hint.contains("sensitive") && hint.contains("policy"), "{hint}");
+    assert!(
+        hint.contains("sensitive") && hint.contains("policy"),
+        "{hint}"
+    );
     for (_, label, hint) in &m {
         assert!(!hint.is_empty(), "{label} has no hint");
     }
@@ -218,7 +244,9 @@ async fn the_setup_script_applied_over_the_api_makes_verify_rules_pass() {
         .find(|r| r.get("name").as_deref() == Some("saring/login.html"))
         .and_then(|r| r.string("contents"))
         .unwrap();
-    assert!(page.contains(&format!("{PORTAL}/captive?client_ip=$(ip)&client_mac=$(mac)")));
+    assert!(page.contains(&format!(
+        "{PORTAL}/captive?client_ip=$(ip)&client_mac=$(mac)"
+    )));
 
     // Someone breaks one thing: verify-rules names exactly that.
     let rule = sim
@@ -280,4 +308,50 @@ async fn the_rsc_script_renders_every_step_and_guards_the_password() {
     let (code, message) = code(script::steps(&expected, &SetupOptions::default()));
     assert_eq!(code, ErrorCode::ValidationFailed);
     assert!(message.contains("APP_PUBLIC_BASE_URL"));
+}
+
+#[tokio::test]
+async fn a_write_naming_a_server_the_router_lacks_is_router_not_ready() {
+    let t = app().await;
+    let router = repo::find_by_name(t.app.db(), t.app.cipher(), "default")
+        .await
+        .unwrap()
+        .unwrap();
+    let user = t.approved_user("081234567001").await;
+    let user = t.grant_quota(&user, 1024).await;
+    saring_store::repo::users::update(
+        t.app.db(),
+        user.id,
+        saring_store::repo::users::UserPatch {
+            mikrotik_password: Some(Some("123456".into())),
+            router_id: Some(Some(router.id)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // The router was never given the users' hotspot server (a missing user profile is
+    // survived: the hotspot user falls back to `default`).
+    let server = t.config().router.server_user.clone();
+    let row = t
+        .sim()
+        .rows("/ip/hotspot")
+        .into_iter()
+        .find(|r| r.get("name").as_deref() == Some(server.as_str()))
+        .unwrap();
+    assert!(
+        t.sim()
+            .remove_item("/ip/hotspot", &row.string(".id").unwrap())
+    );
+    let (code, message) = code(saring_app::router::user_sync::sync_user(&t, user.id).await);
+    assert_eq!(code, ErrorCode::RouterNotReady);
+    // The client learns the router is not ready, not which server (that is in the log).
+    assert!(!message.contains(server.as_str()), "{message}");
+    let report = router_setup::verify(&t, router.id).await.unwrap();
+    let m = missing(&report);
+    let (_, _, hint) = m
+        .iter()
+        .find(|(k, l, _)| *k == RuleKind::HotspotServer && l.contains(server.as_str()))
+        .unwrap();
+    assert!(hint.contains("belum ada"), "{hint}");
 }

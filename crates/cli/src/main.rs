@@ -132,7 +132,9 @@ fn main() -> ExitCode {
             Command::Debt { command, actor } => cmd_user::run_debt(command, actor).await,
             Command::Routeros(args) => match args.command {
                 routeros_cmd::RouterosCommand::SetupScript(a) => cmd_router::setup_script(a).await,
-                command => routeros_cmd::run(routeros_cmd::RouterosArgs { command }, resolve_router).await,
+                command => {
+                    routeros_cmd::run(routeros_cmd::RouterosArgs { command }, resolve_router).await
+                }
             },
         }
     });

@@ -596,6 +596,7 @@ error-captive_context_invalid = Device details from another network were ignored
 error-device_presence_required = Open the portal on that device itself, on the hotspot Wi-Fi, to move it to your account, or ask its owner to remove it.
 error-device_not_detected = The router has not detected your device yet. Open the hotspot login page and try again.
 error-router_unavailable = The hotspot router cannot be reached right now. Please try again shortly.
+error-router_not_ready = The hotspot router is not set up for Saring yet. The administrator has been notified.
 error-maintenance = The service is under maintenance.
 error-service_unavailable = The service is busy. Please try again shortly.
 error-not_found = Not found.

@@ -597,6 +597,7 @@ error-captive_context_invalid = Data perangkat dari jaringan lain diabaikan. Buk
 error-device_presence_required = Buka portal dari perangkat itu sendiri di WiFi hotspot untuk memindahkannya ke akun Anda, atau minta pemiliknya menghapusnya.
 error-device_not_detected = Perangkat Anda belum terdeteksi oleh router. Buka halaman login hotspot lalu coba lagi.
 error-router_unavailable = Router hotspot sedang tidak dapat dihubungi. Coba lagi sebentar lagi.
+error-router_not_ready = Router hotspot belum disiapkan untuk Saring. Admin sudah dicatat untuk memeriksanya.
 error-maintenance = Layanan sedang dalam pemeliharaan.
 error-service_unavailable = Layanan sedang sibuk. Coba lagi sebentar lagi.
 error-not_found = Data tidak ditemukan.

@@ -424,6 +424,9 @@ mod tests {
     fn quoting_keeps_hotspot_variables_literal() {
         assert_eq!(quote("a\"b$(ip)?\\"), "\"a\\\"b\\$(ip)\\?\\\\\"");
         assert_eq!(quote("x\ny"), "\"x\\ny\"");
-        assert_eq!(console_menu("/ip/hotspot/walled-garden"), "/ip hotspot walled-garden");
+        assert_eq!(
+            console_menu("/ip/hotspot/walled-garden"),
+            "/ip hotspot walled-garden"
+        );
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use saring_domain::api::ErrorCode;
+use saring_domain::dto::health::{RouterSetup, SetupState};
 use saring_domain::dto::routers::{RouterRulesReport, RuleCheck, RuleKind};
 use saring_routeros::menus::{FirewallRule, HotspotUserProfile, WalledGarden};
 use saring_routeros::{Api, Command, FirewallTable, Row};
@@ -129,6 +130,34 @@ pub async fn cached_reports(app: &App) -> AppResult<Vec<(String, Option<RouterRu
     Ok(out)
 }
 
+/// Every enabled router's setup for `/ready`, from the cached reports (never the router).
+pub async fn readiness(app: &App) -> AppResult<Vec<RouterSetup>> {
+    Ok(cached_reports(app)
+        .await?
+        .into_iter()
+        .map(|(router, report)| match report {
+            Some(r) if r.all_found => RouterSetup {
+                router,
+                setup: SetupState::Complete,
+                missing: Vec::new(),
+                fix: None,
+            },
+            Some(r) => RouterSetup {
+                setup: SetupState::Incomplete,
+                missing: missing_labels(&r),
+                fix: Some(r.setup_command),
+                router,
+            },
+            None => RouterSetup {
+                fix: Some(format!("saring router check {router}")),
+                router,
+                setup: SetupState::Unchecked,
+                missing: Vec::new(),
+            },
+        })
+        .collect())
+}
+
 /// Whether the router's report is missing from the cache (the health job then checks it).
 pub async fn is_stale(app: &App, router: &Router) -> bool {
     !matches!(app.kv().get(&cache_key(router.id)).await, Ok(Some(_)))
@@ -223,7 +252,10 @@ async fn read(rh: &RouterHandle, expected: &Expected) -> Result<Seen, ReadError>
     let login_dir = server_profiles
         .iter()
         .find(|p| p.get("name").as_deref() == Some(SERVER_PROFILE))
-        .map(|p| p.string("html-directory").unwrap_or_else(|| "hotspot".into()));
+        .map(|p| {
+            p.string("html-directory")
+                .unwrap_or_else(|| "hotspot".into())
+        });
     let login_page = match &login_dir {
         Some(dir) => rows(rh, "/file", Some(("name", &Expected::login_file(dir))))
             .await?
@@ -357,7 +389,10 @@ fn compare(expected: &Expected, seen: &Seen) -> Vec<RuleCheck> {
         let problem = if matches.is_empty() {
             Some(format!("Aturan firewall {} belum ada.", rule.label()))
         } else if matches.iter().all(|r| r.disabled) {
-            Some(format!("Aturan firewall {} ada tetapi nonaktif.", rule.label()))
+            Some(format!(
+                "Aturan firewall {} ada tetapi nonaktif.",
+                rule.label()
+            ))
         } else {
             None
         };
@@ -421,9 +456,7 @@ fn compare(expected: &Expected, seen: &Seen) -> Vec<RuleCheck> {
                     .split(',')
                     .any(|n| good_options.iter().any(|g| g == n.trim())))
                 .then(|| {
-                    format!(
-                        "Jaringan DHCP {network} belum mengirim opsi {CAPTIVE_OPTION_CODE}."
-                    )
+                    format!("Jaringan DHCP {network} belum mengirim opsi {CAPTIVE_OPTION_CODE}.")
                 })
             }
         };
@@ -437,7 +470,9 @@ fn compare(expected: &Expected, seen: &Seen) -> Vec<RuleCheck> {
     let user = &expected.api_user;
     let problem = match (&seen.api_user, &seen.api_group) {
         (None, _) => Some(format!("Pengguna router {user} tidak terbaca di /user.")),
-        (Some(_), None) => Some(format!("Grup pengguna {user} tidak terbaca di /user/group.")),
+        (Some(_), None) => Some(format!(
+            "Grup pengguna {user} tidak terbaca di /user/group."
+        )),
         (Some(u), Some(g)) => {
             let group = u.string("group").unwrap_or_default();
             let policy = g.string("policy").unwrap_or_default();
@@ -478,10 +513,7 @@ fn compare(expected: &Expected, seen: &Seen) -> Vec<RuleCheck> {
     };
     out.push(check(
         RuleKind::ApiUser,
-        format!(
-            "api user {user}: policy {} only",
-            REQUIRED_RIGHTS.join(",")
-        ),
+        format!("api user {user}: policy {} only", REQUIRED_RIGHTS.join(",")),
         problem,
     ));
     out
