@@ -1,7 +1,7 @@
 //! The admin portal: login, users (with adding users), the operator console of one user,
 //! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
 //! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
-//! parity guard's reports and the routers.
+//! parity guard's reports and the routers (with each router's verify-rules checklist).
 
 pub mod debts;
 pub mod forms;
@@ -16,6 +16,7 @@ pub(crate) mod parts;
 pub mod promos;
 pub mod requests;
 pub mod router_form;
+pub mod router_rules;
 pub mod routers;
 pub mod templates;
 pub mod transaction_detail;
