@@ -182,7 +182,7 @@ struct Seen {
 
 type ReadError = (&'static str, saring_routeros::Error);
 
-fn at<T>(menu: &'static str) -> impl FnOnce(saring_routeros::Error) -> ReadError {
+fn at(menu: &'static str) -> impl FnOnce(saring_routeros::Error) -> ReadError {
     move |e| (menu, e)
 }
 
@@ -195,7 +195,7 @@ async fn rows(
     if let Some((k, v)) = query {
         cmd = cmd.query(k, v);
     }
-    rh.pool.print(cmd).await.map_err(at::<()>(menu))
+    rh.pool.print(cmd).await.map_err(at(menu))
 }
 
 async fn read(rh: &RouterHandle, expected: &Expected) -> Result<Seen, ReadError> {
@@ -206,7 +206,7 @@ async fn read(rh: &RouterHandle, expected: &Expected) -> Result<Seen, ReadError>
             counts.push(
                 pool.count("/ip/firewall/address-list", &[("list", list)])
                     .await
-                    .map_err(at::<()>("/ip/firewall/address-list"))?,
+                    .map_err(at("/ip/firewall/address-list"))?,
             );
         }
         Ok::<_, ReadError>(counts)
@@ -217,23 +217,23 @@ async fn read(rh: &RouterHandle, expected: &Expected) -> Result<Seen, ReadError>
         async {
             pool.hotspot_profiles()
                 .await
-                .map_err(at::<()>("/ip/hotspot/user/profile"))
+                .map_err(at("/ip/hotspot/user/profile"))
         },
         counts,
         async {
             pool.firewall_rules(FirewallTable::Raw)
                 .await
-                .map_err(at::<()>("/ip/firewall/raw"))
+                .map_err(at("/ip/firewall/raw"))
         },
         async {
             pool.firewall_rules(FirewallTable::Filter)
                 .await
-                .map_err(at::<()>("/ip/firewall/filter"))
+                .map_err(at("/ip/firewall/filter"))
         },
         async {
             pool.walled_garden()
                 .await
-                .map_err(at::<()>("/ip/hotspot/walled-garden"))
+                .map_err(at("/ip/hotspot/walled-garden"))
         },
     )?;
     let (options, networks, users) = tokio::try_join!(
