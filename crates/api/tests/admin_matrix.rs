@@ -42,6 +42,7 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::PUT, format!("/api/admin/routers/{ID}")),
         (Method::DELETE, format!("/api/admin/routers/{ID}")),
         (Method::POST, format!("/api/admin/routers/{ID}/check")),
+        (Method::GET, format!("/api/admin/routers/{ID}/verify-rules")),
         (Method::POST, format!("/api/admin/routers/{ID}/adopt")),
         (Method::DELETE, format!("/api/admin/routers/{ID}/adopt")),
         (Method::GET, "/api/admin/message-templates".into()),
@@ -468,6 +469,50 @@ async fn routers_are_listed_by_admins_and_managed_by_super_admins() {
     assert_eq!(st, 200, "{checked}");
     assert_eq!(checked["online"], false, "{checked}");
     assert!(checked["last_error"].is_string(), "{checked}");
+    // verify-rules: any admin; a router that does not answer is a 503 naming it, an unknown
+    // id a 404, and the default (simulated) router a checklist of what it lacks.
+    let rules = format!("/api/admin/routers/{id}/verify-rules");
+    let (st, b) = s.get(&admin, &rules).await;
+    assert_eq!(
+        (st.as_u16(), b["code"].as_str()),
+        (503, Some("router_unavailable")),
+        "{b}"
+    );
+    assert!(b["message"].as_str().unwrap().contains("site-b"), "{b}");
+    for unknown in [ID, "not-a-uuid"] {
+        let (st, b) = s
+            .get(
+                &admin,
+                &format!("/api/admin/routers/{unknown}/verify-rules"),
+            )
+            .await;
+        assert_eq!(
+            (st.as_u16(), b["code"].as_str()),
+            (404, Some("not_found")),
+            "{b}"
+        );
+    }
+    let default_id = list["items"][0]["id"].as_str().unwrap();
+    let (st, report) = s
+        .get(
+            &admin,
+            &format!("/api/admin/routers/{default_id}/verify-rules"),
+        )
+        .await;
+    assert_eq!(st, 200, "{report}");
+    assert_eq!(report["router"], "default");
+    assert_eq!(report["all_found"], false, "{report}");
+    assert_eq!(
+        report["setup_command"],
+        "saring routeros setup-script --router default"
+    );
+    let checks = report["checks"].as_array().unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["kind"] == "firewall_rule" && c["found"] == false && c["hint"].is_string()),
+        "{report}"
+    );
     let (st, changed) = send(
         &sa,
         Method::PUT,

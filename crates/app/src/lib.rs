@@ -35,6 +35,7 @@ pub mod ratelimit;
 pub mod registration;
 pub mod router;
 pub mod router_admin;
+pub mod router_setup;
 pub mod settings;
 pub mod sync;
 pub use sync::quota_lock;

@@ -1,14 +1,16 @@
 //! `saring router …`: the routers of an install (one per site). `list`, `add`, `set`,
 //! `check`, `remove`, `adopt`, `release` go through the same rules as the admin API; `push` brings a router fully
 //! in line with the database (after a router swap or a reset), the same push the worker does
-//! after a reboot.
+//! after a reboot. `check` also runs verify-rules and names what the router lacks;
+//! `saring routeros setup-script` (here too: it reads the router from the database) prints
+//! the script that creates it.
 
 use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use saring_app::router_admin;
-use saring_domain::dto::routers::{RouterInput, RouterView};
+use saring_domain::dto::routers::{RouterInput, RouterRulesReport, RouterView};
 
 #[derive(Subcommand)]
 pub enum RouterCommand {
@@ -46,7 +48,8 @@ pub enum RouterCommand {
         #[arg(long)]
         reset_schedules: bool,
     },
-    /// Connect to a router now: online, RouterOS version, error.
+    /// Connect to a router now: online, RouterOS version, error, and what it lacks for Saring
+    /// (verify-rules). Fails when the router is unreachable or not set up.
     Check { router: String },
     /// Remove a router that no user or device belongs to (disable it otherwise).
     Remove { router: String },
@@ -210,6 +213,15 @@ pub async fn run(cmd: RouterCommand) -> anyhow::Result<()> {
             if view.online != Some(true) {
                 anyhow::bail!("router {router} is not reachable");
             }
+            let report = saring_app::router_setup::verify(&app, id).await?;
+            print_rules(&report);
+            if !report.all_found {
+                anyhow::bail!(
+                    "router {router} is not set up for Saring: {} item(s) missing; print the script that creates them with `{}`",
+                    report.missing,
+                    report.setup_command
+                );
+            }
         }
         RouterCommand::Remove { router } => {
             let id = router_admin::id_by_name(&app, &router).await?;
@@ -252,6 +264,70 @@ pub async fn run(cmd: RouterCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// verify-rules, one line per item: `ok` or `MISSING` with the hint.
+fn print_rules(report: &RouterRulesReport) {
+    println!(
+        "setup: {}",
+        if report.all_found {
+            "complete".to_owned()
+        } else {
+            format!("{} missing", report.missing)
+        }
+    );
+    for c in &report.checks {
+        if c.found {
+            println!("  ok       {}", c.label);
+        } else {
+            println!("  MISSING  {}", c.label);
+            if let Some(hint) = &c.hint {
+                println!("           {hint}");
+            }
+        }
+    }
+}
+
+/// `saring routeros setup-script --router NAME`.
+pub async fn setup_script(args: crate::routeros_cmd::SetupScriptArgs) -> anyhow::Result<()> {
+    let app = crate::cmd_job::connect().await?;
+    let options = saring_app::router_setup::SetupOptions {
+        interface: args.interface,
+        html_directory: args.html_directory,
+        api_password: if args.api_password_stdin {
+            Some(crate::read_stdin_line("the API user's password")?)
+        } else {
+            None
+        },
+    };
+    let text = saring_app::router_setup::script::for_router(&app, &args.router, &options).await?;
+    match args.output {
+        Some(path) => {
+            write_private(&path, &text).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "wrote {}: upload it to router {} and run  /import file-name={}",
+                path.display(),
+                args.router,
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// Writes a file only its owner can read (it may hold the API password).
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(text.as_bytes())
 }
 
 fn print_router(r: &RouterView) {

@@ -130,7 +130,12 @@ fn main() -> ExitCode {
             Command::Quota(c) => cmd_quota::run(c).await,
             Command::User { command, actor } => cmd_user::run_user(command, actor).await,
             Command::Debt { command, actor } => cmd_user::run_debt(command, actor).await,
-            Command::Routeros(args) => routeros_cmd::run(*args, resolve_router).await,
+            Command::Routeros(args) => match args.command {
+                routeros_cmd::RouterosCommand::SetupScript(a) => cmd_router::setup_script(a).await,
+                command => {
+                    routeros_cmd::run(routeros_cmd::RouterosArgs { command }, resolve_router).await
+                }
+            },
         }
     });
     match result {

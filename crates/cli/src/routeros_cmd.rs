@@ -1,5 +1,6 @@
 //! `saring routeros …`: run the RouterOS simulator, or talk to any router (real or
-//! simulated): `ping`, `print <path>`, `identity`.
+//! simulated): `ping`, `print <path>`, `identity`; `setup-script` prints the `.rsc` script
+//! that prepares a configured router for Saring (run by `cmd_router`, it needs the database).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -37,6 +38,31 @@ pub enum RouterosCommand {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Print the RouterOS script (.rsc) that creates what verify-rules checks on a
+    /// configured router: hotspot profile and login page, servers, user profiles, status
+    /// lists and firewall rules, walled garden, DHCP option 114, a least-privilege API user.
+    SetupScript(SetupScriptArgs),
+}
+
+/// Flags of `saring routeros setup-script`.
+#[derive(clap::Args, Debug)]
+pub struct SetupScriptArgs {
+    /// The router (by name, as `saring router list` shows it).
+    #[arg(long)]
+    pub router: String,
+    /// Interface for a hotspot server the router does not have yet (one server per interface).
+    #[arg(long, default_value = "bridge-hotspot")]
+    pub interface: String,
+    /// HTML directory of Saring's hotspot profile (`flash/saring` on routers with a flash disk).
+    #[arg(long, default_value = "saring")]
+    pub html_directory: String,
+    /// Read the API user's password from stdin and write it into the script (otherwise the
+    /// script holds a placeholder and refuses to run until it is replaced).
+    #[arg(long)]
+    pub api_password_stdin: bool,
+    /// Write the script to this file instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }
 
 /// Flags of `saring routeros sim`.
@@ -156,6 +182,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     match args.command {
         RouterosCommand::Sim(sim) => run_sim(sim).await,
+        RouterosCommand::SetupScript(_) => {
+            bail!("setup-script needs the database: run it through `saring routeros setup-script`")
+        }
         RouterosCommand::Ping { target, count } => {
             let started = Instant::now();
             let (conn, endpoint) = connect(&target, resolve_router).await?;

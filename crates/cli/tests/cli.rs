@@ -375,6 +375,108 @@ async fn routers_are_added_changed_and_removed_from_the_command_line() {
     assert!(stderr(&again).contains("tidak ada"), "{}", stderr(&again));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn router_check_names_what_a_bare_router_lacks_and_setup_script_prints_the_fix() {
+    let db = TestDb::new().await;
+    let url = db.url().to_owned();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("APP_PUBLIC_BASE_URL", "https://wifi.example.id"),
+    ];
+    // A router fresh from the box, in this process (the CLI runs in another).
+    let sim = saring_routeros::sim::Simulator::builder()
+        .user("api", "rahasia-router")
+        .cidr(std::net::Ipv4Addr::new(10, 30, 0, 0), 24)
+        .build()
+        .start("127.0.0.1:0")
+        .await
+        .unwrap();
+    let port = sim.addr().port().to_string();
+    let add = saring(
+        &[
+            "router",
+            "add",
+            "--name",
+            "site-c",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--username",
+            "api",
+            "--cidr",
+            "10.30.0.0/24",
+            "--password-stdin",
+        ],
+        &env,
+        "rahasia-router\n",
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+
+    let check = saring(&["router", "check", "site-c"], &env, "");
+    assert!(!check.status.success());
+    let (out, err) = (stdout(&check), stderr(&check));
+    assert!(out.contains("online"), "{out}");
+    assert!(out.contains("MISSING  hotspot server srv-user"), "{out}");
+    assert!(out.contains("MISSING  address list klient_aktif"), "{out}");
+    assert!(
+        out.contains("MISSING  raw prerouting drop src-address-list=klient_inactive"),
+        "{out}"
+    );
+    assert!(
+        err.contains("saring routeros setup-script --router site-c"),
+        "{err}"
+    );
+
+    let script = saring(
+        &["routeros", "setup-script", "--router", "site-c"],
+        &env,
+        "",
+    );
+    assert!(script.status.success(), "{}", stderr(&script));
+    let text = stdout(&script);
+    assert!(
+        text.starts_with("# Saring: router setup for \"site-c\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("value=\"'https://wifi.example.id/api/captive'\""),
+        "{text}"
+    );
+    assert!(text.contains("GANTI-SANDI-API"), "{text}");
+    // With the password from stdin, into a private file.
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("site-c.rsc");
+    let written = saring(
+        &[
+            "routeros",
+            "setup-script",
+            "--router",
+            "site-c",
+            "--api-password-stdin",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        &env,
+        "sandi-api-baru\n",
+    );
+    assert!(written.status.success(), "{}", stderr(&written));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("sandi-api-baru") && !text.contains(":error"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the script may hold a password: {mode:o}");
+    }
+    let unknown = saring(&["routeros", "setup-script", "--router", "nope"], &env, "");
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("tidak ada"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
 /// A running `saring run` (killed when dropped).
 struct Demo {
     child: Child,

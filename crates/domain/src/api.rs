@@ -204,6 +204,7 @@ error_codes! {
     OtpTooManyAttempts = "otp_too_many_attempts", 429;
     Maintenance = "maintenance", 503;
     RouterUnavailable = "router_unavailable", 503;
+    RouterNotReady = "router_not_ready", 503;
     PaymentUnavailable = "payment_unavailable", 503;
     ServiceUnavailable = "service_unavailable", 503;
     GatewayError = "gateway_error", 502;

@@ -15,7 +15,7 @@ use saring_domain::dto::payments::{
     PackageRemoval, PackageUpsert, ProfileDto, PromoDto, PromoUpsert, ReconcileResponse,
     SelfTestResponse,
 };
-use saring_domain::dto::routers::{RouterInput, RouterList, RouterView};
+use saring_domain::dto::routers::{RouterInput, RouterList, RouterRulesReport, RouterView};
 use saring_domain::dto::settings::{
     RecipientView, RecipientsUpdate, SettingsList, SettingsSaved, SettingsUpdate, TelegramTest,
     WhatsAppTest,
@@ -287,6 +287,11 @@ pub async fn check_router(id: &str) -> Result<RouterView, ApiError> {
     post(&router_path(id, "/check"), &serde_json::json!({})).await
 }
 
+/// verify-rules: what the router holds of what Saring needs, item by item.
+pub async fn verify_router_rules(id: &str) -> Result<RouterRulesReport, ApiError> {
+    get(&router_path(id, "/verify-rules")).await
+}
+
 /// Records that this install owns the router's entries (super admin).
 pub async fn adopt_router(id: &str) -> Result<RouterView, ApiError> {
     post(&router_path(id, "/adopt"), &serde_json::json!({})).await
@@ -386,6 +391,10 @@ mod tests {
     fn router_paths() {
         assert_eq!(router_path("a b", ""), "/api/admin/routers/a%20b");
         assert_eq!(router_path("r-1", "/check"), "/api/admin/routers/r-1/check");
+        assert_eq!(
+            router_path("r-1", "/verify-rules"),
+            "/api/admin/routers/r-1/verify-rules"
+        );
     }
 
     #[test]

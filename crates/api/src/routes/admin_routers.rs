@@ -1,5 +1,5 @@
 //! `/api/admin/routers`: the routers of an install (admins list and check them; super admins
-//! add, change and remove them). Bodies: `saring_domain::dto::routers`.
+//! add, change and remove them; any admin runs verify-rules). Bodies: `saring_domain::dto::routers`.
 
 use actix_web::{HttpResponse, web};
 use saring_app::App;
@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/routers/{id}", web::put().to(update))
         .route("/routers/{id}", web::delete().to(delete))
         .route("/routers/{id}/check", web::post().to(check))
+        .route("/routers/{id}/verify-rules", web::get().to(verify_rules))
         .route("/routers/{id}/adopt", web::post().to(adopt))
         .route("/routers/{id}/adopt", web::delete().to(release));
 }
@@ -73,6 +74,19 @@ async fn check(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(saring_app::router_admin::check(&app, router_id(&id)?).await?))
+}
+
+/// `GET /api/admin/routers/{id}/verify-rules`: what the router holds of what Saring needs,
+/// item by item (connects to the router now).
+async fn verify_rules(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let report = saring_app::router_setup::verify(&app, router_id(&id)?).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(report))
 }
 
 /// `POST /api/admin/routers/{id}/adopt`: this install owns the router's entries.

@@ -11,10 +11,18 @@ pub async fn get(app: web::Data<App>) -> HttpResponse {
         .json(app.health().await)
 }
 
-/// 200 when the database and KV answer, else 503 (for load balancers and compose).
+/// 200 when the database and KV answer, else 503 (for load balancers and compose). The body
+/// also says, per enabled router, what its last verify-rules report found missing and the
+/// command that fixes it (a router that is not set up does not make the API unready).
 #[tracing::instrument(skip_all)]
 pub async fn ready(app: web::Data<App>) -> HttpResponse {
-    let health = app.health().await;
+    let mut health = app.health().await;
+    if health.is_ok() {
+        match saring_app::router_setup::verify::readiness(&app).await {
+            Ok(routers) => health.routers = Some(routers),
+            Err(e) => tracing::warn!(error = %e, "ready: router setup unknown"),
+        }
+    }
     let mut res = if health.is_ok() {
         HttpResponse::Ok()
     } else {

@@ -88,9 +88,36 @@ impl RouterHandle {
     }
 }
 
+/// The property a router refused because what it names does not exist there (a hotspot
+/// user profile or server the router was never given): RouterOS answers such a write with
+/// `input does not match any value of <property>`.
+fn unknown_reference(e: &saring_routeros::Error) -> Option<&str> {
+    match e {
+        saring_routeros::Error::Trap { message, .. } => message
+            .strip_prefix("input does not match any value of ")
+            .filter(|p| matches!(*p, "profile" | "server")),
+        _ => None,
+    }
+}
+
 /// Maps a RouterOS failure onto what the client sees: unreachable or flaky routers are a
-/// 503 (try again); a refused command is a 502 with the router's reason logged.
+/// 503 (try again); a write naming a profile or server the router lacks is a 503
+/// `router_not_ready` (the router is not set up: the log names what and how to fix it, the
+/// client only gets the code); any other refused command is a 502 with the reason logged.
 pub fn router_error(router: &str, e: saring_routeros::Error) -> AppError {
+    if let Some(property) = unknown_reference(&e) {
+        tracing::error!(
+            router,
+            missing = property,
+            error = %e,
+            fix = %crate::router_setup::verify::setup_command(router),
+            "router is not set up: it lacks the hotspot {property} Saring writes (see verify-rules)"
+        );
+        return AppError::rejected(
+            ErrorCode::RouterNotReady,
+            "Router hotspot belum disiapkan untuk Saring. Admin sudah dicatat untuk memeriksanya.",
+        );
+    }
     if e.is_transient()
         || matches!(
             e,

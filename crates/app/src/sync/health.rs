@@ -27,6 +27,9 @@ pub struct HealthReport {
     pub down_since: Option<chrono::DateTime<chrono::Utc>>,
     pub alerted: bool,
     pub error: Option<String>,
+    /// How many verify-rules items the router lacks, when they were checked in this run
+    /// (the last report is older than its cache time).
+    pub setup_missing: Option<usize>,
 }
 
 async fn save_router(
@@ -79,6 +82,15 @@ pub async fn check(app: &App, router: &Router) -> AppResult<HealthReport> {
             save_router(app, router, true, None, Some(res.version)).await?;
             if state.down_since.is_some() {
                 sync_repo::save_health(app.db(), router.id, None, None, now).await?;
+            }
+            // What the router lacks for Saring (for `/ready` and the logs), now and then.
+            if crate::router_setup::verify::is_stale(app, router).await {
+                match crate::router_setup::verify_router(app, router).await {
+                    Ok(setup) => report.setup_missing = Some(setup.missing),
+                    Err(e) => {
+                        tracing::warn!(router = %router.spec.name, error = %e, "verify-rules after the health check failed");
+                    }
+                }
             }
             if report.rebooted || state.down_since.is_some() {
                 // The quota sync sees the reboot itself (uptime) and re-pushes everything.

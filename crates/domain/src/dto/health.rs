@@ -11,6 +11,32 @@ pub struct Health {
     pub kv: Liveness,
     pub version: String,
     pub uptime_seconds: u64,
+    /// `/ready` only: whether each enabled router holds what Saring needs, from its last
+    /// verify-rules report (the router is not contacted). Never changes the status code:
+    /// the console must stay up to fix a router.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routers: Option<Vec<RouterSetup>>,
+}
+
+/// One router's setup as `/ready` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterSetup {
+    pub router: String,
+    pub setup: SetupState,
+    /// The verify-rules items the router lacks (their labels).
+    pub missing: Vec<String>,
+    /// The command that prints the script creating them (when something is missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetupState {
+    Complete,
+    Incomplete,
+    /// No verify-rules report in the last 15 minutes (the router-health job makes one).
+    Unchecked,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +68,7 @@ impl Health {
             kv: live(kv_ok),
             version: version.to_owned(),
             uptime_seconds,
+            routers: None,
         }
     }
 

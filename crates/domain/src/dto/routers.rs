@@ -108,3 +108,53 @@ pub struct RouterInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_intervals: Option<BTreeMap<String, u64>>,
 }
+
+/// What one check of `verify-rules` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// A hotspot server the router's settings name (`/ip/hotspot`).
+    HotspotServer,
+    /// Saring's hotspot server profile and the login page that sends clients to the portal.
+    ServerProfile,
+    LoginPage,
+    /// A hotspot user profile the access policy uses.
+    UserProfile,
+    /// A status address list.
+    AddressList,
+    /// A firewall raw or filter rule that enforces a status list.
+    FirewallRule,
+    /// A walled-garden host (portal, payment, messaging).
+    WalledGarden,
+    /// DHCP option 114 (RFC 8908 captive-portal API) and the client networks that send it.
+    DhcpOption,
+    DhcpNetwork,
+    /// The rights of the API user Saring logs in with.
+    ApiUser,
+}
+
+/// One item `verify-rules` looks for on the router.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleCheck {
+    pub kind: RuleKind,
+    /// What was looked for, in RouterOS terms (e.g. `raw prerouting drop
+    /// src-address-list=klient_inactive`).
+    pub label: String,
+    pub found: bool,
+    /// What is missing or wrong (Indonesian), when not found.
+    pub hint: Option<String>,
+}
+
+/// `GET /api/admin/routers/{id}/verify-rules`: everything Saring needs on one router, item by
+/// item, and the command that prints a script creating what is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterRulesReport {
+    pub router: String,
+    pub all_found: bool,
+    /// How many checks failed.
+    pub missing: usize,
+    pub checks: Vec<RuleCheck>,
+    /// `saring routeros setup-script --router NAME`.
+    pub setup_command: String,
+    pub checked_at: DateTime<Utc>,
+}

@@ -21,7 +21,6 @@ mod schema;
 mod server;
 mod world;
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -59,7 +58,6 @@ pub enum Malformed {
 pub(crate) struct Shared {
     world: Mutex<World>,
     faults: Mutex<Faults>,
-    users: HashMap<String, String>,
     legacy_login: bool,
     version_7_18: bool,
     drop_tx: watch::Sender<u64>,
@@ -116,6 +114,7 @@ impl Default for SimulatorBuilder {
                 ip_binding_duplicates: true,
                 profiles: Vec::new(),
                 servers: vec!["hotspot1".into()],
+                users: Vec::new(),
             },
         }
     }
@@ -216,18 +215,18 @@ impl SimulatorBuilder {
 
     /// Builds the simulator (devices are generated now).
     #[must_use]
-    pub fn build(self) -> Simulator {
-        let mut users: HashMap<String, String> = self.users.into_iter().collect();
-        if users.is_empty() {
-            users.insert("admin".into(), String::new());
-        }
+    pub fn build(mut self) -> Simulator {
+        self.world.users = if self.users.is_empty() {
+            vec![("admin".into(), String::new())]
+        } else {
+            self.users
+        };
         let (drop_tx, _) = watch::channel(0);
         Simulator {
             shared: Arc::new(Shared {
                 version_7_18: self.world.version_7_18,
                 world: Mutex::new(World::new(self.world)),
                 faults: Mutex::new(Faults::default()),
-                users,
                 legacy_login: self.legacy_login,
                 drop_tx,
                 sessions: AtomicUsize::new(0),

@@ -17,6 +17,14 @@ pub(crate) enum Kind {
     Number,
     Duration,
     Enum(&'static [&'static str]),
+    /// A `/user/group` policy: a comma list of rights, each optionally negated with `!`;
+    /// printed as every right in RouterOS's order, the absent ones with `!`.
+    Policy,
+    /// A comma list of names, each of an existing row of another menu
+    /// (`/ip/dhcp-server/network`'s `dhcp-option`).
+    RefList {
+        menu: &'static str,
+    },
     /// Must name an existing row of another menu (or be one of the extra words).
     Ref {
         menu: &'static str,
@@ -116,7 +124,14 @@ pub(crate) const MENUS: &[Menu] = &[
         fields: &[
             r("name", T),
             d("interface", T, "bridge-hotspot"),
-            d("profile", T, "hsprof1"),
+            d(
+                "profile",
+                Kind::Ref {
+                    menu: "/ip/hotspot/profile",
+                    extra: &[],
+                },
+                "default",
+            ),
             f("address-pool", T),
             d("idle-timeout", Kind::Duration, "5m"),
             d("keepalive-timeout", Kind::Duration, "none"),
@@ -326,6 +341,132 @@ pub(crate) const MENUS: &[Menu] = &[
         ],
         unique: Unique::None,
     },
+    Menu {
+        path: "/ip/hotspot/profile",
+        fields: &[
+            r("name", T),
+            f("hotspot-address", T),
+            f("dns-name", T),
+            d("html-directory", T, "hotspot"),
+            f("html-directory-override", T),
+            d("login-by", T, "cookie,http-chap"),
+            d("http-cookie-lifetime", Kind::Duration, "3d"),
+            f("rate-limit", T),
+            d("use-radius", B, "false"),
+            d("install-hotspot-queue", B, "false"),
+            f("ssl-certificate", T),
+        ],
+        readonly: &[("default", "false")],
+        unique: Unique::Name,
+    },
+    Menu {
+        path: "/ip/dhcp-server/option",
+        fields: &[
+            r("name", T),
+            r("code", Kind::Number),
+            r("value", T),
+            d("force", B, "false"),
+            COMMENT,
+        ],
+        readonly: &[("raw-value", "")],
+        unique: Unique::Name,
+    },
+    Menu {
+        path: "/ip/dhcp-server/network",
+        fields: &[
+            r("address", Kind::ListAddress),
+            f("gateway", T),
+            f("netmask", Kind::Number),
+            f("dns-server", T),
+            f("domain", T),
+            f(
+                "dhcp-option",
+                Kind::RefList {
+                    menu: "/ip/dhcp-server/option",
+                },
+            ),
+            COMMENT,
+        ],
+        readonly: &[("dynamic", "false")],
+        unique: Unique::None,
+    },
+    Menu {
+        path: "/file",
+        fields: &[
+            r("name", T),
+            d("type", Kind::Enum(&["file", "directory"]), "file"),
+            f("contents", T),
+        ],
+        readonly: &[],
+        unique: Unique::Name,
+    },
+    Menu {
+        path: "/user",
+        fields: &[
+            r("name", T),
+            r(
+                "group",
+                Kind::Ref {
+                    menu: "/user/group",
+                    extra: &[],
+                },
+            ),
+            f("password", T),
+            f("address", T),
+            COMMENT,
+            DISABLED,
+        ],
+        readonly: &[("last-logged-in", "")],
+        unique: Unique::Name,
+    },
+    Menu {
+        path: "/user/group",
+        fields: &[
+            r("name", T),
+            r("policy", Kind::Policy),
+            d("skin", T, "default"),
+            COMMENT,
+        ],
+        readonly: &[],
+        unique: Unique::Name,
+    },
+    Menu {
+        path: "/ip/service",
+        fields: &[
+            r("name", T),
+            r("port", Kind::Number),
+            f("address", T),
+            f("certificate", T),
+            f("vrf", T),
+            DISABLED,
+        ],
+        readonly: &[("invalid", "false")],
+        unique: Unique::Name,
+    },
+];
+
+/// Menus whose rows are fixed by RouterOS: `set`, `enable`, `disable` only.
+pub(crate) const FIXED_MENUS: &[&str] = &["/ip/service"];
+
+/// RouterOS's user rights, in its print order.
+pub(crate) const POLICIES: &[&str] = &[
+    "local",
+    "telnet",
+    "ssh",
+    "ftp",
+    "reboot",
+    "read",
+    "write",
+    "policy",
+    "test",
+    "winbox",
+    "password",
+    "web",
+    "sniff",
+    "sensitive",
+    "api",
+    "romon",
+    "rest-api",
 ];
 
 const FIREWALL_FIELDS: &[Field] = &[
@@ -420,6 +561,32 @@ fn normalize_list_address(text: &str) -> Option<String> {
     dns_ok.then(|| text.to_ascii_lowercase())
 }
 
+/// A policy as RouterOS prints it: every right, the absent ones with `!`. Rights not named
+/// are absent; `!right` is absent too.
+fn normalize_policy(text: &str) -> Option<String> {
+    let mut granted = Vec::new();
+    for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let (negated, right) = word.strip_prefix('!').map_or((false, word), |r| (true, r));
+        if !POLICIES.contains(&right) {
+            return None;
+        }
+        if !negated {
+            granted.push(right);
+        }
+    }
+    let all: Vec<String> = POLICIES
+        .iter()
+        .map(|p| {
+            if granted.contains(p) {
+                (*p).to_owned()
+            } else {
+                format!("!{p}")
+            }
+        })
+        .collect();
+    Some(all.join(","))
+}
+
 fn normalize_bool(text: &str) -> Option<&'static str> {
     match text {
         "yes" | "true" => Some("true"),
@@ -433,7 +600,9 @@ fn normalize_bool(text: &str) -> Option<&'static str> {
 pub(crate) fn normalize(field: &Field, value: &str) -> Result<String, String> {
     let name = field.name;
     match field.kind {
-        Kind::Text | Kind::Ref { .. } => Ok(value.to_owned()),
+        Kind::Text | Kind::Ref { .. } | Kind::RefList { .. } => Ok(value.to_owned()),
+        Kind::Policy => normalize_policy(value)
+            .ok_or_else(|| format!("input does not match any value of {name}")),
         Kind::Bool => normalize_bool(value)
             .map(str::to_owned)
             .ok_or_else(|| format!("input does not match any value of {name}")),
@@ -497,5 +666,10 @@ mod tests {
         let disabled = DISABLED;
         assert_eq!(normalize(&disabled, "yes").unwrap(), "true");
         assert!(normalize(&disabled, "maybe").is_err());
+        let policy = f("policy", Kind::Policy);
+        let printed = normalize(&policy, "read,write,api,!ssh").unwrap();
+        assert!(printed.starts_with("!local,!telnet,!ssh,!ftp,!reboot,read,write,!policy"));
+        assert!(printed.contains(",api,"));
+        assert!(normalize(&policy, "read,root").is_err());
     }
 }

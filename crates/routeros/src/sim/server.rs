@@ -409,10 +409,12 @@ impl Session {
                 .map(|(_, v)| v.as_str())
         };
         let name = arg("name");
+        // Router users live in `/user`: one added over the API can log in at once.
+        let password = name.and_then(|n| lock(&self.shared.world).api_password(n));
         let ok = match (name, arg("password"), arg("response")) {
-            (Some(name), _, Some(response)) if self.shared.legacy_login => {
+            (Some(_), _, Some(response)) if self.shared.legacy_login => {
                 self.challenge.take().is_some_and(|challenge| {
-                    self.shared.users.get(name).is_some_and(|pw| {
+                    password.as_ref().is_some_and(|pw| {
                         let mut md5 = Md5::new();
                         md5.update([0u8]);
                         md5.update(pw.as_bytes());
@@ -428,9 +430,7 @@ impl Session {
                 self.send(done_bytes(Some(&hex::encode(challenge)), tag));
                 return;
             }
-            (Some(name), Some(password), None) => {
-                self.shared.users.get(name).is_some_and(|pw| pw == password)
-            }
+            (Some(_), Some(given), None) => password.as_deref() == Some(given),
             _ => false,
         };
         if ok {

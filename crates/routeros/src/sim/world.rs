@@ -85,6 +85,8 @@ pub(crate) struct WorldConfig {
     pub profiles: Vec<(String, Option<String>)>,
     /// Hotspot servers (`/ip/hotspot` names); hosts join the first one.
     pub servers: Vec<String>,
+    /// Router users (`/user`, group `full`): name and password.
+    pub users: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +226,9 @@ const USER: &str = "/ip/hotspot/user";
 const LEASE: &str = "/ip/dhcp-server/lease";
 const ARP: &str = "/ip/arp";
 const ADDRESS_LIST: &str = "/ip/firewall/address-list";
+const ROUTER_USER: &str = "/user";
+const ROUTER_GROUP: &str = "/user/group";
+const FILE: &str = "/file";
 const IDLE_TIMEOUT_MS: u64 = 5 * 60 * 1000;
 /// 2025-01-01 00:00:00 UTC: the simulated clock's zero.
 const EPOCH_DAYS: i64 = 20_089;
@@ -285,6 +290,122 @@ pub(crate) struct World {
     bindings_dirty: bool,
 }
 
+/// What a RouterOS router has before anyone configures it for Saring: the default hotspot
+/// server profiles and pages, the DHCP network of the client range, the built-in user
+/// groups, the API users (group `full`) and the IP services.
+fn seed_defaults(tables: &mut HashMap<&'static str, Table>, cfg: &WorldConfig) {
+    let mut seed = |path: &str, fields: Vec<(&'static str, String)>| {
+        if let Some(t) = tables.get_mut(path) {
+            t.insert(fields, 0);
+        }
+    };
+    seed(
+        "/ip/hotspot/profile",
+        vec![("name", "default".into()), ("default", "true".into())],
+    );
+    seed(
+        "/ip/hotspot/profile",
+        vec![
+            ("name", "hsprof1".into()),
+            ("hotspot-address", cfg.cidr.0.to_string()),
+        ],
+    );
+    seed(
+        FILE,
+        vec![("name", "hotspot".into()), ("type", "directory".into())],
+    );
+    seed(
+        FILE,
+        vec![
+            ("name", "hotspot/login.html".into()),
+            ("contents", DEFAULT_LOGIN_PAGE.into()),
+        ],
+    );
+    let (net, prefix) = cfg.cidr;
+    let gateway = Ipv4Addr::from(u32::from(net).wrapping_add(1));
+    seed(
+        "/ip/dhcp-server/network",
+        vec![
+            ("address", format!("{net}/{prefix}")),
+            ("gateway", gateway.to_string()),
+            ("dns-server", gateway.to_string()),
+        ],
+    );
+    let rights = |names: &[&str]| {
+        schema::POLICIES
+            .iter()
+            .map(|p| {
+                if names.contains(p) {
+                    (*p).to_owned()
+                } else {
+                    format!("!{p}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let read = [
+        "local",
+        "telnet",
+        "ssh",
+        "reboot",
+        "read",
+        "test",
+        "winbox",
+        "password",
+        "web",
+        "sniff",
+        "sensitive",
+        "api",
+        "romon",
+        "rest-api",
+    ];
+    let mut write = read.to_vec();
+    write.push("write");
+    for (name, policy) in [
+        ("read", rights(&read)),
+        ("write", rights(&write)),
+        ("full", rights(schema::POLICIES)),
+    ] {
+        seed(
+            ROUTER_GROUP,
+            vec![("name", name.into()), ("policy", policy)],
+        );
+    }
+    for (name, password) in &cfg.users {
+        seed(
+            ROUTER_USER,
+            vec![
+                ("name", name.clone()),
+                ("group", "full".into()),
+                ("password", password.clone()),
+            ],
+        );
+    }
+    for (name, port, disabled) in [
+        ("telnet", "23", false),
+        ("ftp", "21", false),
+        ("www", "80", false),
+        ("ssh", "22", false),
+        ("www-ssl", "443", true),
+        ("api", "8728", false),
+        ("winbox", "8291", false),
+        ("api-ssl", "8729", false),
+    ] {
+        seed(
+            "/ip/service",
+            vec![
+                ("name", name.into()),
+                ("port", port.into()),
+                ("disabled", disabled.to_string()),
+            ],
+        );
+    }
+}
+
+/// The hotspot's stock login page (abridged): a form posting to the router itself.
+const DEFAULT_LOGIN_PAGE: &str = "<html><body><form name=\"login\" action=\"$(link-login-only)\" method=\"post\"><input name=\"username\"/><input name=\"password\" type=\"password\"/></form></body></html>";
+
 impl World {
     pub fn new(cfg: WorldConfig) -> Self {
         let mut tables: HashMap<&'static str, Table> = schema::MENUS
@@ -306,6 +427,7 @@ impl World {
             "/ip/dhcp-server",
             vec![("name", "dhcp1".into())],
         );
+        seed_defaults(&mut tables, &cfg);
         seed_row(
             &mut tables,
             "/ip/hotspot/user/profile",
@@ -793,6 +915,25 @@ impl World {
         self.lost_by_mac.values().sum()
     }
 
+    /// The password of a router user allowed to use the API (enabled, its group grants
+    /// `api`), for the login.
+    pub fn api_password(&self, name: &str) -> Option<String> {
+        let user = self
+            .table(ROUTER_USER)
+            .items
+            .values()
+            .find(|u| u.get("name") == Some(name) && u.enabled())?;
+        let group = user.get("group")?;
+        let grants_api = self
+            .table(ROUTER_GROUP)
+            .items
+            .values()
+            .find(|g| g.get("name") == Some(group))
+            .and_then(|g| g.get("policy"))
+            .is_some_and(|p| p.split(',').any(|r| r == "api"));
+        grants_api.then(|| user.get("password").unwrap_or_default().to_owned())
+    }
+
     // ----- commands -----
 
     pub fn execute(&mut self, req: &Request) -> Outcome {
@@ -1158,6 +1299,10 @@ impl World {
         let mut row: OutRow = Vec::with_capacity(menu.fields.len() + menu.readonly.len() + 3);
         row.push((".id", format_id(item.id)));
         for field in menu.fields {
+            // RouterOS never prints a router user's password.
+            if menu.path == ROUTER_USER && field.name == "password" {
+                continue;
+            }
             let value = item.get(field.name).or(field.default);
             match value {
                 Some(v) if !v.is_empty() => {
@@ -1179,6 +1324,11 @@ impl World {
             }
         }
         match menu.path {
+            FILE => {
+                let size = item.get("contents").map_or(0, str::len);
+                row.push(("size", size.to_string()));
+                row.push(("last-modified", format_time(item.created_ms)));
+            }
             ADDRESS_LIST => {
                 row.push(("creation-time", format_time(item.created_ms)));
                 row.push(("dynamic", item.expires_at.is_some().to_string()));
@@ -1216,6 +1366,9 @@ impl World {
     }
 
     fn generic(&mut self, menu: &'static Menu, verb: &str, req: &Request) -> Res<Outcome> {
+        if schema::FIXED_MENUS.contains(&menu.path) && matches!(verb, "add" | "remove") {
+            return Err(Self::no_such_command(verb));
+        }
         let outcome = match verb {
             "print" | "getall" => {
                 let rows = self
@@ -1310,6 +1463,17 @@ impl World {
                 .field(k)
                 .ok_or_else(|| trap(format!("unknown parameter {k}")))?;
             let value = normalize(field, v).map_err(trap)?;
+            if let Kind::RefList { menu: target } = field.kind {
+                let known = |name: &str| {
+                    self.table(target)
+                        .items
+                        .values()
+                        .any(|i| i.get("name") == Some(name))
+                };
+                if !value.split(',').filter(|n| !n.is_empty()).all(known) {
+                    return Err(trap(format!("input does not match any value of {k}")));
+                }
+            }
             if let Kind::Ref {
                 menu: target,
                 extra,
@@ -1689,6 +1853,7 @@ mod tests {
             ip_binding_duplicates: true,
             profiles: vec![],
             servers: vec!["hotspot1".into()],
+            users: vec![("admin".into(), "pw".into())],
         })
     }
 
@@ -1708,6 +1873,93 @@ mod tests {
             Outcome::Trap { message, .. } => message,
             Outcome::Done { .. } => panic!("expected trap"),
         }
+    }
+
+    #[test]
+    fn router_users_groups_services_and_dhcp_options() {
+        let mut w = world(0);
+        assert_eq!(w.api_password("admin").as_deref(), Some("pw"));
+        assert_eq!(w.api_password("nobody"), None);
+        // A least-privilege group: its user may use the API; its password is never printed.
+        let o = w.execute(&req(
+            "/user/group/add",
+            &[("name", "api-only"), ("policy", "read,write,api")],
+        ));
+        assert!(matches!(o, Outcome::Done { .. }), "{o:?}");
+        let o = w.execute(&req(
+            "/user/add",
+            &[("name", "svc"), ("group", "api-only"), ("password", "s3")],
+        ));
+        assert!(matches!(o, Outcome::Done { .. }), "{o:?}");
+        assert_eq!(w.api_password("svc").as_deref(), Some("s3"));
+        let users = w.snapshot("/user");
+        assert!(
+            users
+                .iter()
+                .all(|r| r.iter().all(|(k, _)| *k != "password"))
+        );
+        let groups = w.snapshot("/user/group");
+        let policy = groups
+            .iter()
+            .find(|r| r.iter().any(|(k, v)| *k == "name" && v == "api-only"))
+            .and_then(|r| r.iter().find(|(k, _)| *k == "policy"))
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        assert!(policy.contains("!sensitive") && policy.contains(",api,"));
+        // Without `api` in its group a user cannot log in to the API.
+        w.execute(&req(
+            "/user/group/add",
+            &[("name", "web-only"), ("policy", "read,web")],
+        ));
+        w.execute(&req(
+            "/user/add",
+            &[("name", "web"), ("group", "web-only"), ("password", "x")],
+        ));
+        assert_eq!(w.api_password("web"), None);
+        assert_eq!(
+            trap_text(w.execute(&req("/user/add", &[("name", "x"), ("group", "root")]))),
+            "input does not match any value of group"
+        );
+        assert_eq!(
+            trap_text(w.execute(&req(
+                "/user/group/add",
+                &[("name", "bad"), ("policy", "read,root")]
+            ))),
+            "input does not match any value of policy"
+        );
+        // Services are fixed rows: enable by name, never add or remove.
+        let o = w.execute(&req("/ip/service/enable", &[("numbers", "api-ssl")]));
+        assert!(matches!(o, Outcome::Done { .. }), "{o:?}");
+        assert_eq!(
+            trap_text(w.execute(&req("/ip/service/add", &[("name", "x"), ("port", "1")]))),
+            "no such command or directory (add)"
+        );
+        // A network's DHCP options must exist.
+        assert_eq!(
+            trap_text(w.execute(&req(
+                "/ip/dhcp-server/network/set",
+                &[("numbers", "*1"), ("dhcp-option", "captive")]
+            ))),
+            "input does not match any value of dhcp-option"
+        );
+        w.execute(&req(
+            "/ip/dhcp-server/option/add",
+            &[
+                ("name", "captive"),
+                ("code", "114"),
+                ("value", "'https://p/api/captive'"),
+            ],
+        ));
+        let o = w.execute(&req(
+            "/ip/dhcp-server/network/set",
+            &[("numbers", "*1"), ("dhcp-option", "captive")],
+        ));
+        assert!(matches!(o, Outcome::Done { .. }), "{o:?}");
+        // Unknown menus answer as a router does.
+        assert_eq!(
+            trap_text(w.execute(&req("/ip/hotspot/nothing/print", &[]))),
+            "no such command prefix"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The admin portal: login, the dashboard (the landing page), users (with adding users), the operator console of one user,
 //! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
 //! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
-//! parity guard's reports, the routers and the run-time settings.
+//! parity guard's reports, the routers (with each router's verify-rules checklist) and the
+//! run-time settings.
 
 pub mod dashboard;
 pub mod debts;
@@ -17,6 +18,7 @@ pub(crate) mod parts;
 pub mod promos;
 pub mod requests;
 pub mod router_form;
+pub mod router_rules;
 pub mod routers;
 pub mod settings;
 mod settings_alerts;

@@ -1,7 +1,8 @@
 //! `/admin/routers`: the MikroTik routers of the install (one per site). A table with each
 //! router's address, last check (online, RouterOS version, last error, last seen), its users
 //! and devices, hotspot ranges and its own job schedules; **Periksa** connects to a router
-//! now (any admin). Super admins add, change and delete routers: the form holds the
+//! now (any admin); **Periksa aturan** runs verify-rules and shows the router's checklist
+//! (`router_rules`). Super admins add, change and delete routers: the form holds the
 //! connection (TLS with fingerprint or CA), the hotspot server names and client ranges, and
 //! a schedule per job (empty: the install's, `0`: off on this router). The router `MIKROTIK_*`
 //! configures is read-only here except for its schedules.
@@ -9,11 +10,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use saring_domain::Role;
-use saring_domain::dto::routers::{RouterJobInfo, RouterView};
+use saring_domain::dto::routers::{RouterJobInfo, RouterRulesReport, RouterView};
 
 use super::forms::interval_text;
 use super::parts::{Editor, EditorTexts, list_table, row_actions, save_button};
 use super::router_form::{RouterForm, parse_interval};
+use super::router_rules::rules_panel;
 use crate::api;
 use crate::components::common::{AdminShell, ConfirmBox, use_title};
 use crate::contexts::{I18n, use_i18n, use_session, use_settings};
@@ -510,6 +512,22 @@ pub fn AdminRoutersPage() -> impl IntoView {
         });
     };
 
+    // verify-rules: the router being read, and the last checklist shown.
+    let verifying = RwSignal::new(None::<String>);
+    let rules = RwSignal::new(None::<RouterRulesReport>);
+    let verify = move |id: String| {
+        editor.feedback.clear();
+        rules.set(None);
+        verifying.set(Some(id.clone()));
+        spawn_local(async move {
+            match api::admin::verify_router_rules(&id).await {
+                Ok(report) => rules.set(Some(report)),
+                Err(e) => editor.feedback.fail(&e),
+            }
+            verifying.set(None);
+        });
+    };
+
     // The router whose adoption waits for confirmation.
     let adopting = RwSignal::new(None::<String>);
     let set_adopted = move |id: String, adopt: bool| {
@@ -575,6 +593,10 @@ pub fn AdminRoutersPage() -> impl IntoView {
         let busy_id = id.clone();
         let is_checking = move || checking.get().as_deref() == Some(busy_id.as_str());
         let check_disabled = is_checking.clone();
+        let verify_id = id.clone();
+        let verify_busy = id.clone();
+        let is_verifying = move || verifying.get().as_deref() == Some(verify_busy.as_str());
+        let verify_disabled = is_verifying.clone();
         let actions_id = id.clone();
         let name = r.name.clone();
         let name_attr = r.name.clone();
@@ -607,6 +629,10 @@ pub fn AdminRoutersPage() -> impl IntoView {
                             disabled=check_disabled on:click=move |_| check(check_id.clone())>
                             {move || if is_checking() { i18n.tr("common-processing") } else { i18n.tr("admin-router-check") }}
                         </button>
+                        <button type="button" class="btn btn-ghost" data-testid="router-verify-rules"
+                            disabled=verify_disabled on:click=move |_| verify(verify_id.clone())>
+                            {move || if is_verifying() { i18n.tr("common-processing") } else { i18n.tr("admin-router-rules") }}
+                        </button>
                         <Show when=move || can_edit.get()>
                             {row_actions(i18n, editor, actions_id.clone(), "router", confirm.clone(), edit.clone(), remove)}
                         </Show>
@@ -637,6 +663,7 @@ pub fn AdminRoutersPage() -> impl IntoView {
             <Show when=move || fields.open.get()>
                 {router_form(i18n, fields, editor, jobs)}
             </Show>
+            {move || rules.get().map(|report| rules_panel(i18n, report, move || rules.set(None)))}
             {move || list_table(
                 i18n,
                 match routers.get() {
