@@ -423,66 +423,30 @@ async fn alert_recipients_and_test_sends() {
     assert_eq!(logs["items"].as_array().unwrap().len(), 1, "{logs}");
 
     // WhatsApp test send: delivered by the messenger in force, checked, rate-limited.
-    let (st, b) = s
-        .post(
-            &sa,
-            "/api/admin/whatsapp/test-send",
-            json!({"phone_number": "081255500099", "message": "Tes kirim"}),
-        )
-        .await;
+    let wa = async |phone: &str, message: &str| {
+        let body = json!({"phone_number": phone, "message": message});
+        s.post(&sa, "/api/admin/whatsapp/test-send", body).await
+    };
+    let (st, b) = wa("081255500099", "Tes kirim").await;
     assert_eq!(st, 200, "{b}");
     let to = saring_domain::Phone::parse("081255500099").unwrap();
-    assert!(
-        s.app
-            .messenger
-            .sent_to(&to)
-            .iter()
-            .any(|m| m.text == "Tes kirim")
-    );
-    let (st, b) = s
-        .post(
-            &sa,
-            "/api/admin/whatsapp/test-send",
-            json!({"phone_number": "12", "message": "Tes"}),
-        )
-        .await;
+    let sent = s.app.messenger.sent_to(&to);
+    assert!(sent.iter().any(|m| m.text == "Tes kirim"));
+    let (st, b) = wa("12", "Tes").await;
     assert_eq!((st.as_u16(), code(&b)), (422, "phone_invalid"), "{b}");
-    let (st, _) = s
-        .post(
-            &sa,
-            "/api/admin/whatsapp/test-send",
-            json!({"phone_number": "081255500099", "message": " "}),
-        )
-        .await;
-    assert_eq!(st, 422);
+    assert_eq!(wa("081255500099", " ").await.0, 422);
     let mut last = 200;
     for _ in 0..5 {
-        let (st, _) = s
-            .post(
-                &sa,
-                "/api/admin/whatsapp/test-send",
-                json!({"phone_number": "081255500099", "message": "lagi"}),
-            )
-            .await;
-        last = st.as_u16();
+        last = wa("081255500099", "lagi").await.0.as_u16();
     }
     assert_eq!(last, 429, "test sends are rate-limited");
 
     // Telegram without a bot says so.
-    let (st, b) = s
-        .post(
-            &sa,
-            "/api/admin/telegram/test-send",
-            json!({"chat_id": "12345", "message": "Tes"}),
-        )
-        .await;
+    let tg = async |chat: &str| {
+        let body = json!({"chat_id": chat, "message": "Tes"});
+        s.post(&sa, "/api/admin/telegram/test-send", body).await
+    };
+    let (st, b) = tg("12345").await;
     assert_eq!((st.as_u16(), code(&b)), (503, "service_unavailable"), "{b}");
-    let (st, _) = s
-        .post(
-            &sa,
-            "/api/admin/telegram/test-send",
-            json!({"chat_id": "abc", "message": "Tes"}),
-        )
-        .await;
-    assert_eq!(st, 422);
+    assert_eq!(tg("abc").await.0, 422);
 }

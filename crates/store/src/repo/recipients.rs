@@ -12,13 +12,7 @@ pub async fn phones_for<C: ConnectionTrait>(
     db: &C,
     kind: NotificationType,
 ) -> Result<Vec<String>, StoreError> {
-    let subscribed: Vec<uuid::Uuid> = notification_recipients::Entity::find()
-        .filter(notification_recipients::Column::NotificationType.eq(kind))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.admin_user_id)
-        .collect();
+    let subscribed = subscribers(db, kind).await?;
     let any_subscription = !subscribed.is_empty()
         || notification_recipients::Entity::find()
             .one(db)
@@ -34,6 +28,20 @@ pub async fn phones_for<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|u| u.phone_number)
+        .collect())
+}
+
+/// The ids of the administrators subscribed to `kind`.
+async fn subscribers<C: ConnectionTrait>(
+    db: &C,
+    kind: NotificationType,
+) -> Result<Vec<uuid::Uuid>, StoreError> {
+    Ok(notification_recipients::Entity::find()
+        .filter(notification_recipients::Column::NotificationType.eq(kind))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.admin_user_id)
         .collect())
 }
 
@@ -54,13 +62,7 @@ pub async fn admins_for<C: ConnectionTrait>(
 ) -> Result<Vec<AdminRecipient>, StoreError> {
     use crate::entities::enums::UserRole;
     use sea_orm::QueryOrder;
-    let subscribed: std::collections::HashSet<uuid::Uuid> = notification_recipients::Entity::find()
-        .filter(notification_recipients::Column::NotificationType.eq(kind))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.admin_user_id)
-        .collect();
+    let subscribed = subscribers(db, kind).await?;
     Ok(users::Entity::find()
         .filter(users::Column::IsActive.eq(true))
         .filter(users::Column::Role.is_in([UserRole::Admin, UserRole::SuperAdmin]))
@@ -85,13 +87,7 @@ pub async fn replace<C: ConnectionTrait>(
     admins: &[uuid::Uuid],
 ) -> Result<(Vec<uuid::Uuid>, Vec<uuid::Uuid>), StoreError> {
     use sea_orm::{ActiveModelBehavior, ActiveModelTrait, ActiveValue::Set};
-    let current: Vec<uuid::Uuid> = notification_recipients::Entity::find()
-        .filter(notification_recipients::Column::NotificationType.eq(kind))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.admin_user_id)
-        .collect();
+    let current = subscribers(db, kind).await?;
     let removed: Vec<uuid::Uuid> = current
         .iter()
         .filter(|id| !admins.contains(id))
