@@ -21,22 +21,29 @@ async fn health_reports_database_and_kv() {
 }
 
 #[tokio::test]
-async fn ready_says_what_a_router_lacks_and_how_to_fix_it() {
+async fn ready_counts_routers_and_only_admins_see_what_one_lacks() {
     let s = spawn_with_router(0).await;
     let anon = reqwest::Client::new();
     let (st, body) = s.get(&anon, "/ready").await;
     assert_eq!(st, 200, "{body}");
-    assert_eq!(body["routers"][0]["router"], "default", "{body}");
-    assert_eq!(body["routers"][0]["setup"], "unchecked", "{body}");
-    assert_eq!(body["routers"][0]["fix"], "saring router check default");
+    assert_eq!(
+        body["routers"],
+        serde_json::json!({"complete": 0, "incomplete": 0, "unchecked": 1}),
+        "{body}"
+    );
     // `/health` stays the liveness body only.
     let (_, health) = s.get(&anon, "/health").await;
     assert!(health.get("routers").is_none(), "{health}");
 
-    // After a check (the router-health job makes one too), `/ready` names what is missing.
     let admin = s.admin_client(false).await;
     let (_, list) = s.get(&admin, "/api/admin/routers").await;
-    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+    let router = &list["items"][0];
+    assert_eq!(router["setup"]["setup"], "unchecked", "{list}");
+    assert_eq!(router["setup"]["fix"], "saring router check default");
+    let id = router["id"].as_str().unwrap().to_owned();
+
+    // After a check (the router-health job makes one too), `/ready` counts the router as
+    // incomplete without saying which or what it lacks; the admins' list says both.
     let (st, report) = s
         .get(&admin, &format!("/api/admin/routers/{id}/verify-rules"))
         .await;
@@ -46,13 +53,23 @@ async fn ready_says_what_a_router_lacks_and_how_to_fix_it() {
         st, 200,
         "a router that is not set up does not take the API out: {body}"
     );
-    let router = &body["routers"][0];
-    assert_eq!(router["setup"], "incomplete", "{body}");
     assert_eq!(
-        router["fix"],
+        body["routers"],
+        serde_json::json!({"complete": 0, "incomplete": 1, "unchecked": 0}),
+        "{body}"
+    );
+    let text = body.to_string();
+    for secret in ["default", "address list", "setup-script"] {
+        assert!(!text.contains(secret), "/ready shows {secret:?}: {text}");
+    }
+    let (_, list) = s.get(&admin, "/api/admin/routers").await;
+    let setup = &list["items"][0]["setup"];
+    assert_eq!(setup["setup"], "incomplete", "{list}");
+    assert_eq!(
+        setup["fix"],
         "saring routeros setup-script --router default"
     );
-    let missing: Vec<&str> = router["missing"]
+    let missing: Vec<&str> = setup["missing"]
         .as_array()
         .unwrap()
         .iter()
@@ -63,6 +80,9 @@ async fn ready_says_what_a_router_lacks_and_how_to_fix_it() {
         missing.iter().any(|m| m.starts_with("address list ")),
         "{missing:?}"
     );
+    // The list is for admins only.
+    let (st, _) = s.get(&anon, "/api/admin/routers").await;
+    assert_eq!(st, 401);
 }
 
 #[tokio::test]

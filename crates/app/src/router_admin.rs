@@ -28,17 +28,22 @@ use crate::context::App;
 use crate::error::{AppError, AppResult};
 use crate::jobs::{self, Scope, When, schedule};
 
-/// Every router with its counts, and the per-router jobs a router may schedule.
+/// Every router with its counts and (enabled ones) its last verify-rules result, and the
+/// per-router jobs a router may schedule.
 pub async fn list(app: &App) -> AppResult<RouterList> {
     let routers = repo::list(app.db(), app.cipher()).await?;
     let counts = repo::member_counts(app.db()).await?;
+    let mut views = Vec::with_capacity(routers.len());
+    for r in &routers {
+        let mut v = view(r, counts.get(&r.id).copied().unwrap_or_default());
+        if r.spec.is_enabled {
+            let report = crate::router_setup::verify::cached_report(app, r.id).await;
+            v.setup = Some(crate::router_setup::verify::setup_of(&r.spec.name, report));
+        }
+        views.push(v);
+    }
     Ok(RouterList {
-        routers: Page::all(
-            routers
-                .iter()
-                .map(|r| view(r, counts.get(&r.id).copied().unwrap_or_default()))
-                .collect(),
-        ),
+        routers: Page::all(views),
         jobs: job_infos(app),
     })
 }
@@ -576,6 +581,7 @@ fn view(r: &Router, (users, devices): (u64, u64)) -> RouterView {
         adopted_at: r.adopted_at,
         user_count: users,
         device_count: devices,
+        setup: None,
     }
 }
 

@@ -724,6 +724,47 @@ async fn the_demo_names_the_port_it_really_listens_on() {
 }
 
 #[tokio::test]
+async fn the_demo_router_is_set_up_from_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = start_demo(dir.path(), &["--listen", "127.0.0.1:0"]).await;
+    // Checked before the banner: `/ready` counts it complete at once.
+    let (status, ready) = demo.get("/ready", None).await;
+    assert_eq!(status, 200, "{ready}");
+    assert_eq!(
+        ready["routers"],
+        serde_json::json!({"complete": 1, "incomplete": 0, "unchecked": 0}),
+        "{ready}"
+    );
+    let (token, _) = demo.admin_login().await;
+    let (_, list) = demo.get("/api/admin/routers", Some(&token)).await;
+    let router = &list["items"][0];
+    assert_eq!(router["setup"]["setup"], "complete", "{list}");
+    // Saring logs in as the least-privilege user the setup created, not as `admin`.
+    assert_eq!(router["username"], "saring", "{list}");
+    let id = router["id"].as_str().unwrap();
+    let (status, report) = demo
+        .get(
+            &format!("/api/admin/routers/{id}/verify-rules"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["all_found"], true, "{report}");
+    // The simulated hosts are still there, with their traffic.
+    let banner = demo.stdout.lock().unwrap().join("\n");
+    assert!(banner.contains("2 simulated hotspot hosts"), "{banner}");
+    let res = http()
+        .post(format!("{}/api/admin/routers/{id}/check", demo.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let checked: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(checked["online"], true, "{checked}");
+}
+
+#[tokio::test]
 async fn the_demo_stays_on_loopback_unless_told_otherwise() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = demo_command(dir.path(), &["--listen", "0.0.0.0:0"])

@@ -12,8 +12,9 @@ pub async fn get(app: web::Data<App>) -> HttpResponse {
 }
 
 /// 200 when the database and KV answer, else 503 (for load balancers and compose). The body
-/// also says, per enabled router, what its last verify-rules report found missing and the
-/// command that fixes it (a router that is not set up does not make the API unready).
+/// also counts the enabled routers by their last verify-rules result (complete, incomplete,
+/// unchecked); a router that is not set up does not make the API unready. `/ready` is public:
+/// which router lacks what is in the admins' routers list and verify-rules.
 #[tracing::instrument(skip_all)]
 pub async fn ready(app: web::Data<App>) -> HttpResponse {
     let mut health = app.health().await;

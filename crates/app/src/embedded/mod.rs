@@ -1,6 +1,7 @@
 //! The embedded mode (`saring run`): a RouterOS simulator with live hotspot traffic standing
-//! in for the router (unless `MIKROTIK_HOST` names a real one), a demo super admin, and the
-//! install's own secrets ([`secrets`]).
+//! in for the router (unless `MIKROTIK_HOST` names a real one), set up as the router-setup
+//! script would set up a real one (so verify-rules and `/ready` find it complete), a demo
+//! super admin, and the install's own secrets ([`secrets`]).
 
 pub mod secrets;
 
@@ -10,14 +11,20 @@ use std::time::Duration;
 use saring_domain::Phone;
 use saring_domain::router::{DEFAULT_ROUTER_NAME, RouterSpec};
 use saring_routeros::sim::{SimHandle, Simulator};
+use saring_routeros::{ConnectOptions, Connection};
 use saring_store::repo::{routers, users};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::accounts::{CreateAdmin, create_admin, generate_password, hash_password};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
+use crate::router_setup::{self, Expected, SetupOptions, script};
 
 pub use crate::config::DEMO_ADMIN_PHONE;
+
+/// The least-privilege router user the setup creates on the demo's simulator, which Saring
+/// then logs in as (its password is random, new for every process).
+pub const SIM_API_USER: &str = "saring";
 
 /// What `saring run` prints at startup.
 pub struct EmbeddedInfo {
@@ -101,11 +108,50 @@ async fn start_simulator(app: &App) -> AppResult<(Option<SimHandle>, String, Str
     // One traffic step a second: a host row a login removed is back within a second, as a
     // device's next packet brings it back on a router.
     handle.auto_traffic(Duration::from_secs(1));
-    let spec = simulator_router(c, handle.addr(), password.clone());
+    let spec = set_up_simulator(app, &handle, &password).await?;
     let router = routers::upsert(app.db(), app.cipher(), &spec, true).await?;
     // The demo's own simulator: nothing on it belongs to another install.
     routers::set_adopted(app.db(), router.id, Some((app.now(), None))).await?;
+    // Check it once now, so `/ready` and the routers page know it is set up from the start
+    // (the router-health job would only do so on its first run).
+    if let Err(e) = router_setup::verify_router(app, &router).await {
+        tracing::warn!(error = %e, "verify-rules on the demo's simulator");
+    }
     Ok((Some(handle), "admin".to_owned(), password))
+}
+
+/// Applies the router-setup script to the simulator over the API, as `admin` (the same steps
+/// `saring routeros setup-script` renders for a real router), and returns the router row:
+/// Saring logs in as [`SIM_API_USER`] with a random password the setup gave it.
+async fn set_up_simulator(
+    app: &App,
+    handle: &SimHandle,
+    admin_password: &str,
+) -> AppResult<RouterSpec> {
+    let c = app.config();
+    let api_password = generate_password();
+    let mut spec = simulator_router(c, handle.addr(), api_password.clone());
+    spec.username = SIM_API_USER.to_owned();
+    let expected = Expected::new(c, app.mode(), &spec);
+    let options = SetupOptions {
+        api_password: Some(api_password),
+        ..SetupOptions::default()
+    };
+    let steps = script::steps(&expected, &options)?;
+    let failed = |e: saring_routeros::Error| {
+        AppError::Internal(format!("setting up the RouterOS simulator: {e}"))
+    };
+    let admin = Connection::connect(&ConnectOptions::for_addr(
+        handle.addr(),
+        "admin",
+        admin_password,
+    ))
+    .await
+    .map_err(failed)?;
+    let applied = script::apply(&admin, &steps).await;
+    admin.close().await;
+    applied.map_err(failed)?;
+    Ok(spec)
 }
 
 async fn demo_admin(app: &App) -> AppResult<(String, Option<String>)> {

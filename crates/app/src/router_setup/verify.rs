@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use saring_domain::api::ErrorCode;
-use saring_domain::dto::health::{RouterSetup, SetupState};
-use saring_domain::dto::routers::{RouterRulesReport, RuleCheck, RuleKind};
+use saring_domain::dto::health::{RouterSetupCounts, SetupState};
+use saring_domain::dto::routers::{RouterRulesReport, RouterSetup, RuleCheck, RuleKind};
 use saring_routeros::menus::{FirewallRule, HotspotUserProfile, WalledGarden};
 use saring_routeros::{Api, Command, FirewallTable, Row};
 use saring_store::repo::routers::{self as repo, Router};
@@ -109,53 +109,62 @@ pub fn missing_labels(report: &RouterRulesReport) -> Vec<String> {
         .collect()
 }
 
-/// The last report of every enabled router (`None`: not checked in the last
-/// [`CACHE_TTL`]), read from the KV store only.
+/// The last report of a router (`None`: not checked in the last [`CACHE_TTL`]), read from
+/// the KV store only.
+pub async fn cached_report(app: &App, id: Uuid) -> Option<RouterRulesReport> {
+    match app.kv().get(&cache_key(id)).await {
+        Ok(Some(json)) => serde_json::from_str(&json).ok(),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "verify-rules: cached report unreadable");
+            None
+        }
+    }
+}
+
+/// The last report of every enabled router, by name (see [`cached_report`]).
 pub async fn cached_reports(app: &App) -> AppResult<Vec<(String, Option<RouterRulesReport>)>> {
     let mut out = Vec::new();
     for router in repo::list(app.db(), app.cipher()).await? {
-        if !router.spec.is_enabled {
-            continue;
+        if router.spec.is_enabled {
+            out.push((
+                router.spec.name.clone(),
+                cached_report(app, router.id).await,
+            ));
         }
-        let report = match app.kv().get(&cache_key(router.id)).await {
-            Ok(Some(json)) => serde_json::from_str(&json).ok(),
-            Ok(None) => None,
-            Err(e) => {
-                tracing::warn!(error = %e, "verify-rules: cached report unreadable");
-                None
-            }
-        };
-        out.push((router.spec.name.clone(), report));
     }
     Ok(out)
 }
 
-/// Every enabled router's setup for `/ready`, from the cached reports (never the router).
-pub async fn readiness(app: &App) -> AppResult<Vec<RouterSetup>> {
-    Ok(cached_reports(app)
-        .await?
-        .into_iter()
-        .map(|(router, report)| match report {
-            Some(r) if r.all_found => RouterSetup {
-                router,
-                setup: SetupState::Complete,
-                missing: Vec::new(),
-                fix: None,
-            },
-            Some(r) => RouterSetup {
-                setup: SetupState::Incomplete,
-                missing: missing_labels(&r),
-                fix: Some(r.setup_command),
-                router,
-            },
-            None => RouterSetup {
-                fix: Some(format!("saring router check {router}")),
-                router,
-                setup: SetupState::Unchecked,
-                missing: Vec::new(),
-            },
-        })
-        .collect())
+/// A router's setup as admins see it in the routers list, from its last report.
+pub fn setup_of(router: &str, report: Option<RouterRulesReport>) -> RouterSetup {
+    match report {
+        Some(r) if r.all_found => RouterSetup {
+            setup: SetupState::Complete,
+            missing: Vec::new(),
+            fix: None,
+        },
+        Some(r) => RouterSetup {
+            setup: SetupState::Incomplete,
+            missing: missing_labels(&r),
+            fix: Some(r.setup_command),
+        },
+        None => RouterSetup {
+            setup: SetupState::Unchecked,
+            missing: Vec::new(),
+            fix: Some(format!("saring router check {router}")),
+        },
+    }
+}
+
+/// `/ready`'s `routers`: how many enabled routers are set up, from the cached reports (never
+/// the router). Counts only: `/ready` is public, the names and what each lacks are not.
+pub async fn readiness(app: &App) -> AppResult<RouterSetupCounts> {
+    let mut counts = RouterSetupCounts::default();
+    for (name, report) in cached_reports(app).await? {
+        counts.add(setup_of(&name, report).setup);
+    }
+    Ok(counts)
 }
 
 /// Whether the router's report is missing from the cache (the health job then checks it).

@@ -11,23 +11,30 @@ pub struct Health {
     pub kv: Liveness,
     pub version: String,
     pub uptime_seconds: u64,
-    /// `/ready` only: whether each enabled router holds what Saring needs, from its last
-    /// verify-rules report (the router is not contacted). Never changes the status code:
-    /// the console must stay up to fix a router.
+    /// `/ready` only: how many enabled routers hold what Saring needs, from their last
+    /// verify-rules reports (the routers are not contacted). Counts only, as `/ready` is
+    /// public: which router lacks what is for admins (`GET /api/admin/routers`, verify-rules).
+    /// Never changes the status code: the console must stay up to fix a router.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub routers: Option<Vec<RouterSetup>>,
+    pub routers: Option<RouterSetupCounts>,
 }
 
-/// One router's setup as `/ready` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RouterSetup {
-    pub router: String,
-    pub setup: SetupState,
-    /// The verify-rules items the router lacks (their labels).
-    pub missing: Vec<String>,
-    /// The command that prints the script creating them (when something is missing).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
+/// `/ready`'s `routers`: enabled routers by [`SetupState`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterSetupCounts {
+    pub complete: u64,
+    pub incomplete: u64,
+    pub unchecked: u64,
+}
+
+impl RouterSetupCounts {
+    pub fn add(&mut self, state: SetupState) {
+        match state {
+            SetupState::Complete => self.complete += 1,
+            SetupState::Incomplete => self.incomplete += 1,
+            SetupState::Unchecked => self.unchecked += 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

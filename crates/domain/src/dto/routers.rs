@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::api::Page;
+use crate::dto::health::SetupState;
 
 /// One router as admins see it; never its password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +44,23 @@ pub struct RouterView {
     pub adopted_at: Option<DateTime<Utc>>,
     pub user_count: u64,
     pub device_count: u64,
+    /// The list only, for an enabled router: what its last verify-rules report found (the
+    /// router is not contacted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<RouterSetup>,
+}
+
+/// A router's setup from its last verify-rules report (kept 15 minutes; the router-health
+/// job makes a new one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterSetup {
+    pub setup: SetupState,
+    /// The verify-rules items the router lacks (their labels).
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// The command that prints the script creating them, or (unchecked) the one that checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 /// A per-router job and what its schedule may be.

@@ -291,6 +291,7 @@ mod tests {
             adopted_at: None,
             user_count: 0,
             device_count: 0,
+            setup: None,
         }
     }
 
