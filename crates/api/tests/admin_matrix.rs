@@ -112,6 +112,7 @@ fn admin_routes() -> Vec<(Method, String)> {
             Method::POST,
             format!("/api/admin/quota-requests/{ID}/process"),
         ),
+        (Method::GET, "/api/admin/transactions/export".into()),
         (Method::GET, "/api/admin/settings".into()),
         (Method::PUT, "/api/admin/settings".into()),
         (Method::GET, "/api/admin/notification-recipients".into()),

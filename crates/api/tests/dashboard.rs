@@ -658,3 +658,122 @@ async fn reliability_signals_have_levels() {
     assert_eq!(m["sync_lag"][0]["level"], "critical", "{m}");
     assert_eq!(m["level"], "critical");
 }
+
+/// `GET /api/admin/transactions/export`: the orders of a range of local days, oldest first,
+/// over several batches, as CSV; bad ranges are refused by field.
+#[tokio::test]
+async fn transactions_export_streams_a_range_of_local_days() {
+    let s = spawn("Asia/Makassar").await;
+    let admin = s.admin_client(false).await;
+    let user = account(&s, "081277700001", Role::User, None, false).await;
+    let start = utc("2026-11-30T16:00:00Z"); // 01-12-2026 00:00 WITA
+    // Just outside on both sides.
+    let outside = [
+        ("OUT-BEFORE", utc("2026-11-30T15:59:59Z")),
+        ("OUT-AFTER", utc("2026-12-10T16:00:00Z")),
+    ];
+    for (order, at) in outside {
+        transaction(
+            &s,
+            user,
+            order,
+            (None, 1_000, PaymentStatus::Success),
+            (at, Some(at)),
+        )
+        .await;
+    }
+    // 2,100 orders inside (three batches), the last at 10-12-2026 23:59:59 WITA.
+    let n = 2_100;
+    for i in 0..n {
+        let at = if i == n - 1 {
+            utc("2026-12-10T15:59:59Z")
+        } else {
+            start + Duration::seconds(i)
+        };
+        let status = if i % 2 == 0 {
+            PaymentStatus::Success
+        } else {
+            PaymentStatus::Expired
+        };
+        transaction(
+            &s,
+            user,
+            &format!("IN-{i:05}"),
+            (None, 10_000, status),
+            (at, None),
+        )
+        .await;
+    }
+
+    let res = admin
+        .get(s.url("/api/admin/transactions/export?from=01-12-2026&to=2026-12-10"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("transaksi_01-12-2026_10-12-2026.csv")
+    );
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + n as usize,
+        "header and every order in range"
+    );
+    assert!(lines[0].starts_with("Tanggal,Dibayar,Order ID,Nama"));
+    assert!(lines[1].starts_with("01-12-2026 00:00 WITA,,IN-00000,Pengguna 081277700001,081277700001,Pelunasan tunggakan,qris,SUCCESS,Rp 10.000,10000"), "{}", lines[1]);
+    assert!(
+        lines[n as usize].contains("10-12-2026 23:59 WITA,,IN-02099"),
+        "{}",
+        lines[n as usize]
+    );
+    assert!(!text.contains("OUT-"));
+    // Oldest first, without repeats across batches.
+    let orders: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(2).unwrap())
+        .collect();
+    let mut sorted = orders.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(orders, sorted);
+
+    // A status filter.
+    let only = admin
+        .get(s.url("/api/admin/transactions/export?from=01-12-2026&to=10-12-2026&status=expired"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(only.lines().count(), 1 + n as usize / 2);
+
+    for (query, field) in [
+        ("from=10-12-2026&to=01-12-2026", "to"),
+        ("from=01-01-2016&to=01-01-2026", "to"),
+        ("from=32-12-2026&to=01-01-2027", "from"),
+        ("to=01-01-2027", "from"),
+        ("from=01-12-2026&to=10-12-2026&status=LUNAS", "status"),
+        ("from=01-12-2026&to=10-12-2026&format=xlsx", "format"),
+    ] {
+        let (st, b) = s
+            .get(&admin, &format!("/api/admin/transactions/export?{query}"))
+            .await;
+        assert_eq!(st, 422, "{query}: {b}");
+        assert_eq!(b["details"][0]["loc"][0], field, "{query}: {b}");
+    }
+    // Twelve months is one export.
+    let (st, _) = s
+        .get(
+            &admin,
+            "/api/admin/transactions/export?from=11-12-2025&to=10-12-2026",
+        )
+        .await;
+    assert_eq!(st, 200);
+}

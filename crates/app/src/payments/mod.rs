@@ -31,6 +31,7 @@ pub mod admin;
 pub mod catalog;
 pub mod debt;
 mod effect;
+pub mod export;
 pub mod gateway;
 pub mod initiate;
 pub mod invoice;

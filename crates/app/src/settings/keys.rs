@@ -224,8 +224,9 @@ pub static DEFS: &[Def] = &[
         key: ENABLE_TELEGRAM_NOTIFICATIONS,
         group: "telegram",
         rule: Rule::Bool,
-        description: "Kirim pemberitahuan admin dan pengguna lewat Telegram.",
-        fallback: |c| bool_text(c.telegram.bot_token.is_some()),
+        description: "Kirim pemberitahuan admin dan pengguna lewat Telegram (perlu token bot).",
+        // On unless switched off: without a token (here or in the environment) nothing is sent.
+        fallback: |_| bool_text(true),
     },
     Def {
         key: TELEGRAM_BOT_TOKEN,

@@ -501,6 +501,68 @@ pub async fn recent_admin<C: ConnectionTrait>(
     admin_rows(db, transactions::Entity::find(), 0, limit).await
 }
 
+/// One batch of an export: transactions created in `[from, to)` (with `status`, when given),
+/// oldest first, after the `(created_at, id)` of the previous batch's last row. The users of
+/// the batch come in one query, so a batch costs two queries whatever its size.
+pub async fn export_batch<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    status: Option<PaymentStatus>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Vec<AdminRow>, StoreError> {
+    use sea_orm::Condition;
+    let mut q = transactions::Entity::find()
+        .filter(transactions::Column::CreatedAt.gte(from))
+        .filter(transactions::Column::CreatedAt.lt(to));
+    if let Some(s) = status {
+        q = q.filter(transactions::Column::Status.eq(TransactionStatus::from(s)));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(
+            Condition::any()
+                .add(transactions::Column::CreatedAt.gt(at))
+                .add(
+                    Condition::all()
+                        .add(transactions::Column::CreatedAt.eq(at))
+                        .add(transactions::Column::Id.gt(id)),
+                ),
+        );
+    }
+    let rows = q
+        .order_by_asc(transactions::Column::CreatedAt)
+        .order_by_asc(transactions::Column::Id)
+        .limit(limit)
+        .find_also_related(packages::Entity)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().filter_map(|(t, _)| t.user_id).collect();
+    let people: std::collections::HashMap<Uuid, users::Model> = if ids.is_empty() {
+        Default::default()
+    } else {
+        users::Entity::find()
+            .filter(users::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(t, p)| {
+            let user = t.user_id.and_then(|u| people.get(&u));
+            AdminRow {
+                package_name: p.map(|p| p.name),
+                user_full_name: user.map(|u| u.full_name.clone()),
+                user_phone: user.map(|u| u.phone_number.clone()),
+                tx: to_tx(t),
+            }
+        })
+        .collect())
+}
+
 /// Newest first, with the package's name and the user's name and number.
 async fn admin_rows<C: ConnectionTrait>(
     db: &C,

@@ -64,3 +64,47 @@ pub async fn bill(
 pub async fn self_test(app: web::Data<App>, _: AdminUser) -> ApiResult {
     Ok(HttpResponse::Ok().json(pay::admin::self_test(&app).await?))
 }
+
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    from: Option<String>,
+    to: Option<String>,
+    status: Option<String>,
+    format: Option<String>,
+}
+
+/// `GET /api/admin/transactions/export?from=dd-mm-yyyy&to=dd-mm-yyyy&status=&format=csv`: the
+/// orders of a range of local days as a streamed CSV download.
+pub async fn export(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if q.format
+        .as_deref()
+        .is_some_and(|f| !f.eq_ignore_ascii_case("csv"))
+    {
+        return Err(
+            saring_app::AppError::invalid("format", "Format ekspor yang tersedia: csv.").into(),
+        );
+    }
+    let range = pay::export::range(&app, q.from.as_deref(), q.to.as_deref())?;
+    let status = pay::export::status(q.status.as_deref())?;
+    let body = futures::StreamExt::map(
+        pay::export::csv(app.get_ref().clone(), range, status),
+        |chunk| {
+            chunk.map(web::Bytes::from).map_err(|e| {
+                tracing::error!(error = %e, "transactions export stopped");
+                std::io::Error::other(e.to_string())
+            })
+        },
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", range.file_name()),
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .streaming(body))
+}

@@ -74,6 +74,7 @@ pub fn admin_routes(cfg: &mut web::ServiceConfig) {
         .route("/promos/{id}", web::put().to(catalog::update_promo))
         .route("/promos/{id}", web::delete().to(catalog::delete_promo))
         .route("/transactions", web::get().to(admin::list))
+        .route("/transactions/export", web::get().to(admin::export))
         .route("/transactions/bill", web::post().to(admin::bill))
         .route("/transactions/qris", web::post().to(admin::bill))
         .route(
