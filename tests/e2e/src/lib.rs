@@ -437,6 +437,22 @@ impl Browser {
         Ok(self.client.execute_async(script, vec![json!(path)]).await?)
     }
 
+    /// `fetch(path)` inside the page (with its cookies): the status, the content type and the
+    /// body as text (a download the page links to).
+    pub async fn fetch_text(&self, path: &str) -> Result<(u16, String, String)> {
+        let script = "const [p, done] = arguments; \
+            fetch(p, {credentials: 'same-origin'}).then(async r => \
+                done([r.status, r.headers.get('content-type') || '', await r.text()]), \
+                () => done([0, '', '']));";
+        let answer = self.client.execute_async(script, vec![json!(path)]).await?;
+        let status = answer[0]
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0);
+        let text = |i: usize| answer[i].as_str().unwrap_or_default().to_owned();
+        Ok((status, text(1), text(2)))
+    }
+
     /// `fetch(path)` inside the page (with its cookies) with `method` and a JSON `body`: the
     /// HTTP status (0 when the server was not reached) and the JSON answer (null when none).
     pub async fn fetch_with(

@@ -2,7 +2,8 @@
 //! admin approves in the admin UI, the user logs in with the OTP from the dev outbox and lands
 //! on the connected page (or the policy page the server names); plus the language toggle, a
 //! policy page and the 404 page; a purchase: a signed-in user buys a package on `/beli`,
-//! pays on the simulated Midtrans page and sees the paid order and the quota; the admin's
+//! pays on the simulated Midtrans page and sees the paid order and the quota (and an admin
+//! finds it in the CSV export of `/admin/transactions`); the admin's
 //! message templates (server checks, preview, save, restore) and inactive-account preview; and
 //! the router parity page (stored report, "check now" with the API's counts); and the
 //! routers page (check, add, change, a server-side error, the default router's schedule,
@@ -359,7 +360,32 @@ async fn purchase(server: &Server, b: &Browser) -> Result<()> {
         "dashboard total {shown:?}"
     );
     b.screenshot("9-dashboard-after-purchase").await?;
-    eprintln!("purchase: {name} ({price}) paid as {order_id}; dashboard total {shown}");
+
+    // 6. An admin downloads this month's transactions as CSV from /admin/transactions.
+    b.click("logout").await?;
+    admin_login(server, b).await?;
+    b.click("nav-admin-transactions").await?;
+    wait_css(b, "[data-testid='tx-export-panel'] summary", 10)
+        .await?
+        .click()
+        .await?;
+    let link = wait_css(b, "[data-testid='tx-export']", 10).await?;
+    let href = link
+        .attr("href")
+        .await?
+        .context("the export link has no href")?;
+    let (status, kind, csv) = b.fetch_text(&href).await?;
+    if status != 200 || !kind.starts_with("text/csv") {
+        bail!("export {href}: {status} {kind}: {csv}");
+    }
+    let row = csv
+        .lines()
+        .find(|l| l.contains(&order_id))
+        .with_context(|| format!("{order_id} not in the export:\n{csv}"))?;
+    if !row.contains("SUCCESS") || !row.contains("Rp ") {
+        bail!("the export row of {order_id} is {row:?}");
+    }
+    eprintln!("purchase: {name} ({price}) paid as {order_id}; dashboard total {shown}; exported");
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! `/admin/transactions`: every order, newest first, with a status filter and an order-id
-//! search; each row opens `/admin/transactions/{order_id}`. The Midtrans self-test lives here.
+//! search; each row opens `/admin/transactions/{order_id}`. The CSV export of a range of days
+//! (with the status filter) and the Midtrans self-test live here.
 
+use chrono::Datelike;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -19,6 +21,60 @@ const PER_PAGE: u64 = 20;
 /// The path of a transaction's admin page.
 pub fn detail_path(order_id: &str) -> String {
     format!("/admin/transactions/{}", api::encode_component(order_id))
+}
+
+/// The longest export the server takes (days, both ends included).
+const EXPORT_MAX_DAYS: i64 = 366;
+
+/// The export link for `from`..`to` (`yyyy-mm-dd`, as date inputs give them), or the text key
+/// of what is wrong with the range.
+fn export_href(from: &str, to: &str, status: &str) -> Result<String, &'static str> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(first), Some(last)) = (parse(from), parse(to)) else {
+        return Err("admin-export-dates-needed");
+    };
+    if last < first {
+        return Err("admin-export-inverted");
+    }
+    if (last - first).num_days() >= EXPORT_MAX_DAYS {
+        return Err("admin-export-too-long");
+    }
+    Ok(format!(
+        "/api/admin/transactions/export?format=csv&from={from}&to={to}{}",
+        if status.is_empty() {
+            String::new()
+        } else {
+            format!("&status={}", api::encode_component(status))
+        }
+    ))
+}
+
+/// "Ekspor CSV": a range of days (this month by default) and a download link.
+#[component]
+fn ExportPanel(status: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let settings = use_settings();
+    let today = settings.tz().date(crate::browser::now());
+    let first = today.with_day(1).unwrap_or(today);
+    let from = RwSignal::new(first.format("%Y-%m-%d").to_string());
+    let to = RwSignal::new(today.format("%Y-%m-%d").to_string());
+    let href = move || export_href(&from.get(), &to.get(), &status.get());
+    view! {
+        <details class="details" data-testid="tx-export-panel">
+            <summary>{move || i18n.tr("admin-export-title")}</summary>
+            <div class="row">
+                <label class="field"><span>{move || i18n.tr("admin-export-from")}</span>
+                    <input type="date" data-testid="tx-export-from" bind:value=from/></label>
+                <label class="field"><span>{move || i18n.tr("admin-export-to")}</span>
+                    <input type="date" data-testid="tx-export-to" bind:value=to/></label>
+            </div>
+            <p class="muted small">{move || i18n.tr("admin-export-help")}</p>
+            {move || match href() {
+                Ok(h) => view! { <a class="btn btn-primary" data-testid="tx-export" href=h download="">{move || i18n.tr("admin-export-download")}</a> }.into_any(),
+                Err(key) => view! { <p class="field-error" data-testid="tx-export-error">{move || i18n.tr(key)}</p> }.into_any(),
+            }}
+        </details>
+    }
 }
 
 /// `POST /api/admin/midtrans/selftest` with its result.
@@ -149,6 +205,7 @@ pub fn AdminTransactionsPage() -> impl IntoView {
                 <button type="button" class="btn btn-ghost" data-testid="tx-refresh"
                     on:click=move |_| reload.update(|r| *r += 1)>{move || i18n.tr("admin-refresh")}</button>
             </SearchFilters>
+            <ExportPanel status=status/>
             {move || match list.get() {
                 None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),
@@ -185,5 +242,27 @@ mod tests {
     fn detail_paths_are_encoded() {
         assert_eq!(detail_path("BD-LPSR-1"), "/admin/transactions/BD-LPSR-1");
         assert_eq!(detail_path("a b/c"), "/admin/transactions/a%20b%2Fc");
+    }
+
+    #[test]
+    fn export_links_check_the_range() {
+        assert_eq!(
+            export_href("2026-12-01", "2026-12-31", "SUCCESS").as_deref(),
+            Ok(
+                "/api/admin/transactions/export?format=csv&from=2026-12-01&to=2026-12-31&status=SUCCESS"
+            )
+        );
+        assert_eq!(
+            export_href("2026-12-31", "2026-12-01", ""),
+            Err("admin-export-inverted")
+        );
+        assert_eq!(
+            export_href("2016-01-01", "2026-01-01", ""),
+            Err("admin-export-too-long")
+        );
+        assert_eq!(
+            export_href("", "2026-01-01", ""),
+            Err("admin-export-dates-needed")
+        );
     }
 }
