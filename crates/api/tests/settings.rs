@@ -7,12 +7,29 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{assert_each_invalid, code, new_client, spawn_with_payments, spawn_with_router};
+use common::{
+    Spawned, assert_each_invalid, code, new_client, spawn_with_payments, spawn_with_router,
+};
 use reqwest::Method;
 use saring_store::repo::settings as stored;
 use serde_json::{Value, json};
 
 const PATH: &str = "/api/admin/settings";
+
+/// `PUT /api/admin/settings` with `{"settings": settings}`.
+async fn put(
+    s: &Spawned,
+    client: &reqwest::Client,
+    settings: Value,
+) -> (reqwest::StatusCode, Value) {
+    s.send(
+        client,
+        Method::PUT,
+        PATH,
+        Some(json!({ "settings": settings })),
+    )
+    .await
+}
 
 fn item<'a>(list: &'a Value, key: &str) -> &'a Value {
     list["items"]
@@ -55,17 +72,15 @@ async fn maintenance_is_switched_from_the_settings_page_and_logged() {
         assert_eq!((st.as_u16(), code(&b)), (403, "super_admin_required"));
     }
 
-    let (st, saved) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {
-                "MAINTENANCE_MODE_ACTIVE": true,
-                "MAINTENANCE_MODE_MESSAGE": "Perbaikan jaringan sampai pukul 14.00.",
-            }})),
-        )
-        .await;
+    let (st, saved) = put(
+        &s,
+        &sa,
+        json!({
+            "MAINTENANCE_MODE_ACTIVE": true,
+            "MAINTENANCE_MODE_MESSAGE": "Perbaikan jaringan sampai pukul 14.00.",
+        }),
+    )
+    .await;
     assert_eq!(st, 200, "{saved}");
     assert_eq!(
         saved["changed"],
@@ -80,25 +95,11 @@ async fn maintenance_is_switched_from_the_settings_page_and_logged() {
     );
 
     // Saving the same values again changes nothing and logs nothing.
-    let (_, again) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {"MAINTENANCE_MODE_ACTIVE": "True"}})),
-        )
-        .await;
+    let (_, again) = put(&s, &sa, json!({"MAINTENANCE_MODE_ACTIVE": "True"})).await;
     assert_eq!(again["changed"], json!([]));
 
     // Off again: `null` hands the key back to the environment.
-    let (_, off) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {"MAINTENANCE_MODE_ACTIVE": null}})),
-        )
-        .await;
+    let (_, off) = put(&s, &sa, json!({"MAINTENANCE_MODE_ACTIVE": null})).await;
     assert_eq!(item(&off, "MAINTENANCE_MODE_ACTIVE")["overridden"], false);
     let (_, public) = s.get(&new_client(), "/api/settings/public").await;
     assert_eq!(public["maintenance_mode_active"], false);
@@ -163,14 +164,7 @@ async fn a_bad_key_or_value_is_refused_by_name_and_changes_nothing() {
     ];
     assert_each_invalid(&s, &sa, Method::PUT, PATH, &cases).await;
     // A body of the wrong shape gets the API's usual answer.
-    let (st, b) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": "APP_NAME=x"})),
-        )
-        .await;
+    let (st, b) = put(&s, &sa, json!("APP_NAME=x")).await;
     assert_eq!((st.as_u16(), code(&b)), (422, "validation_failed"), "{b}");
     // Nothing was written: the valid keys of the refused updates are not in the table.
     assert!(stored::list(s.app.db()).await.unwrap().is_empty());
@@ -183,14 +177,7 @@ async fn secrets_are_encrypted_and_never_shown_or_logged() {
     let s = spawn_with_router(1).await;
     let sa = s.admin_client(true).await;
     let token = "tg-bot-token-7f3a9c";
-    let (st, saved) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {"TELEGRAM_BOT_TOKEN": token}})),
-        )
-        .await;
+    let (st, saved) = put(&s, &sa, json!({"TELEGRAM_BOT_TOKEN": token})).await;
     assert_eq!(st, 200, "{saved}");
     assert_eq!(item(&saved, "TELEGRAM_BOT_TOKEN")["value"], "••••••••");
     let (_, list) = s.get(&sa, PATH).await;
@@ -207,14 +194,7 @@ async fn secrets_are_encrypted_and_never_shown_or_logged() {
     assert!(row.is_encrypted);
     assert!(!row.value.unwrap().contains(token));
     // Sending the mask back (a form that re-posts what it read) is refused, not stored.
-    let (st, b) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {"TELEGRAM_BOT_TOKEN": "••••••••"}})),
-        )
-        .await;
+    let (st, b) = put(&s, &sa, json!({"TELEGRAM_BOT_TOKEN": "••••••••"})).await;
     assert_eq!((st.as_u16(), code(&b)), (422, "validation_failed"));
     let current = saring_app::settings::current(&s.app.app).await.unwrap();
     assert_eq!(current.get("TELEGRAM_BOT_TOKEN"), Some(token));
@@ -236,14 +216,7 @@ async fn another_process_sees_a_change_within_seconds() {
     .unwrap();
     let before = saring_app::settings::current(&worker).await.unwrap();
     assert!(before.flag("ENABLE_WHATSAPP_NOTIFICATIONS"));
-    let (st, b) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {"ENABLE_WHATSAPP_NOTIFICATIONS": false}})),
-        )
-        .await;
+    let (st, b) = put(&s, &sa, json!({"ENABLE_WHATSAPP_NOTIFICATIONS": false})).await;
     assert_eq!(st, 200, "{b}");
     let started = Instant::now();
     loop {
@@ -271,19 +244,17 @@ async fn registration_lists_and_payments_follow_the_settings() {
     let package = s.admin_package(&sa, "Harian 1 GB", 10_000, 1.0, 1).await;
     s.approved_user(&sa, "081255500089").await;
     let (buyer, _) = s.login_from_device("081255500089", 0).await;
-    let (st, b) = s
-        .send(
-            &sa,
-            Method::PUT,
-            PATH,
-            Some(json!({"settings": {
-                "BLOK_OPTIONS": ["Melati", "Mawar"],
-                "PAYMENTS_ENABLED": false,
-                "PAYMENT_UNAVAILABLE_MESSAGE": "Pembayaran ditutup sampai tanggal 10.",
-                "BUSINESS_NAME": "Kos Melati Indah",
-            }})),
-        )
-        .await;
+    let (st, b) = put(
+        &s,
+        &sa,
+        json!({
+            "BLOK_OPTIONS": ["Melati", "Mawar"],
+            "PAYMENTS_ENABLED": false,
+            "PAYMENT_UNAVAILABLE_MESSAGE": "Pembayaran ditutup sampai tanggal 10.",
+            "BUSINESS_NAME": "Kos Melati Indah",
+        }),
+    )
+    .await;
     assert_eq!(st, 200, "{b}");
     let (_, public) = s.get(&new_client(), "/api/settings/public").await;
     assert_eq!(public["blok_options"], json!(["Melati", "Mawar"]));
@@ -323,13 +294,7 @@ async fn registration_lists_and_payments_follow_the_settings() {
     assert_eq!(b["message"], "Pembayaran ditutup sampai tanggal 10.");
 
     // Open again: the order goes through, and its invoice carries the operator's name.
-    s.send(
-        &sa,
-        Method::PUT,
-        PATH,
-        Some(json!({"settings": {"PAYMENTS_ENABLED": true}})),
-    )
-    .await;
+    put(&s, &sa, json!({"PAYMENTS_ENABLED": true})).await;
     let (st, b) = s
         .post(
             &buyer,

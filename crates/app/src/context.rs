@@ -34,7 +34,7 @@ struct Inner {
     payment_runtime: crate::payments::gateway::PaymentRuntime,
     routers: RouterHub,
     users: crate::cache::UserCache,
-    settings: crate::cache::Refreshing<crate::settings::Current>,
+    settings: crate::cache::Refreshing<crate::settings::snapshot::Current>,
     /// Whether `messenger` was handed in (tests) rather than built from the configuration.
     messenger_injected: bool,
     /// The WhatsApp messenger for a token set at run time, with its token.
@@ -100,7 +100,7 @@ impl AppBuilder {
                 payment_runtime: self.payment_runtime,
                 routers,
                 users: crate::cache::UserCache::new(crate::accounts::USER_CACHE_TTL, 10_000),
-                settings: crate::cache::Refreshing::new(crate::settings::RELOAD_AFTER),
+                settings: crate::cache::Refreshing::new(crate::settings::snapshot::RELOAD_AFTER),
                 messenger_injected,
                 runtime_messenger: std::sync::Mutex::new(None),
                 started: Instant::now(),
@@ -181,7 +181,7 @@ impl App {
     }
 
     /// The run-time settings snapshot (see `settings::current`).
-    pub fn settings_cache(&self) -> &crate::cache::Refreshing<crate::settings::Current> {
+    pub fn settings_cache(&self) -> &crate::cache::Refreshing<crate::settings::snapshot::Current> {
         &self.inner.settings
     }
 

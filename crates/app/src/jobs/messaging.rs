@@ -10,6 +10,7 @@ use std::time::Duration;
 use saring_domain::Phone;
 use saring_domain::ids::UserId;
 use saring_gateways::messenger::OutgoingMessage;
+use saring_gateways::telegram::TelegramClient;
 use saring_store::entities::enums::NotificationType;
 use saring_store::repo::{messages, outbox, recipients, users};
 use sea_orm::ConnectionTrait;
@@ -144,25 +145,22 @@ pub async fn deliver(app: &App, payload: &Value) -> AppResult<()> {
     }
     // Telegram, for users who linked it (best effort).
     if let Some(uid) = get("user_id").as_deref().and_then(UserId::parse)
+        && let Some(bot) = crate::telegram::bot(app).await
         && let Some(chat) = telegram_chat(app, uid).await
     {
-        send_telegram(app, &chat, &text).await;
+        send_telegram(&bot, &chat, &text).await;
     }
     Ok(())
 }
 
 async fn telegram_chat(app: &App, user: UserId) -> Option<String> {
-    crate::telegram::bot(app).await?;
     let model = saring_store::entities::users::Entity::find_by_id(user.0);
     use sea_orm::EntityTrait;
     model.one(app.db()).await.ok().flatten()?.telegram_chat_id
 }
 
-async fn send_telegram(app: &App, chat: &str, text: &str) -> bool {
-    let Some(client) = crate::telegram::bot(app).await else {
-        return false;
-    };
-    match client.send_message(chat, text).await {
+async fn send_telegram(bot: &TelegramClient, chat: &str, text: &str) -> bool {
+    match bot.send_message(chat, text).await {
         Ok(_) => true,
         Err(e) => {
             tracing::warn!(error = %e, "Telegram send failed");
@@ -183,13 +181,12 @@ pub async fn alert_admins(
 ) -> usize {
     let mut sent = 0;
     let text = crate::templates::render(template, &vars).unwrap_or_default();
-    let chats = match crate::settings::current(app).await {
-        Ok(c) if crate::telegram::bot(app).await.is_some() => {
-            c.list(crate::settings::keys::TELEGRAM_ADMIN_CHAT_IDS)
-        }
+    let bot = crate::telegram::bot(app).await;
+    let chats = match (&bot, crate::settings::current(app).await) {
+        (Some(_), Ok(c)) => c.list(crate::settings::keys::TELEGRAM_ADMIN_CHAT_IDS),
         _ => Vec::new(),
     };
-    if !text.is_empty() && !chats.is_empty() {
+    if let Some(bot) = bot.filter(|_| !text.is_empty() && !chats.is_empty()) {
         let fresh = match &dedupe_key {
             Some(k) => app
                 .kv()
@@ -204,7 +201,7 @@ pub async fn alert_admins(
         };
         if fresh {
             for chat in &chats {
-                if send_telegram(app, chat, &text).await {
+                if send_telegram(&bot, chat, &text).await {
                     sent += 1;
                 }
             }

@@ -14,10 +14,11 @@
 
 pub mod keys;
 pub mod recipients;
+pub mod snapshot;
 
-use std::collections::{HashMap, HashSet};
+pub use snapshot::{Current, RELOAD_AFTER};
+
 use std::sync::Arc;
-use std::time::Duration;
 
 use saring_domain::Role;
 use saring_domain::api::ErrorCode;
@@ -31,47 +32,6 @@ use crate::config::{parse_bool, parse_list};
 use crate::context::App;
 use crate::error::{AppError, AppResult};
 use keys::{DEFS, Def, Rule};
-
-/// How old a process's snapshot may get before it is read again.
-pub const RELOAD_AFTER: Duration = Duration::from_secs(2);
-
-/// The settings in force: the page's value, else the environment's.
-#[derive(Debug, Default)]
-pub struct Current {
-    values: HashMap<&'static str, String>,
-    overridden: HashSet<&'static str>,
-}
-
-impl Current {
-    /// The value in force, if any (secrets in clear: never hand them to a client).
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.values.get(key).map(String::as_str)
-    }
-
-    /// A boolean setting (`false` when unset or unreadable).
-    pub fn flag(&self, key: &str) -> bool {
-        self.get(key)
-            .and_then(|v| parse_bool(v).ok())
-            .unwrap_or(false)
-    }
-
-    /// A list setting.
-    pub fn list(&self, key: &str) -> Vec<String> {
-        self.get(key).map(parse_list).unwrap_or_default()
-    }
-
-    /// A text setting, `None` when empty.
-    pub fn text(&self, key: &str) -> Option<String> {
-        self.get(key)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    }
-
-    fn is_overridden(&self, key: &str) -> bool {
-        self.overridden.contains(key)
-    }
-}
 
 /// The settings in force for this process (see the module docs).
 pub async fn current(app: &App) -> AppResult<Arc<Current>> {
@@ -98,12 +58,11 @@ pub async fn current(app: &App) -> AppResult<Arc<Current>> {
         };
         match value {
             Some(v) => {
-                current.overridden.insert(def.key);
-                current.values.insert(def.key, v);
+                current.set(def.key, v, true);
             }
             None => {
                 if let Some(v) = (def.fallback)(app.config()) {
-                    current.values.insert(def.key, v);
+                    current.set(def.key, v, false);
                 }
             }
         }
