@@ -19,6 +19,7 @@ pub use error::{AppError, AppResult};
 pub mod accounts;
 pub mod admin_users;
 pub mod auth;
+pub mod backups;
 pub mod blocks;
 pub mod cache;
 pub mod clock;

@@ -195,6 +195,10 @@ error_codes! {
     Conflict = "conflict", 409;
     PhoneAlreadyRegistered = "phone_already_registered", 409;
     Locked = "locked", 409;
+    BackupNotFound = "backup_not_found", 404;
+    BackupInvalid = "backup_invalid", 422;
+    BackupNewer = "backup_newer", 422;
+    BackupBusy = "backup_busy", 409;
     PhoneInvalid = "phone_invalid", 422;
     OtpInvalid = "otp_invalid", 401;
     OtpExpired = "otp_expired", 401;

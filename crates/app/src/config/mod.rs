@@ -7,7 +7,7 @@
 //! with its default: one file per section declares its struct and the function that reads it
 //! ([`app`], [`auth`] (secrets, sessions, OTP), [`router`], [`policy`] (and quota),
 //! [`payments`], [`messaging`] (WhatsApp, Telegram), [`devices`], [`portal`] (and the grants
-//! of an approval), [`accounts`] (komandan requests, deletion), [`worker`] (one section per job), [`embedded`] (`saring run`'s simulator
+//! of an approval), [`accounts`] (komandan requests, deletion), [`worker`] (one section per job), [`backup`], [`embedded`] (`saring run`'s simulator
 //! and demo admin)), through the `Reader` of `reader.rs`. The same declarations produce
 //! `saring config check`'s report, and a test keeps `docs/configuration.md` and
 //! `.env.example` in step with them; code reads the [`Config`], never the environment.
@@ -25,6 +25,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub mod accounts;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod devices;
 pub mod embedded;
 pub mod messaging;
@@ -38,6 +39,7 @@ pub mod worker;
 pub use accounts::KomandanConfig;
 pub use app::{AppConfig, LogConfig};
 pub use auth::{AuthConfig, OtpConfig, Secrets, random_secret};
+pub use backup::BackupConfig;
 pub use devices::{AddressCheck, DeviceConfig};
 pub use embedded::{DEMO_ADMIN_PHONE, EmbeddedConfig};
 pub use messaging::{TelegramConfig, WhatsAppConfig};
@@ -88,6 +90,7 @@ pub struct Config {
     pub portal: PortalConfig,
     pub telegram: TelegramConfig,
     pub worker: WorkerConfig,
+    pub backup: BackupConfig,
     pub embedded: EmbeddedConfig,
 }
 
@@ -179,6 +182,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
     let portal = portal::read(r, mode);
     let telegram = messaging::read_telegram(r);
     let worker = worker::read(r);
+    let backup = backup::read(r);
     let embedded = embedded::read(r);
     Config {
         listen,
@@ -200,6 +204,7 @@ fn read(r: &mut Reader<'_>, mode: Mode) -> Config {
         portal,
         telegram,
         worker,
+        backup,
         embedded,
     }
 }

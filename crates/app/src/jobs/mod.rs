@@ -242,6 +242,15 @@ pub fn registry(c: &Config) -> Vec<JobSpec> {
             timeout_seconds: 300,
         },
         JobSpec {
+            name: "backup",
+            description: "Nightly database backup to BACKUP_DIR (and BACKUP_COPY_DIR), keeping BACKUP_KEEP",
+            scope: Scope::Global,
+            when: c.backup.schedule_enabled.then(|| When::Cron {
+                expr: format!("0 {} {} * * *", c.backup.minute, c.backup.hour),
+            }),
+            timeout_seconds: 3 * 3600,
+        },
+        JobSpec {
             name: "dead-letter-monitor",
             description: "Alert admins about jobs and outbox items given up",
             scope: Scope::Global,
@@ -312,6 +321,7 @@ pub async fn run_once(
         ("purge-unapproved", None) => json(&accounts::purge_unapproved(app).await?),
         ("inactive-accounts", None) => json(&accounts::run_lifecycle(app).await?),
         ("retention", None) => json(&retention::run(app).await?),
+        ("backup", None) => json(&crate::backups::scheduled(app).await?),
         ("dead-letter-monitor", None) => json(&retention::dead_letter_monitor(app).await?),
         (other, _) => Err(AppError::Internal(format!(
             "job {other} does not run in this scope"

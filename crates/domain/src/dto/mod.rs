@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod backups;
 pub mod dashboard;
 pub mod health;
 pub mod jobs;

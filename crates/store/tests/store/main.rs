@@ -3,6 +3,7 @@
 //! `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod backup;
 mod connect;
 mod constraints;
 mod dashboard;
