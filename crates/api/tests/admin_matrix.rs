@@ -113,6 +113,18 @@ fn admin_routes() -> Vec<(Method, String)> {
             format!("/api/admin/quota-requests/{ID}/process"),
         ),
         (Method::GET, "/api/admin/transactions/export".into()),
+        (Method::GET, "/api/admin/backups".into()),
+        (Method::POST, "/api/admin/backups".into()),
+        (Method::POST, "/api/admin/backups/upload".into()),
+        (Method::POST, "/api/admin/backups/restore".into()),
+        (
+            Method::GET,
+            "/api/admin/backups/saring-20261207-213000-manual.backup.gz".into(),
+        ),
+        (
+            Method::DELETE,
+            "/api/admin/backups/saring-20261207-213000-manual.backup.gz".into(),
+        ),
         (Method::GET, "/api/admin/settings".into()),
         (Method::PUT, "/api/admin/settings".into()),
         (Method::GET, "/api/admin/notification-recipients".into()),

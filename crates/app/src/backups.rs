@@ -19,11 +19,12 @@ use saring_domain::Role;
 use saring_domain::api::ErrorCode;
 use saring_domain::dto::backups::{BackupFile, BackupKind, BackupList, RestoreReport};
 use saring_domain::user::User;
-use saring_store::backup::{self, BackupError, OnProgress, Progress};
+use saring_store::backup::{self, BackupError};
+pub use saring_store::backup::{OnProgress, Progress};
 use saring_store::repo::activity;
 use serde::Serialize;
 use serde_json::json;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::context::App;
 use crate::error::{AppError, AppResult};
@@ -371,7 +372,7 @@ fn rejected_file(e: BackupError) -> AppError {
 }
 
 /// Reads the whole backup at `path` through (blocking work, off the runtime).
-async fn verify(path: &Path) -> AppResult<backup::Summary> {
+pub async fn verify(path: &Path) -> AppResult<backup::Summary> {
     let owned = path.to_owned();
     tokio::task::spawn_blocking(move || backup::verify(&owned))
         .await
@@ -379,15 +380,34 @@ async fn verify(path: &Path) -> AppResult<backup::Summary> {
         .map_err(rejected_file)
 }
 
-/// Stores an uploaded backup (super admins): streamed to a hidden file, refused and deleted
-/// unless it verifies completely, then named `…-uploaded.backup.gz`.
-pub async fn upload<S, B, E>(app: &App, admin: &User, mut body: S) -> AppResult<BackupFile>
+/// The file at `path` as a stream of 64 KiB chunks (downloads, and imports by the CLI).
+pub async fn file_chunks(
+    path: &Path,
+) -> std::io::Result<impl Stream<Item = std::io::Result<Vec<u8>>> + use<>> {
+    let file = tokio::fs::File::open(path).await?;
+    Ok(futures::stream::try_unfold(file, |mut f| async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.truncate(n);
+        Ok(Some((buf, f)))
+    }))
+}
+
+/// Stores an uploaded backup (a super admin's, or the CLI's when `admin` is `None`): streamed
+/// to a hidden file, refused and deleted unless it verifies completely, then named
+/// `…-uploaded.backup.gz`.
+pub async fn upload<S, B, E>(app: &App, admin: Option<&User>, mut body: S) -> AppResult<BackupFile>
 where
     S: Stream<Item = Result<B, E>> + Unpin,
     B: AsRef<[u8]>,
     E: std::fmt::Display,
 {
-    require_super_admin(admin)?;
+    if let Some(a) = admin {
+        require_super_admin(a)?;
+    }
     let max = app
         .config()
         .backup
@@ -435,7 +455,7 @@ where
     std::fs::rename(&tmp, &path).map_err(|e| io("upload", e))?;
     record(
         app,
-        Some(admin),
+        admin,
         "UPLOAD_BACKUP",
         json!({ "name": name, "rows": summary.rows }),
     )

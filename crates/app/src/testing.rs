@@ -29,6 +29,8 @@ pub struct TestApp {
     pub sim: Option<SimHandle>,
     /// The simulated Midtrans (see [`TestApp::with_payments`]).
     pub pay_sim: Option<saring_gateways::payments::SimHandle>,
+    /// `BACKUP_DIR` unless the test gives one: a fresh directory, deleted with the app.
+    pub backup_dir: tempfile::TempDir,
 }
 
 /// The simulator's API password in tests.
@@ -42,10 +44,13 @@ impl TestApp {
 
     /// With extra configuration variables.
     pub async fn with_env(vars: &[(&str, &str)]) -> Self {
-        let vars: HashMap<String, String> = vars
+        let backup_dir = tempfile::tempdir().expect("a temporary backup directory");
+        let mut vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
+        vars.entry("BACKUP_DIR".into())
+            .or_insert_with(|| backup_dir.path().display().to_string());
         let (config, _) =
             Config::from_vars(&vars, Mode::Embedded).expect("test configuration is valid");
         let db = TestDb::new().await;
@@ -70,6 +75,7 @@ impl TestApp {
             clock,
             sim: None,
             pay_sim: None,
+            backup_dir,
         }
     }
 

@@ -16,7 +16,7 @@ pub async fn run() -> anyhow::Result<()> {
 }
 
 /// Hides a password in a database URL.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];

@@ -5,6 +5,7 @@
 //! `routeros …`). Everything it does is a thin call into `saring-app` and friends.
 
 mod cmd_admin;
+mod cmd_backup;
 mod cmd_config;
 mod cmd_job;
 mod cmd_migrate;
@@ -77,6 +78,9 @@ enum Command {
     /// Quota resets.
     #[command(subcommand)]
     Quota(cmd_quota::QuotaCommand),
+    /// Backups of the whole database: create, list, verify, restore.
+    #[command(subcommand)]
+    Backup(cmd_backup::BackupCommand),
     /// Talk to a router (real or simulated), or run the RouterOS simulator.
     Routeros(Box<routeros_cmd::RouterosArgs>),
 }
@@ -128,6 +132,7 @@ fn main() -> ExitCode {
             Command::Job(c) => cmd_job::run(c).await,
             Command::Router(c) => cmd_router::run(c).await,
             Command::Quota(c) => cmd_quota::run(c).await,
+            Command::Backup(c) => cmd_backup::run(c).await,
             Command::User { command, actor } => cmd_user::run_user(command, actor).await,
             Command::Debt { command, actor } => cmd_user::run_debt(command, actor).await,
             Command::Routeros(args) => match args.command {

@@ -1,6 +1,7 @@
 //! Routes, grouped by resource.
 
 pub mod admin;
+pub mod admin_backups;
 pub mod admin_dashboard;
 pub mod admin_jobs;
 pub mod admin_routers;
@@ -119,6 +120,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(admin_routers::configure)
                 .configure(admin_templates::configure)
                 .configure(admin_settings::configure)
+                .configure(admin_backups::configure)
                 .default_service(web::to(not_found)),
         );
 }
