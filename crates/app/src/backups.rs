@@ -110,8 +110,24 @@ fn files_in(dir: &Path) -> std::io::Result<Vec<(PathBuf, BackupKind)>> {
             files.push((entry.path(), kind));
         }
     }
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|(p, _)| std::cmp::Reverse(order_key(p)));
     Ok(files)
+}
+
+/// Sorts backup files by time, then by the number a second file of the same second gets.
+fn order_key(path: &Path) -> (String, u32) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_prefix(PREFIX).unwrap_or(&name);
+    let stamp: String = stem.chars().take(15).collect();
+    let n = stem
+        .get(16..)
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    (stamp, n)
 }
 
 fn io(what: &str, e: impl std::fmt::Display) -> AppError {

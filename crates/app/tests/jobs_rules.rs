@@ -1188,3 +1188,56 @@ fn owner_ids_come_from_uid_tokens_or_legacy_user_ids() {
     assert_eq!(owner_id(Some("uid=not-an-id")), None);
     assert_eq!(owner_id(None), None);
 }
+
+#[tokio::test]
+async fn nightly_backups_are_pruned_and_copied_and_a_failed_copy_is_reported() {
+    let copy = tempfile::tempdir().unwrap();
+    let copy_dir = copy.path().join("usb");
+    let t = TestApp::with_env(&[
+        ("BACKUP_KEEP", "2"),
+        ("BACKUP_COPY_DIR", copy_dir.to_str().unwrap()),
+    ])
+    .await;
+    let spec = jobs::spec(t.config(), "backup").unwrap();
+    let mut quiet = |_: saring_app::backups::Progress<'_>| {};
+    let manual = saring_app::backups::create(
+        &t,
+        None,
+        saring_domain::dto::backups::BackupKind::Manual,
+        &mut quiet,
+    )
+    .await
+    .unwrap();
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        t.clock.advance(Duration::days(1));
+        let summary = run(&t, &spec, None).await;
+        made.push(summary["file"]["name"].as_str().unwrap().to_owned());
+    }
+    let names = |dir: &std::path::Path| {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    // The two newest scheduled ones are kept in both places; the manual one is never pruned.
+    let mut expected = vec![manual.file.name.clone(), made[1].clone(), made[2].clone()];
+    expected.sort();
+    assert_eq!(names(t.backup_dir.path()), expected);
+    assert_eq!(names(&copy_dir), expected);
+
+    // The copy directory goes away (a USB disk unplugged): the backup is still made, the job
+    // fails so admins hear of it.
+    std::fs::remove_dir_all(&copy_dir).unwrap();
+    std::fs::write(&copy_dir, b"not a directory").unwrap();
+    t.clock.advance(Duration::days(1));
+    let outcome = jobs::run_recorded(&t, &spec, None, None).await;
+    assert!(!outcome.ok);
+    assert!(
+        format!("{outcome:?}").contains("BACKUP_COPY_DIR"),
+        "{outcome:?}"
+    );
+    assert_eq!(names(t.backup_dir.path()).len(), 3);
+}
