@@ -9,10 +9,10 @@ use crate::components::common::use_redirect;
 use crate::contexts::{I18n, PendingRequests, Session, Settings, use_i18n};
 use crate::guards;
 use crate::pages::admin::{
-    AdminDashboardPage, AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage,
-    AdminLogsPage, AdminPackagesPage, AdminParityPage, AdminPromosPage, AdminRequestsPage,
-    AdminRoutersPage, AdminSettingsPage, AdminTemplatesPage, AdminTransactionDetailPage,
-    AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+    AdminBackupsPage, AdminDashboardPage, AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage,
+    AdminLoginPage, AdminLogsPage, AdminPackagesPage, AdminParityPage, AdminPromosPage,
+    AdminRequestsPage, AdminRoutersPage, AdminSettingsPage, AdminTemplatesPage,
+    AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/parity") view=guarded(AdminParityPage)/>
                 <Route path=path!("/admin/routers") view=guarded(AdminRoutersPage)/>
                 <Route path=path!("/admin/settings") view=guarded(AdminSettingsPage)/>
+                <Route path=path!("/admin/backup") view=guarded(AdminBackupsPage)/>
             </Routes>
         </Router>
     }

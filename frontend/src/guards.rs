@@ -83,7 +83,8 @@ fn route_of(path: &str) -> Route {
         | "/admin/inactive-accounts"
         | "/admin/parity"
         | "/admin/routers"
-        | "/admin/settings" => Route::Admin,
+        | "/admin/settings"
+        | "/admin/backup" => Route::Admin,
         p if p.starts_with("/admin/users/") && p.matches('/').count() == 3 => Route::Admin,
         p if p.starts_with("/admin/transactions/") && p.matches('/').count() == 3 => Route::Admin,
         _ => Route::Unknown,
@@ -351,6 +352,7 @@ mod tests {
             "/admin/parity",
             "/admin/routers",
             "/admin/settings",
+            "/admin/backup",
         ] {
             assert_eq!(go(page, ADMIN), None, "{page}");
             assert_eq!(go(page, USER_OK).as_deref(), Some("/dashboard"), "{page}");

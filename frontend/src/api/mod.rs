@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod backups;
 pub mod operator;
 pub mod payments;
 pub mod users;
@@ -138,6 +139,24 @@ async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
         Some(body) => b.json(body).map_err(|_| ApiError::network())?,
         None => b.build().map_err(|_| ApiError::network())?,
     };
+    respond(request).await
+}
+
+/// Sends a file (or any blob) as the raw request body of a `POST`.
+pub async fn post_blob<T: DeserializeOwned>(
+    path: &str,
+    blob: &web_sys::Blob,
+    content_type: &str,
+) -> Result<T, ApiError> {
+    let request = builder(&Method::Post, path)
+        .header("Content-Type", content_type)
+        .body(wasm_bindgen::JsValue::from(blob.clone()))
+        .map_err(|_| ApiError::network())?;
+    respond(request).await
+}
+
+/// The answer's JSON, or the error envelope.
+async fn respond<T: DeserializeOwned>(request: gloo_net::http::Request) -> Result<T, ApiError> {
     let response = request.send().await.map_err(|_| ApiError::network())?;
     let status = response.status();
     let text = response.text().await.unwrap_or_default();

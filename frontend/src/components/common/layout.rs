@@ -83,7 +83,10 @@ const ADMIN_LINKS: &[(&str, &str)] = &[
 ];
 
 /// What super admins see besides the admin navigation.
-const SUPER_ADMIN_LINKS: &[(&str, &str)] = &[("/admin/settings", "nav-settings")];
+const SUPER_ADMIN_LINKS: &[(&str, &str)] = &[
+    ("/admin/settings", "nav-settings"),
+    ("/admin/backup", "nav-backup"),
+];
 
 /// A user's navigation.
 const USER_LINKS: &[(&str, &str)] = &[

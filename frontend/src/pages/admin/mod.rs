@@ -4,6 +4,7 @@
 //! parity guard's reports, the routers (with each router's verify-rules checklist) and the
 //! run-time settings.
 
+pub mod backups;
 pub mod dashboard;
 pub mod debts;
 pub mod forms;
@@ -29,6 +30,7 @@ pub mod user_add;
 pub mod user_detail;
 pub mod users;
 
+pub use backups::AdminBackupsPage;
 pub use dashboard::AdminDashboardPage;
 pub use debts::AdminDebtsPage;
 pub use inactive_accounts::AdminInactiveAccountsPage;
