@@ -140,6 +140,10 @@ async fn restore(app: &App, file: &str, yes: bool, safety: bool) -> anyhow::Resu
         b.set_length(p.total);
         b.set_position(p.done);
         b.set_message(p.table.to_owned());
+        if b.is_hidden() {
+            // Not a terminal (a pipe, a service log): a line per report instead of the bar.
+            eprintln!("restoring {}: {}/{} rows", p.table, p.done, p.total);
+        }
     };
     let report = backups::restore(app, None, &name, safety, &mut on).await;
     bar.finish_and_clear();

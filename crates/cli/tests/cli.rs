@@ -1169,3 +1169,165 @@ async fn users_and_debts_are_managed_from_the_command_line() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Seeds `n` quota-ledger rows for one user (enough for a restore to take several batches).
+async fn seed_ledger(db: &sea_orm::DatabaseConnection, n: usize) -> uuid::Uuid {
+    use saring_store::entities::{enums::*, quota_mutation_ledger, users};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let user = users::ActiveModel {
+        phone_number: Set("+6281100000777".into()),
+        full_name: Set("Pemakai Banyak".into()),
+        is_tamping: Set(false),
+        is_active: Set(true),
+        role: Set(UserRole::User),
+        approval_status: Set(ApprovalStatus::Approved),
+        is_blocked: Set(false),
+        mikrotik_user_exists: Set(false),
+        total_quota_purchased_mb: Set(0),
+        total_quota_used_bytes: Set(0),
+        auto_debt_offset_mb: Set(0),
+        manual_debt_mb: Set(0),
+        is_unlimited_user: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let rows: Vec<_> = (0..n)
+        .map(|i| quota_mutation_ledger::ActiveModel {
+            id: Set(uuid::Uuid::new_v4()),
+            user_id: Set(user.id),
+            source: Set("hotspot.sync_usage".into()),
+            idempotency_key: Set(format!("k{i}")),
+            event_details: Set(Some(serde_json::json!({ "delta_mb": i }))),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        quota_mutation_ledger::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await
+            .unwrap();
+    }
+    user.id
+}
+
+async fn count(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn backups_from_the_command_line_and_a_killed_restore_changes_nothing() {
+    let db = TestDb::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let backups = dir.path().join("backups");
+    let url = db.url().to_owned();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("BACKUP_DIR", backups.to_str().unwrap()),
+    ];
+    seed_ledger(db.conn(), 30_000).await;
+    let made = saring(&["backup", "create"], &env, "");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let name = stdout(&made).split_whitespace().next().unwrap().to_owned();
+    assert!(name.ends_with("-manual.backup.gz"), "{}", stdout(&made));
+    let listed = saring(&["backup", "list"], &env, "");
+    assert!(stdout(&listed).contains(&name), "{}", stdout(&listed));
+    let verified = saring(&["backup", "verify", &name], &env, "");
+    assert!(
+        stdout(&verified).starts_with("ok: "),
+        "{}",
+        stderr(&verified)
+    );
+
+    // After the backup: one more account, a third of the ledger gone.
+    let created = saring(
+        &[
+            "admin",
+            "create",
+            "--phone",
+            "081100000888",
+            "--name",
+            "Admin Baru",
+            "--password-stdin",
+        ],
+        &env,
+        "kata-sandi-kuat\n",
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    {
+        use sea_orm::ConnectionTrait;
+        db.conn()
+            .execute_unprepared(
+                "DELETE FROM quota_mutation_ledger WHERE idempotency_key LIKE 'k1%'",
+            )
+            .await
+            .unwrap();
+    }
+    let users_now = count(db.conn(), "users").await;
+    let ledger_now = count(db.conn(), "quota_mutation_ledger").await;
+    assert_eq!(users_now, 2);
+
+    // Without --yes nothing happens.
+    let refused = saring(&["backup", "restore", &name], &env, "");
+    assert!(!refused.status.success());
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+
+    // Killed once it has inserted rows: the database is as it was.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saring"));
+    cmd.args(["backup", "restore", &name, "--yes", "--no-safety-backup"])
+        .current_dir(dir.path())
+        .env_clear()
+        .envs(env.iter().copied())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let midway = lines.by_ref().map_while(Result::ok).find(|l| {
+        l.starts_with("restoring quota_mutation_ledger: ")
+            && l.split([' ', '/'])
+                .nth(2)
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n >= 5_000)
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(midway.is_some(), "the restore never reported its progress");
+    assert_eq!(count(db.conn(), "users").await, users_now);
+    assert_eq!(count(db.conn(), "quota_mutation_ledger").await, ledger_now);
+
+    // Run to the end: the backup's data, and the safety backup of what it replaced.
+    let restored = saring(&["backup", "restore", &name, "--yes"], &env, "");
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    assert!(
+        stdout(&restored).contains("pre-restore"),
+        "{}",
+        stdout(&restored)
+    );
+    assert_eq!(count(db.conn(), "users").await, 1);
+    assert_eq!(count(db.conn(), "quota_mutation_ledger").await, 30_000);
+
+    // A file that is not a backup is refused before anything is touched.
+    let junk = dir.path().join("dump.sql");
+    std::fs::write(&junk, "DROP TABLE users;").unwrap();
+    let bad = saring(
+        &["backup", "restore", junk.to_str().unwrap(), "--yes"],
+        &env,
+        "",
+    );
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("bukan backup"), "{}", stderr(&bad));
+    assert_eq!(count(db.conn(), "users").await, 1);
+    db.cleanup().await.unwrap();
+}
