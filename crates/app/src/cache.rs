@@ -85,3 +85,34 @@ impl<T> Refreshing<T> {
         }
     }
 }
+
+/// One value computed from data whose state `K` names (e.g. the time of its latest change):
+/// served while the data's key is unchanged and the value is younger than `ttl` (which bounds
+/// what the key cannot see, such as time passing).
+pub struct Keyed<K, T> {
+    slot: Mutex<Option<(Instant, K, std::sync::Arc<T>)>>,
+    ttl: Duration,
+}
+
+impl<K: PartialEq, T> Keyed<K, T> {
+    pub fn new(ttl: Duration) -> Self {
+        Keyed {
+            slot: Mutex::new(None),
+            ttl,
+        }
+    }
+
+    /// The value computed for `key`, unless it is older than the ttl.
+    pub fn get(&self, key: &K) -> Option<std::sync::Arc<T>> {
+        let slot = self.slot.lock().ok()?;
+        slot.as_ref()
+            .filter(|(at, k, _)| k == key && at.elapsed() < self.ttl)
+            .map(|(_, _, v)| v.clone())
+    }
+
+    pub fn put(&self, key: K, value: std::sync::Arc<T>) {
+        if let Ok(mut slot) = self.slot.lock() {
+            *slot = Some((Instant::now(), key, value));
+        }
+    }
+}

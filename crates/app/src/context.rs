@@ -16,6 +16,15 @@ use crate::error::AppResult;
 use crate::router::RouterHub;
 
 /// Cheap to clone; one per process.
+/// Counts of accounts by status, valid while no account row changed (see `cache::Keyed`).
+pub type AccountTallyCache = crate::cache::Keyed<
+    Option<chrono::DateTime<chrono::Utc>>,
+    saring_store::repo::dashboard::AccountTally,
+>;
+
+/// How long those counts are served at most (time passing and deletions do not change the key).
+const ACCOUNT_TALLY_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[derive(Clone)]
 pub struct App {
     inner: Arc<Inner>,
@@ -35,6 +44,8 @@ struct Inner {
     routers: RouterHub,
     users: crate::cache::UserCache,
     settings: crate::cache::Refreshing<crate::settings::snapshot::Current>,
+    /// The dashboard's counts of accounts by status, keyed by the accounts' latest change.
+    account_tally: AccountTallyCache,
     /// Whether `messenger` was handed in (tests) rather than built from the configuration.
     messenger_injected: bool,
     /// The WhatsApp messenger for a token set at run time, with its token.
@@ -101,6 +112,7 @@ impl AppBuilder {
                 routers,
                 users: crate::cache::UserCache::new(crate::accounts::USER_CACHE_TTL, 10_000),
                 settings: crate::cache::Refreshing::new(crate::settings::snapshot::RELOAD_AFTER),
+                account_tally: crate::cache::Keyed::new(ACCOUNT_TALLY_TTL),
                 messenger_injected,
                 runtime_messenger: std::sync::Mutex::new(None),
                 started: Instant::now(),
@@ -178,6 +190,11 @@ impl App {
     /// The slot for a messenger built from a run-time token (see `notify::whatsapp`).
     pub fn runtime_messenger(&self) -> &std::sync::Mutex<Option<(String, Arc<dyn Messenger>)>> {
         &self.inner.runtime_messenger
+    }
+
+    /// The dashboard's counts of accounts by status (see `operator::dashboard`).
+    pub fn account_tally_cache(&self) -> &AccountTallyCache {
+        &self.inner.account_tally
     }
 
     /// The run-time settings snapshot (see `settings::current`).

@@ -120,6 +120,24 @@ fn router_summary(states: Vec<repo::RouterState>) -> RouterSummary {
     s
 }
 
+/// The counts of accounts by status: computed again only when an account row changed since
+/// (an index read tells) or the last count is 30 s old, so a page load does not pass over
+/// every account.
+async fn accounts(
+    app: &App,
+    now: chrono::DateTime<chrono::Utc>,
+    fup: Bytes,
+) -> AppResult<std::sync::Arc<repo::AccountTally>> {
+    let cache = app.account_tally_cache();
+    let key = repo::accounts_changed_at(app.db()).await?;
+    if let Some(tally) = cache.get(&key) {
+        return Ok(tally);
+    }
+    let tally = std::sync::Arc::new(repo::account_tally(app.db(), now, fup).await?);
+    cache.put(key, tally.clone());
+    Ok(tally)
+}
+
 /// `GET /api/admin/dashboard/stats`
 pub async fn stats(app: &App) -> AppResult<DashboardStats> {
     let tz = app.config().app.timezone;
@@ -138,7 +156,7 @@ pub async fn stats(app: &App) -> AppResult<DashboardStats> {
     let db = app.db();
     let (per_day, accounts, debts, used_today, requests, top, recent, routers, failing, dead) = tokio::try_join!(
         async { Ok::<_, AppError>(repo::paid_by_period(db, &bounds).await?) },
-        async { Ok(repo::account_tally(db, now, fup).await?) },
+        accounts(app, now, fup),
         async { Ok(repo::open_debts(db).await?) },
         async { Ok(repo::usage_on(db, today).await?) },
         async { Ok(quota_requests::count_pending(db).await?) },

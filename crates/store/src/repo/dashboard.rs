@@ -268,6 +268,20 @@ pub async fn account_tally<C: ConnectionTrait>(
     Ok(tally)
 }
 
+/// The latest change to any account row (`users.updated_at`, an index read): counts over
+/// the accounts taken after it still hold, except for time passing and deletions.
+pub async fn accounts_changed_at<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let mut q = Query::select();
+    q.expr_as(Expr::col(users::Column::UpdatedAt).max(), Alias::new("at"))
+        .from(users::Entity);
+    Ok(match db.query_one(&q).await? {
+        Some(row) => row.try_get("", "at")?,
+        None => None,
+    })
+}
+
 /// Open manual debts over every account.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OpenDebts {
