@@ -1424,3 +1424,63 @@ async fn maintenance(server: &Server, b: &Browser) -> Result<()> {
     b.wait_path("/login").await?;
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "browser test: run by `cargo xtask test`"]
+async fn backup_made_and_restored_from_the_backup_page() -> Result<()> {
+    with_browser("backup", backup_and_restore).await
+}
+
+/// The super admin makes a backup on `/admin/backup`, changes a setting, restores the backup
+/// after its warning: the setting is back, and the data it replaced is kept as a backup.
+async fn backup_and_restore(server: &Server, b: &Browser) -> Result<()> {
+    admin_login(server, b).await?;
+    b.click("nav-admin-backup").await?;
+    b.wait_path("/admin/backup").await?;
+    b.click("backup-create").await?;
+    wait_text(b, "backup-feedback", "dibuat").await?;
+    wait_css(b, "[data-testid='backup-row']", 10).await?;
+    b.screenshot("backup-1-made").await?;
+
+    let (status, answer) = b
+        .fetch_with(
+            "PUT",
+            "/api/admin/settings",
+            Some(&serde_json::json!({"settings": {"APP_NAME": "Nama Sesudah Backup"}})),
+        )
+        .await?;
+    assert_eq!(status, 200, "{answer}");
+
+    b.click_el(&wait_css(b, "[data-testid='backup-row'] [data-testid='backup-restore']", 10).await?)
+        .await?;
+    b.click_el(
+        &wait_css(
+            b,
+            "[data-testid='backup-restore-confirm'] [data-testid='confirm-yes']",
+            10,
+        )
+        .await?,
+    )
+    .await?;
+    wait_text(b, "backup-feedback", "Pemulihan selesai").await?;
+    b.screenshot("backup-2-restored").await?;
+    let list = b.fetch_json("/api/admin/backups").await?;
+    let kinds: Vec<&str> = list["items"]
+        .as_array()
+        .context("no backups")?
+        .iter()
+        .filter_map(|i| i["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"pre_restore") && kinds.contains(&"manual"), "{list}");
+    let settings = b.fetch_json("/api/admin/settings").await?;
+    let name = settings["items"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["key"] == "APP_NAME"))
+        .map(|i| i["value"].clone());
+    assert_ne!(
+        name.as_ref().and_then(|v| v.as_str()),
+        Some("Nama Sesudah Backup"),
+        "the restore did not bring the old name back"
+    );
+    Ok(())
+}

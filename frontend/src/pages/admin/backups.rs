@@ -171,7 +171,7 @@ pub fn AdminBackupsPage() -> impl IntoView {
                     {move || if make.busy.get() { i18n.tr("common-processing") } else { i18n.tr("admin-backup-create") }}
                 </button>
             </div>
-            <section class="panel stack">
+            <section class="panel stack" data-testid="backup-feedback">
                 <p class="muted small">{move || i18n.tr("admin-backup-help")}</p>
                 {move || list.get().and_then(Result::ok).map(|l| where_they_are(i18n, &l))}
                 {make.view()}
