@@ -11,9 +11,7 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(index("users", &["updated_at"]))
-            .await
+        manager.create_index(index("users", &["updated_at"])).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

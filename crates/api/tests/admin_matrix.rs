@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{body, new_client, spawn_with_router};
+use common::{body, code, new_client, spawn_with_router};
 use reqwest::Method;
 use serde_json::json;
 
@@ -43,6 +43,7 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::DELETE, format!("/api/admin/routers/{ID}")),
         (Method::POST, format!("/api/admin/routers/{ID}/check")),
         (Method::GET, format!("/api/admin/routers/{ID}/verify-rules")),
+        (Method::GET, format!("/api/admin/routers/{ID}/live")),
         (Method::POST, format!("/api/admin/routers/{ID}/adopt")),
         (Method::DELETE, format!("/api/admin/routers/{ID}/adopt")),
         (Method::GET, "/api/admin/message-templates".into()),
@@ -606,4 +607,47 @@ async fn routers_are_listed_by_admins_and_managed_by_super_admins() {
         assert!(text.contains(k), "{k} in {text}");
     }
     assert!(!text.contains("rahasia-router"));
+}
+
+#[tokio::test]
+async fn the_live_view_names_the_account_of_each_host() {
+    let s = spawn_with_router(3).await;
+    let admin = s.admin_client(false).await;
+    s.approved_user(&admin, "081255700001").await;
+    let (_, mac) = s.device(1);
+    let (_, login) = s.login_from_device("081255700001", 1).await;
+    assert!(login["access_token"].is_string(), "{login}");
+    let (_, list) = s.get(&admin, "/api/admin/routers").await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // The binding made at login drops the device's host row; it is back with its next packet.
+    s.app
+        .sim
+        .as_ref()
+        .unwrap()
+        .tick(std::time::Duration::from_secs(30));
+    let (st, live) = s
+        .get(&admin, &format!("/api/admin/routers/{id}/live"))
+        .await;
+    assert_eq!(st, 200, "{live}");
+    assert_eq!(live["router"], "default");
+    let hosts = live["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 3, "{live}");
+    let mine = hosts
+        .iter()
+        .find(|h| h["mac_address"] == mac.as_str())
+        .unwrap();
+    assert_eq!(mine["owner"]["phone_number"], "081255700001", "{mine}");
+    assert!(
+        hosts
+            .iter()
+            .filter(|h| h["mac_address"] != mac.as_str())
+            .all(|h| h["owner"].is_null())
+    );
+    assert_eq!(live["truncated"], false);
+
+    let (st, b) = s
+        .get(&admin, &format!("/api/admin/routers/{ID}/live"))
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (404, "not_found"));
 }

@@ -1451,8 +1451,15 @@ async fn backup_and_restore(server: &Server, b: &Browser) -> Result<()> {
         .await?;
     assert_eq!(status, 200, "{answer}");
 
-    b.click_el(&wait_css(b, "[data-testid='backup-row'] [data-testid='backup-restore']", 10).await?)
-        .await?;
+    b.click_el(
+        &wait_css(
+            b,
+            "[data-testid='backup-row'] [data-testid='backup-restore']",
+            10,
+        )
+        .await?,
+    )
+    .await?;
     b.click_el(
         &wait_css(
             b,
@@ -1471,7 +1478,10 @@ async fn backup_and_restore(server: &Server, b: &Browser) -> Result<()> {
         .iter()
         .filter_map(|i| i["kind"].as_str())
         .collect();
-    assert!(kinds.contains(&"pre_restore") && kinds.contains(&"manual"), "{list}");
+    assert!(
+        kinds.contains(&"pre_restore") && kinds.contains(&"manual"),
+        "{list}"
+    );
     let settings = b.fetch_json("/api/admin/settings").await?;
     let name = settings["items"]
         .as_array()

@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/routers/{id}", web::delete().to(delete))
         .route("/routers/{id}/check", web::post().to(check))
         .route("/routers/{id}/verify-rules", web::get().to(verify_rules))
+        .route("/routers/{id}/live", web::get().to(live))
         .route("/routers/{id}/adopt", web::post().to(adopt))
         .route("/routers/{id}/adopt", web::delete().to(release));
 }
@@ -87,6 +88,18 @@ async fn verify_rules(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(report))
+}
+
+/// `GET /api/admin/routers/{id}/live`: the router's hotspot hosts and sessions right now.
+async fn live(
+    app: web::Data<App>,
+    AdminUser(_): AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let live = saring_app::router_setup::live::live(&app, router_id(&id)?).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(live))
 }
 
 /// `POST /api/admin/routers/{id}/adopt`: this install owns the router's entries.

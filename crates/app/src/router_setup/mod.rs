@@ -5,8 +5,10 @@
 //! turns that into commands (rendered as a RouterOS `.rsc` script, or applied over the API);
 //! [`verify`] reads the router and reports, item by item, what is there and what is missing.
 //! Both sides read the same [`expected::Expected`], so a router the script set up passes.
+//! [`live`] shows what the router sees now: its hotspot hosts and sessions with their accounts.
 
 pub mod expected;
+pub mod live;
 pub mod script;
 pub mod verify;
 

@@ -176,3 +176,55 @@ pub struct RouterRulesReport {
     pub setup_command: String,
     pub checked_at: DateTime<Utc>,
 }
+
+/// `GET /api/admin/routers/{id}/live`: what the router shows right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterLive {
+    pub router: String,
+    pub read_at: DateTime<Utc>,
+    /// `/ip/hotspot/host`: every device the hotspot sees, with its account when the MAC is a
+    /// known device.
+    pub hosts: Vec<LiveHost>,
+    /// `/ip/hotspot/active`: hotspot sessions (logins by user name rather than bypass).
+    pub active: Vec<LiveSession>,
+    /// More rows than [`LIVE_LIMIT`] in either list: the first ones are shown.
+    pub truncated: bool,
+}
+
+/// The most rows of each list a live view answers.
+pub const LIVE_LIMIT: usize = 2000;
+
+/// The account a MAC address belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveOwner {
+    pub user_id: String,
+    pub full_name: String,
+    pub phone_number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveHost {
+    pub mac_address: String,
+    pub address: Option<String>,
+    pub server: Option<String>,
+    pub uptime_seconds: u64,
+    pub idle_seconds: u64,
+    /// From the device (upload) and to it (download) since the row appeared.
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub authorized: bool,
+    pub bypassed: bool,
+    pub owner: Option<LiveOwner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveSession {
+    pub user: String,
+    pub address: Option<String>,
+    pub mac_address: Option<String>,
+    pub login_by: Option<String>,
+    pub uptime_seconds: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub owner: Option<LiveOwner>,
+}
