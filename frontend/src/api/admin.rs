@@ -292,6 +292,11 @@ pub async fn verify_router_rules(id: &str) -> Result<RouterRulesReport, ApiError
     get(&router_path(id, "/verify-rules")).await
 }
 
+/// The router's hotspot hosts and sessions right now.
+pub async fn router_live(id: &str) -> Result<saring_domain::dto::routers::RouterLive, ApiError> {
+    get(&router_path(id, "/live")).await
+}
+
 /// Records that this install owns the router's entries (super admin).
 pub async fn adopt_router(id: &str) -> Result<RouterView, ApiError> {
     post(&router_path(id, "/adopt"), &serde_json::json!({})).await

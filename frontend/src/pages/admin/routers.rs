@@ -10,11 +10,13 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use saring_domain::Role;
-use saring_domain::dto::routers::{RouterJobInfo, RouterRulesReport, RouterView};
+use saring_domain::dto::health::SetupState;
+use saring_domain::dto::routers::{RouterJobInfo, RouterLive, RouterRulesReport, RouterView};
 
 use super::forms::interval_text;
 use super::parts::{Editor, EditorTexts, list_table, row_actions, save_button};
 use super::router_form::{RouterForm, parse_interval};
+use super::router_live::live_panel;
 use super::router_rules::rules_panel;
 use crate::api;
 use crate::components::common::{AdminShell, ConfirmBox, use_title};
@@ -433,9 +435,31 @@ fn status_cell(i18n: I18n, r: &RouterView) -> impl IntoView + use<> {
         None => ("unknown", "badge", "admin-router-unchecked"),
     };
     let error = r.last_error.clone().filter(|_| r.online != Some(true));
+    let setup = r.setup.clone().map(|setup| {
+        let (class, key) = match setup.setup {
+            SetupState::Complete => ("badge badge-ok", "admin-router-setup-complete"),
+            SetupState::Incomplete => ("badge badge-error", "admin-router-setup-incomplete"),
+            SetupState::Unchecked => ("badge", "admin-router-setup-unchecked"),
+        };
+        let state = serde_json::to_value(setup.setup)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let missing = setup.missing.join(", ");
+        let fix = setup
+            .fix
+            .map(|f| view! { <br/><code class="mono small" data-testid="router-setup-fix">{f}</code> });
+        let missing = (!missing.is_empty())
+            .then(|| view! { <br/><span class="small muted" data-testid="router-setup-missing">{missing}</span> });
+        view! {
+            <br/><span class=class data-testid="router-setup" data-state=state>{move || i18n.tr(key)}</span>
+            {missing}{fix}
+        }
+    });
     view! {
         <span class=class data-testid="router-status" data-state=state>{move || i18n.tr(key)}</span>
         {error.map(|e| view! { <br/><span class="small mono" data-testid="router-last-error">{e}</span> })}
+        {setup}
     }
 }
 
@@ -528,6 +552,21 @@ pub fn AdminRoutersPage() -> impl IntoView {
         });
     };
 
+    // The live view: the router being read, and the last reading shown.
+    let reading = RwSignal::new(None::<String>);
+    let live = RwSignal::new(None::<(String, RouterLive)>);
+    let read_live = move |id: String| {
+        editor.feedback.clear();
+        reading.set(Some(id.clone()));
+        spawn_local(async move {
+            match api::admin::router_live(&id).await {
+                Ok(l) => live.set(Some((id, l))),
+                Err(e) => editor.feedback.fail(&e),
+            }
+            reading.set(None);
+        });
+    };
+
     // The router whose adoption waits for confirmation.
     let adopting = RwSignal::new(None::<String>);
     let set_adopted = move |id: String, adopt: bool| {
@@ -597,6 +636,10 @@ pub fn AdminRoutersPage() -> impl IntoView {
         let verify_busy = id.clone();
         let is_verifying = move || verifying.get().as_deref() == Some(verify_busy.as_str());
         let verify_disabled = is_verifying.clone();
+        let live_id = id.clone();
+        let live_busy = id.clone();
+        let is_reading = move || reading.get().as_deref() == Some(live_busy.as_str());
+        let live_disabled = is_reading.clone();
         let actions_id = id.clone();
         let name = r.name.clone();
         let name_attr = r.name.clone();
@@ -633,6 +676,10 @@ pub fn AdminRoutersPage() -> impl IntoView {
                             disabled=verify_disabled on:click=move |_| verify(verify_id.clone())>
                             {move || if is_verifying() { i18n.tr("common-processing") } else { i18n.tr("admin-router-rules") }}
                         </button>
+                        <button type="button" class="btn btn-ghost" data-testid="router-live"
+                            disabled=live_disabled on:click=move |_| read_live(live_id.clone())>
+                            {move || if is_reading() { i18n.tr("common-processing") } else { i18n.tr("admin-router-live") }}
+                        </button>
                         <Show when=move || can_edit.get()>
                             {row_actions(i18n, editor, actions_id.clone(), "router", confirm.clone(), edit.clone(), remove)}
                         </Show>
@@ -664,6 +711,12 @@ pub fn AdminRoutersPage() -> impl IntoView {
                 {router_form(i18n, fields, editor, jobs)}
             </Show>
             {move || rules.get().map(|report| rules_panel(i18n, report, move || rules.set(None)))}
+            {move || live.get().map(|(id, l)| live_panel(
+                i18n,
+                l,
+                move || read_live(id.clone()),
+                move || live.set(None),
+            ))}
             {move || list_table(
                 i18n,
                 match routers.get() {
