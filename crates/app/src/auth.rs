@@ -256,6 +256,7 @@ async fn record_otp_failure(app: &App, phone: &Phone, error: &str) {
             template: Some(saring_store::repo::reliability::OTP_TEMPLATE),
             dedupe_key: None,
             status: "failed",
+            broadcast_id: None,
         },
         now,
     )

@@ -49,6 +49,7 @@ pub async fn queue<C: ConnectionTrait>(app: &App, db: &C, n: &Notice) -> AppResu
             template: Some(n.template),
             dedupe_key: n.dedupe_key.as_deref(),
             status: "pending",
+            broadcast_id: None,
         },
         now,
     )

@@ -517,3 +517,29 @@ pub async fn list<C: ConnectionTrait>(
         total,
     ))
 }
+
+/// Approved accounts with one of `roles`, living in one of `bloks` (any blok when empty),
+/// ordered by name then id: the candidates of a WhatsApp broadcast (the caller applies the
+/// rules that need the domain, such as the access status).
+pub async fn approved_with_roles<C: ConnectionTrait>(
+    db: &C,
+    roles: &[saring_domain::access::Role],
+    bloks: &[String],
+) -> Result<Vec<User>, StoreError> {
+    use crate::entities::enums::{ApprovalStatus as A, UserRole};
+    use sea_orm::QueryOrder;
+    let roles: Vec<UserRole> = roles.iter().copied().map(UserRole::from).collect();
+    let mut q = users::Entity::find()
+        .filter(users::Column::ApprovalStatus.eq(A::Approved))
+        .filter(users::Column::Role.is_in(roles));
+    if !bloks.is_empty() {
+        q = q.filter(users::Column::Blok.is_in(bloks.to_vec()));
+    }
+    q.order_by_asc(users::Column::FullName)
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
