@@ -39,6 +39,12 @@ struct Inner {
     messenger_injected: bool,
     /// The WhatsApp messenger for a token set at run time, with its token.
     runtime_messenger: std::sync::Mutex<Option<(String, Arc<dyn Messenger>)>>,
+    /// The demo's WhatsApp Cloud API simulator, started on first use (see `notify`).
+    whatsapp_sim:
+        tokio::sync::OnceCell<Arc<saring_gateways::messenger::cloud_api::sim::CloudSimHandle>>,
+    /// This process's own API address, once its listener is bound (the demo's simulators
+    /// send their webhooks there).
+    api_base: std::sync::OnceLock<String>,
     started: Instant,
 }
 
@@ -103,6 +109,8 @@ impl AppBuilder {
                 settings: crate::cache::Refreshing::new(crate::settings::snapshot::RELOAD_AFTER),
                 messenger_injected,
                 runtime_messenger: std::sync::Mutex::new(None),
+                whatsapp_sim: tokio::sync::OnceCell::new(),
+                api_base: std::sync::OnceLock::new(),
                 started: Instant::now(),
             }),
         })
@@ -178,6 +186,27 @@ impl App {
     /// The slot for a messenger built from a run-time token (see `notify::whatsapp`).
     pub fn runtime_messenger(&self) -> &std::sync::Mutex<Option<(String, Arc<dyn Messenger>)>> {
         &self.inner.runtime_messenger
+    }
+
+    /// The demo's WhatsApp Cloud API simulator slot (see `notify::whatsapp`).
+    pub fn whatsapp_sim(
+        &self,
+    ) -> &tokio::sync::OnceCell<Arc<saring_gateways::messenger::cloud_api::sim::CloudSimHandle>>
+    {
+        &self.inner.whatsapp_sim
+    }
+
+    /// Records this process's API address (`http://127.0.0.1:8080`) once it listens.
+    pub fn set_api_base(&self, base: &str) {
+        let _ = self
+            .inner
+            .api_base
+            .set(base.trim_end_matches('/').to_owned());
+    }
+
+    /// This process's API address, when known.
+    pub fn api_base(&self) -> Option<&str> {
+        self.inner.api_base.get().map(String::as_str)
     }
 
     /// The run-time settings snapshot (see `settings::current`).

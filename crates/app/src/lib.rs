@@ -44,3 +44,4 @@ pub mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
+pub mod whatsapp;

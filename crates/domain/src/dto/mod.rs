@@ -17,6 +17,7 @@ pub mod routers;
 pub mod settings;
 pub mod templates;
 pub mod users;
+pub mod whatsapp;
 
 use serde::{Deserialize, Serialize};
 

@@ -543,3 +543,27 @@ pub async fn approved_with_roles<C: ConnectionTrait>(
         .map(to_domain)
         .collect()
 }
+
+/// The names of the accounts `ids` (unknown ids are left out).
+pub async fn names_of<C: ConnectionTrait>(
+    db: &C,
+    ids: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, StoreError> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(uuid::Uuid, String)> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::FullName)
+            .filter(users::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
