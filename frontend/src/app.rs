@@ -12,7 +12,7 @@ use crate::pages::admin::{
     AdminDashboardPage, AdminDebtsPage, AdminInactiveAccountsPage, AdminJobsPage, AdminLoginPage,
     AdminLogsPage, AdminPackagesPage, AdminParityPage, AdminPromosPage, AdminRequestsPage,
     AdminRoutersPage, AdminSettingsPage, AdminTemplatesPage, AdminTransactionDetailPage,
-    AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+    AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage, AdminWhatsAppPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/parity") view=guarded(AdminParityPage)/>
                 <Route path=path!("/admin/routers") view=guarded(AdminRoutersPage)/>
                 <Route path=path!("/admin/settings") view=guarded(AdminSettingsPage)/>
+                <Route path=path!("/admin/whatsapp") view=guarded(AdminWhatsAppPage)/>
             </Routes>
         </Router>
     }

@@ -1,8 +1,8 @@
 //! The admin portal: login, the dashboard (the landing page), users (with adding users), the operator console of one user,
 //! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
 //! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
-//! parity guard's reports, the routers (with each router's verify-rules checklist) and the
-//! run-time settings.
+//! parity guard's reports, the routers (with each router's verify-rules checklist), the
+//! run-time settings and WhatsApp broadcasts with their delivery log.
 
 pub mod dashboard;
 pub mod debts;
@@ -28,6 +28,7 @@ pub mod transactions;
 pub mod user_add;
 pub mod user_detail;
 pub mod users;
+pub mod whatsapp;
 
 pub use dashboard::AdminDashboardPage;
 pub use debts::AdminDebtsPage;
@@ -46,6 +47,7 @@ pub use transaction_detail::AdminTransactionDetailPage;
 pub use transactions::AdminTransactionsPage;
 pub use user_detail::AdminUserDetailPage;
 pub use users::AdminUsersPage;
+pub use whatsapp::AdminWhatsAppPage;
 
 use saring_domain::Role;
 
