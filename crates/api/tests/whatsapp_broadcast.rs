@@ -103,6 +103,9 @@ async fn preview(s: &Spawned, c: &Client, filter: Value) -> (u64, Vec<String>) {
     (b["count"].as_u64().unwrap(), names)
 }
 
+/// A member as the admin user list shows them: (name, access status, role, blok).
+type Member = (String, String, String, String);
+
 #[tokio::test]
 async fn preview_counts_what_each_filter_selects() {
     let s = spawn_with_router(1).await;
@@ -111,7 +114,7 @@ async fn preview_counts_what_each_filter_selects() {
 
     // What the admin user list says about each member: the preview must agree with it.
     let (_, list) = s.get(&admin, "/api/admin/users?per_page=100").await;
-    let members: Vec<(String, String, String, String)> = list["items"]
+    let members: Vec<Member> = list["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -127,9 +130,7 @@ async fn preview_counts_what_each_filter_selects() {
         })
         .collect();
     assert_eq!(members.len(), 5, "{list}");
-    let expect = |f: &dyn Fn(&(String, String, String, String)) -> bool| {
-        members.iter().filter(|m| f(m)).count() as u64
-    };
+    let expect = |f: &dyn Fn(&Member) -> bool| members.iter().filter(|m| f(m)).count() as u64;
 
     let (n, sample) = preview(&s, &admin, json!({"all": true})).await;
     assert_eq!(n, 5);

@@ -439,13 +439,7 @@ pub async fn detail(app: &App, id: &str) -> AppResult<BroadcastDetail> {
     for m in &log {
         counts.add(&m.status, 1);
     }
-    let people = names(
-        app,
-        log.iter()
-            .filter_map(|m| m.user_id)
-            .chain(b.admin_id.into_iter()),
-    )
-    .await?;
+    let people = names(app, log.iter().filter_map(|m| m.user_id).chain(b.admin_id)).await?;
     let items = log
         .into_iter()
         .map(|m| BroadcastRecipient {

@@ -10,7 +10,7 @@ use saring_domain::dto::whatsapp::{
     DeliveryCounts,
 };
 
-use super::parts::{Action, list_table, loaded};
+use super::parts::{Action, items_of, list_table, loaded};
 use crate::api;
 use crate::components::common::{AdminShell, ConfirmBox, Pager, use_title};
 use crate::contexts::{I18n, Settings, use_i18n, use_settings};
@@ -317,7 +317,7 @@ pub fn AdminWhatsAppPage() -> impl IntoView {
                 </div>
                 {move || list_table(
                     i18n,
-                    log.get().map(|r| r.map(|p| p.items)),
+                    items_of(log.get(), |p| p.items),
                     ("admin-wa-none", "wa-log-empty"),
                     "wa-log-table",
                     &["admin-log-time", "admin-log-admin", "admin-wa-message", "admin-wa-recipients", "admin-wa-delivery", "admin-wa-detail"],

@@ -121,11 +121,9 @@ fn invalid(message: &str) -> HttpResponse {
 }
 
 /// What a send request asks for, or why it is refused.
-fn parse_send(body: &Value) -> Result<SimMessage, HttpResponse> {
+fn parse_send(body: &Value) -> Result<SimMessage, String> {
     if body["messaging_product"] != "whatsapp" {
-        return Err(invalid(
-            "(#100) The parameter messaging_product is required.",
-        ));
+        return Err("(#100) The parameter messaging_product is required.".to_owned());
     }
     let to: String = body["to"]
         .as_str()
@@ -134,16 +132,14 @@ fn parse_send(body: &Value) -> Result<SimMessage, HttpResponse> {
         .filter(char::is_ascii_digit)
         .collect();
     if to.len() < 8 {
-        return Err(invalid("(#100) Invalid parameter: to"));
+        return Err("(#100) Invalid parameter: to".to_owned());
     }
     let id = format!("wamid.SIM{}", hex::encode(rand::random::<[u8; 12]>()));
     match body["type"].as_str().unwrap_or("text") {
         "text" => {
             let text = body["text"]["body"].as_str().unwrap_or_default();
             if text.trim().is_empty() || text.chars().count() > MAX_TEXT_LEN {
-                return Err(invalid(
-                    "(#100) Param text['body'] must be 1 to 4096 characters.",
-                ));
+                return Err("(#100) Param text['body'] must be 1 to 4096 characters.".to_owned());
             }
             Ok(SimMessage {
                 id,
@@ -156,9 +152,10 @@ fn parse_send(body: &Value) -> Result<SimMessage, HttpResponse> {
             let t = &body["template"];
             let (Some(name), Some(lang)) = (t["name"].as_str(), t["language"]["code"].as_str())
             else {
-                return Err(invalid(
-                    "(#100) Param template['name'] and template['language']['code'] are required.",
-                ));
+                return Err(
+                    "(#100) Param template['name'] and template['language']['code'] are required."
+                        .to_owned(),
+                );
             };
             let params = t["components"]
                 .as_array()
@@ -181,9 +178,7 @@ fn parse_send(body: &Value) -> Result<SimMessage, HttpResponse> {
             text: body["document"]["caption"].as_str().map(str::to_owned),
             template: None,
         }),
-        other => Err(invalid(&format!(
-            "(#100) Param type {other:?} is not supported."
-        ))),
+        other => Err(format!("(#100) Param type {other:?} is not supported.")),
     }
 }
 
@@ -220,7 +215,7 @@ async fn send(
     };
     let msg = match parse_send(&body) {
         Ok(m) => m,
-        Err(refusal) => return refusal,
+        Err(refusal) => return invalid(&refusal),
     };
     lock(&shared.sent).push(msg.clone());
     let failed = lock(&shared.failing).contains(&msg.to);
