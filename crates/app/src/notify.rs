@@ -170,10 +170,52 @@ async fn cloud_api(app: &App, c: &Current) -> Arc<dyn Messenger> {
         config.access_token.expose_secret(),
         config.templates
     ));
+    let demo = app.mode() == Mode::Embedded && c.text(keys::WHATSAPP_CLOUD_API_URL).is_none();
+    let console = app.messenger().clone();
     cached(app, fingerprint, || {
-        CloudApiMessenger::new(config).map(|m| Arc::new(m) as Arc<dyn Messenger>)
+        let cloud: Arc<dyn Messenger> = Arc::new(CloudApiMessenger::new(config)?);
+        // The demo's simulator delivers nowhere: keep a copy of each accepted message in the
+        // console inbox (`/api/dev/outbox`) so OTP codes can still be read there.
+        Ok(if demo {
+            Arc::new(Mirrored { cloud, console }) as Arc<dyn Messenger>
+        } else {
+            cloud
+        })
     })
     .unwrap_or_else(|e| refusing(&e.to_string()))
+}
+
+/// The demo's Cloud API messenger: sends through the simulator, then copies the message to
+/// the console messenger.
+struct Mirrored {
+    cloud: Arc<dyn Messenger>,
+    console: Arc<dyn Messenger>,
+}
+
+impl Messenger for Mirrored {
+    fn send<'a>(
+        &'a self,
+        msg: &'a OutgoingMessage,
+    ) -> BoxFuture<'a, Result<Delivery, MessengerError>> {
+        Box::pin(async move {
+            let delivery = self.cloud.send(msg).await?;
+            if let Err(e) = self.console.send(msg).await {
+                tracing::debug!(error = %e, "demo: console copy failed");
+            }
+            Ok(delivery)
+        })
+    }
+
+    fn is_registered<'a>(
+        &'a self,
+        phone: &'a Phone,
+    ) -> BoxFuture<'a, Result<Option<bool>, MessengerError>> {
+        self.cloud.is_registered(phone)
+    }
+
+    fn name(&self) -> &'static str {
+        "cloud_api"
+    }
 }
 
 /// `WHATSAPP_CLOUD_TEMPLATES` (`our_key=cloud_name` or `our_key`) in the template language.
