@@ -771,3 +771,67 @@ async fn the_demo_uses_its_own_cloud_api_simulator() {
         1
     );
 }
+
+/// Not a speed test (nothing is asserted about time): prints how long the preview and the
+/// queueing of a broadcast take for 2,000 recipients on this backend.
+/// `cargo test --workspace --test whatsapp_broadcast measure -- --ignored --nocapture`
+#[tokio::test]
+#[ignore = "a measurement, run by hand"]
+async fn measure_a_broadcast_to_2000_users() {
+    let s = spawn_with_router(1).await;
+    let admin = s.admin_client(false).await;
+    for n in 0..2000u32 {
+        users::insert(
+            s.app.db(),
+            &saring_domain::user::NewUser {
+                phone: Phone::parse(&format!("0813{n:08}")).unwrap(),
+                full_name: format!("Pengguna {n:04}"),
+                blok: Some(["A", "B", "C"][n as usize % 3].into()),
+                kamar: Some("1".into()),
+                is_tamping: false,
+                tamping_type: None,
+                role: saring_domain::Role::User,
+                approval_status: saring_domain::access::ApprovalStatus::Approved,
+                is_active: true,
+                password_hash: None,
+                router_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let t = std::time::Instant::now();
+    let (n, _) = preview(
+        &s,
+        &admin,
+        json!({"blok": ["A", "B"], "status": ["habis", "expired", "active"]}),
+    )
+    .await;
+    let preview_ms = t.elapsed().as_millis();
+    let t = std::time::Instant::now();
+    let (st, b) = s
+        .post(
+            &admin,
+            SEND,
+            json!({"filter": {"all": true}, "message": "Pengumuman."}),
+        )
+        .await;
+    let send_ms = t.elapsed().as_millis();
+    assert_eq!(
+        (st.as_u16(), b["recipients"].as_u64()),
+        (202, Some(2000)),
+        "{b}"
+    );
+    let t = std::time::Instant::now();
+    let (st, _) = s.get(&admin, LIST).await;
+    let list_ms = t.elapsed().as_millis();
+    assert_eq!(st, 200);
+    println!(
+        "backend {}: preview of 2000 users ({n} matched) {preview_ms} ms; queueing 2000 messages {send_ms} ms; log list {list_ms} ms",
+        if std::env::var("TEST_DATABASE_URL").is_ok() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
+}
