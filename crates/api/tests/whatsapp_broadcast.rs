@@ -438,6 +438,35 @@ async fn broadcasts_are_rate_limited_per_admin() {
     assert_eq!(st, 202, "{b}");
 }
 
+#[tokio::test]
+async fn broadcasts_are_rate_limited_per_install() {
+    let s = spawn_with(&[("WHATSAPP_BROADCAST_PER_DAY", "2")], 1).await;
+    let admin = s.admin_client(false).await;
+    let sa = s.admin_client(true).await;
+    community(&s, &admin).await;
+    for (who, text) in [(&admin, "Satu"), (&sa, "Dua")] {
+        let (st, b) = s
+            .post(
+                who,
+                SEND,
+                json!({"filter": {"role": ["KOMANDAN"]}, "message": text}),
+            )
+            .await;
+        assert_eq!(st, 202, "{b}");
+    }
+    // The third of the day is refused whoever sends it.
+    let (st, b) = s
+        .post(
+            &sa,
+            SEND,
+            json!({"filter": {"role": ["KOMANDAN"]}, "message": "Tiga"}),
+        )
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (429, "rate_limited"), "{b}");
+    let (_, list) = s.get(&admin, LIST).await;
+    assert_eq!(list["total"], 2);
+}
+
 /// The API with the Cloud API simulator as the WhatsApp provider, switched on through the
 /// settings page (hot: no restart).
 struct Cloud {
@@ -488,6 +517,20 @@ async fn cloud() -> Cloud {
         .find(|i| i["key"] == "WHATSAPP_CLOUD_ACCESS_TOKEN")
         .unwrap();
     assert_ne!(token["value"], c.access_token.as_str());
+    // The provider and its credentials are the super admins' to change.
+    let (st, b) = s
+        .send(
+            &admin,
+            Method::PUT,
+            "/api/admin/settings",
+            Some(json!({"settings": {"WHATSAPP_PROVIDER": "fonnte"}})),
+        )
+        .await;
+    assert_eq!(
+        (st.as_u16(), code(&b)),
+        (403, "super_admin_required"),
+        "{b}"
+    );
     Cloud { s, sa, admin, sim }
 }
 
