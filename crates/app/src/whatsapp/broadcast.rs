@@ -280,6 +280,13 @@ pub async fn send(
             "Notifikasi WhatsApp sedang dimatikan di Pengaturan; siaran tidak dikirim.",
         ));
     }
+    let users = recipients(app, &sel).await?;
+    if users.is_empty() {
+        return Err(AppError::invalid(
+            "filter",
+            "Tidak ada pengguna yang cocok dengan filter ini.",
+        ));
+    }
     let limits = &app.config().whatsapp.broadcast;
     check(
         app,
@@ -295,13 +302,6 @@ pub async fn send(
         &[per_minutes(24 * 60, limits.per_day)],
     )
     .await?;
-    let users = recipients(app, &sel).await?;
-    if users.is_empty() {
-        return Err(AppError::invalid(
-            "filter",
-            "Tidak ada pengguna yang cocok dengan filter ini.",
-        ));
-    }
     let now = app.now();
     let record = Broadcast {
         id: client_id.unwrap_or_else(Uuid::new_v4),
