@@ -13,6 +13,7 @@ use crate::pages::admin::{
     AdminLoginPage, AdminLogsPage, AdminPackagesPage, AdminParityPage, AdminPromosPage,
     AdminRequestsPage, AdminRoutersPage, AdminSettingsPage, AdminTemplatesPage,
     AdminTransactionDetailPage, AdminTransactionsPage, AdminUserDetailPage, AdminUsersPage,
+    AdminWhatsAppPage,
 };
 use crate::pages::auth::{LoginPage, SessionConsumePage};
 use crate::pages::captive::{CaptivePage, ConnectedPage};
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/routers") view=guarded(AdminRoutersPage)/>
                 <Route path=path!("/admin/settings") view=guarded(AdminSettingsPage)/>
                 <Route path=path!("/admin/backup") view=guarded(AdminBackupsPage)/>
+                <Route path=path!("/admin/whatsapp") view=guarded(AdminWhatsAppPage)/>
             </Routes>
         </Router>
     }

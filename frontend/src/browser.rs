@@ -71,3 +71,32 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
         chrono::Utc::now()
     }
 }
+
+/// A random UUID (v4 form) for a request the server must recognise when it is retried.
+pub fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        #[cfg(target_arch = "wasm32")]
+        let r = {
+            let _ = i;
+            js_sys::Math::random()
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let r = {
+            use std::hash::{BuildHasher, RandomState};
+            (RandomState::new().hash_one(i) % 1_000_000) as f64 / 1_000_000.0
+        };
+        *b = (r * 256.0) as u8;
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}

@@ -32,6 +32,8 @@ mod m20261207_000002_router_adoption;
 mod m20261207_000003_debt_settlements;
 mod m20261214_000001_dashboard_indexes;
 mod m20261218_000001_users_changed_index;
+mod m20261220_000001_whatsapp_broadcasts;
+mod m20261220_000002_message_log_delivery;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -63,6 +65,7 @@ pub const TABLES: &[&str] = &[
     "message_templates",
     "device_credentials",
     "debt_settlements",
+    "whatsapp_broadcasts",
 ];
 
 /// The table in which sea-orm-migration records applied migrations.
@@ -86,6 +89,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_debt_settlements::Migration),
             Box::new(m20261214_000001_dashboard_indexes::Migration),
             Box::new(m20261218_000001_users_changed_index::Migration),
+            Box::new(m20261220_000001_whatsapp_broadcasts::Migration),
+            Box::new(m20261220_000002_message_log_delivery::Migration),
         ]
     }
 }

@@ -132,6 +132,10 @@ fn admin_routes() -> Vec<(Method, String)> {
         (Method::POST, "/api/admin/notification-recipients".into()),
         (Method::POST, "/api/admin/whatsapp/test-send".into()),
         (Method::POST, "/api/admin/telegram/test-send".into()),
+        (Method::POST, "/api/admin/whatsapp/broadcast/preview".into()),
+        (Method::POST, "/api/admin/whatsapp/broadcast".into()),
+        (Method::GET, "/api/admin/whatsapp/broadcasts".into()),
+        (Method::GET, format!("/api/admin/whatsapp/broadcasts/{ID}")),
         (Method::GET, "/api/admin/does-not-exist".into()),
     ]
 }

@@ -212,22 +212,20 @@ pub async fn request_otp(app: &App, phone_text: &str, client: &ClientInfo) -> Ap
             Some(Duration::from_secs(cfg.expire_seconds)),
         )
         .await?;
-    let text = crate::templates::render(
+    let vars = [
+        ("app_name", app.config().app.name.clone()),
+        ("otp_code", code),
+        (
+            "otp_expiry_minutes",
+            (cfg.expire_seconds / 60).max(1).to_string(),
+        ),
+    ];
+    let text = crate::templates::render("auth_send_otp", &vars)?;
+    let msg = OutgoingMessage::otp(phone.clone(), text).with_template(
         "auth_send_otp",
-        &[
-            ("app_name", app.config().app.name.clone()),
-            ("otp_code", code),
-            (
-                "otp_expiry_minutes",
-                (cfg.expire_seconds / 60).max(1).to_string(),
-            ),
-        ],
-    )?;
-    if let Err(e) = crate::notify::whatsapp(app)
-        .await
-        .send(&OutgoingMessage::otp(phone.clone(), text))
-        .await
-    {
+        crate::notify::template_params("auth_send_otp", &vars),
+    );
+    if let Err(e) = crate::notify::whatsapp(app).await.send(&msg).await {
         tracing::warn!(error = %e, "OTP message failed");
         record_otp_failure(app, &phone, &e.to_string()).await;
         // The user never got this code: let them ask again at once.
@@ -256,6 +254,7 @@ async fn record_otp_failure(app: &App, phone: &Phone, error: &str) {
             template: Some(saring_store::repo::reliability::OTP_TEMPLATE),
             dedupe_key: None,
             status: "failed",
+            broadcast_id: None,
         },
         now,
     )

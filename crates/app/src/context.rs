@@ -50,6 +50,12 @@ struct Inner {
     messenger_injected: bool,
     /// The WhatsApp messenger for a token set at run time, with its token.
     runtime_messenger: std::sync::Mutex<Option<(String, Arc<dyn Messenger>)>>,
+    /// The demo's WhatsApp Cloud API simulator, started on first use (see `notify`).
+    whatsapp_sim:
+        tokio::sync::OnceCell<Arc<saring_gateways::messenger::cloud_api::sim::CloudSimHandle>>,
+    /// This process's own API address, once its listener is bound (the demo's simulators
+    /// send their webhooks there).
+    api_base: std::sync::OnceLock<String>,
     started: Instant,
 }
 
@@ -115,6 +121,8 @@ impl AppBuilder {
                 account_tally: crate::cache::Keyed::new(ACCOUNT_TALLY_TTL),
                 messenger_injected,
                 runtime_messenger: std::sync::Mutex::new(None),
+                whatsapp_sim: tokio::sync::OnceCell::new(),
+                api_base: std::sync::OnceLock::new(),
                 started: Instant::now(),
             }),
         })
@@ -195,6 +203,27 @@ impl App {
     /// The dashboard's counts of accounts by status (see `operator::dashboard`).
     pub fn account_tally_cache(&self) -> &AccountTallyCache {
         &self.inner.account_tally
+    }
+
+    /// The demo's WhatsApp Cloud API simulator slot (see `notify::whatsapp`).
+    pub fn whatsapp_sim(
+        &self,
+    ) -> &tokio::sync::OnceCell<Arc<saring_gateways::messenger::cloud_api::sim::CloudSimHandle>>
+    {
+        &self.inner.whatsapp_sim
+    }
+
+    /// Records this process's API address (`http://127.0.0.1:8080`) once it listens.
+    pub fn set_api_base(&self, base: &str) {
+        let _ = self
+            .inner
+            .api_base
+            .set(base.trim_end_matches('/').to_owned());
+    }
+
+    /// This process's API address, when known.
+    pub fn api_base(&self) -> Option<&str> {
+        self.inner.api_base.get().map(String::as_str)
     }
 
     /// The run-time settings snapshot (see `settings::current`).

@@ -45,3 +45,4 @@ pub mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;
+pub mod whatsapp;

@@ -317,6 +317,21 @@ fn known(key: &str) -> AppResult<&'static str> {
         })
 }
 
+/// The placeholders of the built-in template `key`, in order of first appearance (empty for
+/// an unknown key).
+pub fn placeholders(key: &str) -> Vec<String> {
+    template(key)
+        .ok()
+        .and_then(|t| saring_gateways::template::Template::parse(t).ok())
+        .map(|t| {
+            t.placeholders_in_order()
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn placeholders_of(text: &str) -> Vec<String> {
     saring_gateways::template::Template::parse(text)
         .map(|t| t.placeholders().into_iter().map(str::to_owned).collect())

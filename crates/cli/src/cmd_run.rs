@@ -120,6 +120,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<()> {
         .await
         .context("preparing the embedded mode")?;
     saring_app::payments::gateway::point_simulator_at(&app, &format!("http://{addr}"));
+    saring_app::notify::point_simulator_at(&app, &format!("http://{addr}"));
     saring_app::payments::catalog::seed_demo(&app)
         .await
         .context("seeding the demo packages")?;

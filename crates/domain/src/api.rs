@@ -172,6 +172,7 @@ error_codes! {
     BadRequest = "bad_request", 400;
     InvalidJson = "invalid_json", 400;
     ValidationFailed = "validation_failed", 422;
+    FilterEmpty = "filter_empty", 422;
     PayloadTooLarge = "payload_too_large", 413;
     UnsupportedMediaType = "unsupported_media_type", 415;
     Unauthorized = "unauthorized", 401;
@@ -213,6 +214,7 @@ error_codes! {
     ServiceUnavailable = "service_unavailable", 503;
     GatewayError = "gateway_error", 502;
     SignatureInvalid = "signature_invalid", 403;
+    WebhookReplayed = "webhook_replayed", 409;
     NotificationInconsistent = "notification_inconsistent", 400;
     NotificationUnconfirmed = "notification_unconfirmed", 409;
     Internal = "internal", 500;

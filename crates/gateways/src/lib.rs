@@ -37,9 +37,9 @@ pub use breaker::{
     Transient,
 };
 pub use messenger::{
-    BreakerMessenger, ConsoleMessenger, Delivery, Document, FailureKind, FonnteConfig,
-    FonnteMessenger, Messenger, MessengerError, OTP_TIMEOUT, Outbox, OutboxEntry, OutgoingMessage,
-    RecordingMessenger,
+    BreakerMessenger, CloudApiConfig, CloudApiMessenger, ConsoleMessenger, Delivery, Document,
+    FailureKind, FonnteConfig, FonnteMessenger, Messenger, MessengerError, OTP_TIMEOUT, Outbox,
+    OutboxEntry, OutgoingMessage, RecordingMessenger,
 };
 pub use payments::{
     BreakerGateway, ChargeRequest, ChargeResponse, CustomerDetails, ItemDetail, MidtransClient,

@@ -70,6 +70,18 @@ impl Template {
         out
     }
 
+    /// Every placeholder name in order of first appearance (the parameter order of a
+    /// provider template built from this one).
+    pub fn placeholders_in_order(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        collect(&self.nodes, &mut |name| {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        });
+        out
+    }
+
     /// Renders with `vars`; fails if any placeholder of the template lacks a value.
     pub fn render<R: Rng + ?Sized>(
         &self,

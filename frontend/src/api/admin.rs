@@ -307,6 +307,38 @@ pub async fn release_router(id: &str) -> Result<serde_json::Value, ApiError> {
     super::delete(&router_path(id, "/adopt")).await
 }
 
+/// `POST /api/admin/whatsapp/broadcast/preview`.
+pub async fn broadcast_preview(
+    filter: &saring_domain::dto::whatsapp::BroadcastFilter,
+) -> Result<saring_domain::dto::whatsapp::BroadcastPreview, ApiError> {
+    post("/api/admin/whatsapp/broadcast/preview", filter).await
+}
+
+/// `POST /api/admin/whatsapp/broadcast` (the body's `broadcast_id` makes a retry harmless).
+pub async fn broadcast(
+    req: &saring_domain::dto::whatsapp::BroadcastRequest,
+) -> Result<saring_domain::dto::whatsapp::BroadcastAccepted, ApiError> {
+    post("/api/admin/whatsapp/broadcast", req).await
+}
+
+/// `GET /api/admin/whatsapp/broadcasts?page=`.
+pub async fn broadcasts(
+    page: u64,
+) -> Result<Page<saring_domain::dto::whatsapp::BroadcastSummary>, ApiError> {
+    get(&format!("/api/admin/whatsapp/broadcasts?page={page}")).await
+}
+
+/// `GET /api/admin/whatsapp/broadcasts/{id}`.
+pub async fn broadcast_detail(
+    id: &str,
+) -> Result<saring_domain::dto::whatsapp::BroadcastDetail, ApiError> {
+    get(&format!(
+        "/api/admin/whatsapp/broadcasts/{}",
+        encode_component(id)
+    ))
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

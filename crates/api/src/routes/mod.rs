@@ -7,6 +7,7 @@ pub mod admin_jobs;
 pub mod admin_routers;
 pub mod admin_settings;
 pub mod admin_templates;
+pub mod admin_whatsapp;
 pub mod auth;
 pub mod health;
 pub mod me;
@@ -23,6 +24,7 @@ use crate::ApiError;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(payments::configure);
     cfg.configure(operator::configure);
+    cfg.configure(admin_whatsapp::configure_webhooks);
     cfg.route("/health", web::get().to(health::get))
         .route("/ready", web::get().to(health::ready))
         .route("/api/health", web::get().to(health::get))
@@ -121,6 +123,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .configure(admin_templates::configure)
                 .configure(admin_settings::configure)
                 .configure(admin_backups::configure)
+                .configure(admin_whatsapp::configure)
                 .default_service(web::to(not_found)),
         );
 }

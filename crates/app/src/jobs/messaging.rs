@@ -49,6 +49,7 @@ pub async fn queue<C: ConnectionTrait>(app: &App, db: &C, n: &Notice) -> AppResu
             template: Some(n.template),
             dedupe_key: n.dedupe_key.as_deref(),
             status: "pending",
+            broadcast_id: None,
         },
         now,
     )
@@ -97,7 +98,14 @@ async fn rate_limited(app: &App, to: &str) -> AppResult<bool> {
     Ok(per_target > w.messages.rate_per_target || global > w.messages.rate_global)
 }
 
-/// Sends a queued message (the outbox runner calls this). An error makes the outbox retry.
+/// The template key of a broadcast's messages: the admin's text goes as is (never through
+/// the template renderer), or as the Cloud API template mapped to this key with the text as
+/// its one parameter.
+pub const BROADCAST_TEMPLATE: &str = "broadcast";
+
+/// Sends a queued message (the outbox runner calls this). An error makes the outbox retry:
+/// a transient failure (timeout, rate limit) is retried with backoff; a refusal (invalid
+/// number, provider not configured) is final and logged as `failed`.
 pub async fn deliver(app: &App, payload: &Value) -> AppResult<()> {
     let get = |k: &str| payload.get(k).and_then(Value::as_str).map(str::to_owned);
     let (Some(id), Some(to), Some(template)) = (
@@ -109,37 +117,52 @@ pub async fn deliver(app: &App, payload: &Value) -> AppResult<()> {
             "message_send without id/to/template".into(),
         ));
     };
-    let vars: Vec<(String, String)> = payload
-        .get("vars")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
     let phone =
         Phone::parse(&to).map_err(|e| AppError::Internal(format!("message to {to}: {e}")))?;
     if rate_limited(app, phone.as_e164()).await? {
         return Err(AppError::Internal("rate limited; retrying later".into()));
     }
-    let borrowed: Vec<(&str, String)> = vars.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let text = match crate::templates::render_current(app, &template, &borrowed).await {
-        Ok(t) => t,
-        Err(e) => {
-            messages::set_status(app.db(), id, "failed", Some(&e.to_string()), app.now()).await?;
-            return Ok(()); // A template error will not heal by retrying.
+    let msg = match get("text") {
+        // A broadcast: the admin's words, sent as written.
+        Some(text) => {
+            OutgoingMessage::text(phone, text.clone()).with_template(template.clone(), vec![text])
+        }
+        None => {
+            let vars: Vec<(String, String)> = payload
+                .get("vars")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let borrowed: Vec<(&str, String)> =
+                vars.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            match crate::templates::render_current(app, &template, &borrowed).await {
+                Ok(text) => OutgoingMessage::text(phone, text).with_template(
+                    template.clone(),
+                    crate::notify::template_params(&template, &borrowed),
+                ),
+                Err(e) => {
+                    messages::set_status(app.db(), id, "failed", Some(&e.to_string()), app.now())
+                        .await?;
+                    return Ok(()); // A template error will not heal by retrying.
+                }
+            }
         }
     };
     let now = app.now();
-    match crate::notify::whatsapp(app)
-        .await
-        .send(&OutgoingMessage::text(phone, text.clone()))
-        .await
-    {
-        Ok(_) => messages::set_status(app.db(), id, "sent", None, now).await?,
+    match crate::notify::whatsapp(app).await.send(&msg).await {
+        Ok(d) => {
+            messages::set_accepted(app.db(), id, d.provider_message_id.as_deref(), now).await?
+        }
         Err(e) => {
             messages::set_status(app.db(), id, "failed", Some(&e.to_string()), now).await?;
+            if !e.is_transient() {
+                tracing::warn!(template, error = %e, "WhatsApp refused the message; not retried");
+                return Ok(());
+            }
             return Err(AppError::Internal(format!("WhatsApp send failed: {e}")));
         }
     }
@@ -148,7 +171,7 @@ pub async fn deliver(app: &App, payload: &Value) -> AppResult<()> {
         && let Some(bot) = crate::telegram::bot(app).await
         && let Some(chat) = telegram_chat(app, uid).await
     {
-        send_telegram(&bot, &chat, &text).await;
+        send_telegram(&bot, &chat, &msg.text).await;
     }
     Ok(())
 }

@@ -19,6 +19,14 @@ pub const CORE_API_ENABLED_PAYMENT_METHODS: &str = "CORE_API_ENABLED_PAYMENT_MET
 pub const CORE_API_ENABLED_VA_BANKS: &str = "CORE_API_ENABLED_VA_BANKS";
 pub const ENABLE_WHATSAPP_NOTIFICATIONS: &str = "ENABLE_WHATSAPP_NOTIFICATIONS";
 pub const WHATSAPP_API_KEY: &str = "WHATSAPP_API_KEY";
+pub const WHATSAPP_PROVIDER: &str = "WHATSAPP_PROVIDER";
+pub const WHATSAPP_CLOUD_API_URL: &str = "WHATSAPP_CLOUD_API_URL";
+pub const WHATSAPP_CLOUD_PHONE_NUMBER_ID: &str = "WHATSAPP_CLOUD_PHONE_NUMBER_ID";
+pub const WHATSAPP_CLOUD_ACCESS_TOKEN: &str = "WHATSAPP_CLOUD_ACCESS_TOKEN";
+pub const WHATSAPP_CLOUD_APP_SECRET: &str = "WHATSAPP_CLOUD_APP_SECRET";
+pub const WHATSAPP_CLOUD_VERIFY_TOKEN: &str = "WHATSAPP_CLOUD_VERIFY_TOKEN";
+pub const WHATSAPP_CLOUD_TEMPLATES: &str = "WHATSAPP_CLOUD_TEMPLATES";
+pub const WHATSAPP_CLOUD_TEMPLATE_LANGUAGE: &str = "WHATSAPP_CLOUD_TEMPLATE_LANGUAGE";
 pub const ENABLE_TELEGRAM_NOTIFICATIONS: &str = "ENABLE_TELEGRAM_NOTIFICATIONS";
 pub const TELEGRAM_BOT_TOKEN: &str = "TELEGRAM_BOT_TOKEN";
 pub const TELEGRAM_BOT_USERNAME: &str = "TELEGRAM_BOT_USERNAME";
@@ -107,6 +115,10 @@ fn methods() -> Vec<String> {
 
 fn banks() -> Vec<String> {
     VaBank::ALL.iter().map(|b| b.as_str().to_owned()).collect()
+}
+
+fn whatsapp_providers() -> Vec<String> {
+    vec!["fonnte".into(), "cloud_api".into()]
 }
 
 fn provider_modes() -> Vec<String> {
@@ -219,6 +231,78 @@ pub static DEFS: &[Def] = &[
         rule: Rule::Secret { max_len: 200 },
         description: "Token perangkat Fonnte.",
         fallback: |c| secret(&c.whatsapp.api_key),
+    },
+    Def {
+        key: WHATSAPP_PROVIDER,
+        group: "whatsapp",
+        rule: Rule::Choice(whatsapp_providers),
+        description: "Penyedia WhatsApp: fonnte, atau cloud_api (WhatsApp Cloud API resmi dari Meta).",
+        fallback: |c| Some(c.whatsapp.provider.clone()),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_API_URL,
+        group: "whatsapp",
+        rule: Rule::Text {
+            max_len: 200,
+            empty_ok: true,
+        },
+        description: "Alamat dasar Graph API beserta versinya (kosong: milik Meta; di mode demo: simulator bawaan).",
+        fallback: |c| c.whatsapp.cloud.api_url.clone(),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_PHONE_NUMBER_ID,
+        group: "whatsapp",
+        rule: Rule::Text {
+            max_len: 32,
+            empty_ok: true,
+        },
+        description: "Phone number ID nomor WhatsApp Business (Cloud API), bukan nomornya.",
+        fallback: |c| c.whatsapp.cloud.phone_number_id.clone(),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_ACCESS_TOKEN,
+        group: "whatsapp",
+        rule: Rule::Secret { max_len: 1000 },
+        description: "Access token (system user) untuk Cloud API.",
+        fallback: |c| secret(&c.whatsapp.cloud.access_token),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_APP_SECRET,
+        group: "whatsapp",
+        rule: Rule::Secret { max_len: 200 },
+        description: "App secret aplikasi Meta: memeriksa tanda tangan webhook status pengiriman.",
+        fallback: |c| secret(&c.whatsapp.cloud.app_secret),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_VERIFY_TOKEN,
+        group: "whatsapp",
+        rule: Rule::Text {
+            max_len: 200,
+            empty_ok: true,
+        },
+        description: "Verify token yang sama dengan isian di dasbor Meta saat mendaftarkan webhook.",
+        fallback: |c| c.whatsapp.cloud.verify_token.clone(),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_TEMPLATES,
+        group: "whatsapp",
+        rule: Rule::List {
+            options: None,
+            item_len: 160,
+            max_items: 50,
+        },
+        description: "Pesan yang dikirim sebagai template Cloud API: kunci_kita=nama_template (atau kunci saja bila namanya sama).",
+        fallback: |c| csv(&c.whatsapp.cloud.templates),
+    },
+    Def {
+        key: WHATSAPP_CLOUD_TEMPLATE_LANGUAGE,
+        group: "whatsapp",
+        rule: Rule::Text {
+            max_len: 16,
+            empty_ok: false,
+        },
+        description: "Kode bahasa template Cloud API (mis. id, en_US).",
+        fallback: |c| Some(c.whatsapp.cloud.template_language.clone()),
     },
     Def {
         key: ENABLE_TELEGRAM_NOTIFICATIONS,

@@ -18,6 +18,7 @@ pub mod routers;
 pub mod settings;
 pub mod templates;
 pub mod users;
+pub mod whatsapp;
 
 use serde::{Deserialize, Serialize};
 

@@ -5,6 +5,7 @@
 //! | implementation | used by | behaviour |
 //! |---|---|---|
 //! | [`FonnteMessenger`] | production | Fonnte HTTP API (`/send`, `/validate`) |
+//! | [`CloudApiMessenger`] | production | Meta's WhatsApp Cloud API (Graph API `/{phone-number-id}/messages`), text and template messages; [`cloud_api::sim`] is a look-alike server that posts signed delivery webhooks |
 //! | [`ConsoleMessenger`] | the demo (`saring run`) | logs each message and keeps it in an [`Outbox`] served at `GET /api/dev/outbox` |
 //! | [`RecordingMessenger`] | tests | records messages; scripted failures and "is on WhatsApp" answers |
 //!
@@ -12,6 +13,7 @@
 //! Rate limits and the anti-ban random delay between bulk messages are the caller's business
 //! (they need the KV store); a messenger sends when asked.
 
+pub mod cloud_api;
 mod console;
 mod fonnte;
 mod recording;
@@ -25,6 +27,7 @@ use serde::Serialize;
 
 use crate::breaker::{BreakerError, CircuitBreaker, Transient};
 
+pub use cloud_api::{CloudApiConfig, CloudApiMessenger, CloudTemplate};
 pub use console::{ConsoleMessenger, Outbox, OutboxEntry};
 pub use fonnte::{DEFAULT_SEND_URL, DEFAULT_VALIDATE_URL, FonnteConfig, FonnteMessenger};
 pub use recording::{FailureKind, RecordingMessenger};
@@ -40,12 +43,24 @@ pub struct Document {
     pub filename: String,
 }
 
+/// Which of our message templates a message was rendered from, with its parameters in the
+/// order of the template's placeholders. Providers that need pre-approved templates (the
+/// Cloud API) send this instead of the text when they know the template; the others send
+/// `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateCall {
+    pub key: String,
+    pub params: Vec<String>,
+}
+
 /// One message to one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMessage {
     pub to: Phone,
     pub text: String,
     pub document: Option<Document>,
+    /// The template `text` was rendered from, if any.
+    pub template: Option<TemplateCall>,
     /// Upper bound for this send's HTTP round trip, below the messenger's own timeout
     /// (`Some(OTP_TIMEOUT)` for OTPs; see [`OutgoingMessage::otp`]).
     pub timeout: Option<Duration>,
@@ -58,8 +73,18 @@ impl OutgoingMessage {
             to,
             text: text.into(),
             document: None,
+            template: None,
             timeout: None,
         }
+    }
+
+    /// Names the template `text` was rendered from and its parameters (see [`TemplateCall`]).
+    pub fn with_template(mut self, key: impl Into<String>, params: Vec<String>) -> Self {
+        self.template = Some(TemplateCall {
+            key: key.into(),
+            params,
+        });
+        self
     }
 
     /// An OTP message: sent with at most [`OTP_TIMEOUT`] to wait for the provider.

@@ -128,6 +128,10 @@ macro_rules! with_entity {
                 type $E = en::debt_settlements::Entity;
                 $body
             }
+            "whatsapp_broadcasts" => {
+                type $E = en::whatsapp_broadcasts::Entity;
+                $body
+            }
             _ => $unknown,
         }
     }};

@@ -25,6 +25,11 @@ pub struct Model {
     pub error: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The broadcast this message belongs to (`whatsapp_broadcasts`), if any.
+    pub broadcast_id: Option<Uuid>,
+    /// The provider's id for the message (Cloud API `wamid.…`, Fonnte's id), once accepted.
+    #[sea_orm(column_type = "String(StringLen::N(128))", nullable)]
+    pub provider_message_id: Option<String>,
 }
 
 super::stamped!(new_id(id), created(created_at), updated(updated_at));

@@ -47,6 +47,7 @@ pub mod user_devices;
 pub mod user_login_history;
 pub mod user_quota_debts;
 pub mod users;
+pub mod whatsapp_broadcasts;
 
 /// The entities under short names (`Users`, `Transactions`, …) and the enums.
 pub mod prelude {

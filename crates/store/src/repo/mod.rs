@@ -3,6 +3,7 @@
 //! so callers compose several calls into one database transaction.
 
 pub mod activity;
+pub mod broadcasts;
 pub mod dashboard;
 pub mod debt_settlements;
 pub mod debts;

@@ -517,3 +517,53 @@ pub async fn list<C: ConnectionTrait>(
         total,
     ))
 }
+
+/// Approved accounts with one of `roles`, living in one of `bloks` (any blok when empty),
+/// ordered by name then id: the candidates of a WhatsApp broadcast (the caller applies the
+/// rules that need the domain, such as the access status).
+pub async fn approved_with_roles<C: ConnectionTrait>(
+    db: &C,
+    roles: &[saring_domain::access::Role],
+    bloks: &[String],
+) -> Result<Vec<User>, StoreError> {
+    use crate::entities::enums::{ApprovalStatus as A, UserRole};
+    use sea_orm::QueryOrder;
+    let roles: Vec<UserRole> = roles.iter().copied().map(UserRole::from).collect();
+    let mut q = users::Entity::find()
+        .filter(users::Column::ApprovalStatus.eq(A::Approved))
+        .filter(users::Column::Role.is_in(roles));
+    if !bloks.is_empty() {
+        q = q.filter(users::Column::Blok.is_in(bloks.to_vec()));
+    }
+    q.order_by_asc(users::Column::FullName)
+        .order_by_asc(users::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// The names of the accounts `ids` (unknown ids are left out).
+pub async fn names_of<C: ConnectionTrait>(
+    db: &C,
+    ids: &[uuid::Uuid],
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, StoreError> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(uuid::Uuid, String)> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .column(users::Column::FullName)
+            .filter(users::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

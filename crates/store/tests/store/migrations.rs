@@ -249,6 +249,7 @@ async fn entities_match_the_migrated_schema() {
         assert_entity_matches(db, message_templates::Entity).await,
         assert_entity_matches(db, device_credentials::Entity).await,
         assert_entity_matches(db, debt_settlements::Entity).await,
+        assert_entity_matches(db, whatsapp_broadcasts::Entity).await,
     ];
     // Every migrated table has an entity.
     checked.sort();

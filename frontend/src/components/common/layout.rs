@@ -77,6 +77,7 @@ const ADMIN_LINKS: &[(&str, &str)] = &[
     ("/admin/jobs", "nav-jobs"),
     ("/admin/parity", "nav-parity"),
     ("/admin/templates", "nav-templates"),
+    ("/admin/whatsapp", "nav-whatsapp"),
     ("/admin/inactive-accounts", "nav-inactive"),
     ("/admin/logs", "nav-logs"),
     ("/akun", "nav-account"),

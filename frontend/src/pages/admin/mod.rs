@@ -1,8 +1,8 @@
 //! The admin portal: login, the dashboard (the landing page), users (with adding users), the operator console of one user,
 //! komandan requests, debts, action log, packages, promos, transactions (with the Midtrans
 //! self-test), jobs, WhatsApp message templates, the inactive-account preview, the policy
-//! parity guard's reports, the routers (with each router's verify-rules checklist) and the
-//! run-time settings.
+//! parity guard's reports, the routers (with each router's verify-rules checklist), the
+//! run-time settings and WhatsApp broadcasts with their delivery log.
 
 pub mod backups;
 pub mod dashboard;
@@ -30,6 +30,7 @@ pub mod transactions;
 pub mod user_add;
 pub mod user_detail;
 pub mod users;
+pub mod whatsapp;
 
 pub use backups::AdminBackupsPage;
 pub use dashboard::AdminDashboardPage;
@@ -49,6 +50,7 @@ pub use transaction_detail::AdminTransactionDetailPage;
 pub use transactions::AdminTransactionsPage;
 pub use user_detail::AdminUserDetailPage;
 pub use users::AdminUsersPage;
+pub use whatsapp::AdminWhatsAppPage;
 
 use saring_domain::Role;
 
