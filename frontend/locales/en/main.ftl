@@ -667,6 +667,7 @@ job-debt-end-of-month-block = On the month's last day, block users who still owe
 job-purge-unapproved = Delete registrations left pending or rejected for too long
 job-inactive-accounts = Deactivate, warn and delete accounts without activity
 job-retention = Expired tokens, old ledger rows, job and message logs
+job-backup = Nightly database backup to BACKUP_DIR (and BACKUP_COPY_DIR), keeping the last BACKUP_KEEP
 job-dead-letter-monitor = Alert admins about jobs and outbox items given up
 
 ## Operator console (admin user page, add user, bills)

@@ -668,6 +668,7 @@ job-debt-end-of-month-block = Di hari terakhir bulan, blokir pengguna yang masih
 job-purge-unapproved = Hapus pendaftaran yang terlalu lama menunggu atau ditolak
 job-inactive-accounts = Nonaktifkan, peringatkan dan hapus akun tanpa aktivitas
 job-retention = Token kedaluwarsa, ledger lama, log job dan pesan
+job-backup = Backup database setiap malam ke BACKUP_DIR (dan BACKUP_COPY_DIR), menyimpan BACKUP_KEEP terakhir
 job-dead-letter-monitor = Peringatkan admin tentang job dan antrean yang menyerah
 
 ## Konsol operator (halaman pengguna admin, tambah pengguna, tagihan)
