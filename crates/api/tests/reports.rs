@@ -82,8 +82,18 @@ async fn transactions_report_pdf_groups_with_subtotals_and_sorts() {
     let day2 = utc("2026-12-01T17:00:00Z");
     for (order, amount, status, at) in [
         ("A-1", 10_000, PaymentStatus::Success, day1),
-        ("A-2", 5_000, PaymentStatus::Success, day1 + Duration::minutes(1)),
-        ("A-3", 7_000, PaymentStatus::Expired, day1 + Duration::minutes(2)),
+        (
+            "A-2",
+            5_000,
+            PaymentStatus::Success,
+            day1 + Duration::minutes(1),
+        ),
+        (
+            "A-3",
+            7_000,
+            PaymentStatus::Expired,
+            day1 + Duration::minutes(2),
+        ),
         ("B-1", 20_000, PaymentStatus::Success, day2),
     ] {
         transaction(&s, user, order, (None, amount, status), (at, None)).await;
@@ -152,7 +162,10 @@ async fn transactions_report_pdf_groups_with_subtotals_and_sorts() {
     for (query, field) in [
         ("format=pdf&from=02-12-2026&to=01-12-2026", "to"),
         ("format=pdf&from=01-01-2016&to=01-01-2026", "to"),
-        ("format=pdf&from=01-12-2026&to=02-12-2026&group=week", "group"),
+        (
+            "format=pdf&from=01-12-2026&to=02-12-2026&group=week",
+            "group",
+        ),
         ("format=xlsx&from=01-12-2026&to=02-12-2026", "format"),
         ("from=01-12-2026&to=02-12-2026&sort=name", "sort"),
         ("from=01-12-2026&to=02-12-2026&order=up", "order"),
@@ -200,19 +213,33 @@ async fn user_and_debt_lists_export_as_csv_and_pdf() {
     phones.sort_unstable();
     phones.dedup();
     assert_eq!(phones.len(), 1_050, "no account twice across batches");
-    assert!(all.contains("\"'=HYPERLINK(\"\"x\"\")\""), "formula written as text");
+    assert!(
+        all.contains("\"'=HYPERLINK(\"\"x\"\")\""),
+        "formula written as text"
+    );
 
     let only_blocked = csv(&s, &admin, "/api/admin/users/export?status=blocked").await;
     assert_eq!(only_blocked.lines().count(), 2, "{only_blocked}");
     assert!(only_blocked.contains("Budi Diblokir,081277700003,USER"));
-    let listed = pdf(&s, &admin, "/api/admin/users/export?format=pdf&status=blocked").await;
+    let listed = pdf(
+        &s,
+        &admin,
+        "/api/admin/users/export?format=pdf&status=blocked",
+    )
+    .await;
     assert!(shows(&listed, "Daftar Pengguna"));
     assert!(shows(&listed, "Budi Diblokir"));
     assert!(shows(&listed, "Jumlah pengguna: 1"));
     let (st, b) = s.get(&admin, "/api/admin/users/export?status=lunas").await;
-    assert_eq!((st.as_u16(), b["details"][0]["loc"][0].as_str()), (422, Some("status")));
+    assert_eq!(
+        (st.as_u16(), b["details"][0]["loc"][0].as_str()),
+        (422, Some("status"))
+    );
     let (st, b) = s.get(&admin, "/api/admin/users/export?format=doc").await;
-    assert_eq!((st.as_u16(), b["details"][0]["loc"][0].as_str()), (422, Some("format")));
+    assert_eq!(
+        (st.as_u16(), b["details"][0]["loc"][0].as_str()),
+        (422, Some("format"))
+    );
 
     // The debt list: the one debtor, 512 MB of automatic debt.
     let debts = csv(&s, &admin, "/api/admin/debts/export").await;
@@ -247,11 +274,21 @@ async fn user_reports_open_by_signed_links_until_they_expire() {
         .await;
     assert_eq!(st, 200, "{b}");
 
-    let detail = pdf(&s, &admin, &format!("/api/admin/users/{id}/detail-report.pdf")).await;
+    let detail = pdf(
+        &s,
+        &admin,
+        &format!("/api/admin/users/{id}/detail-report.pdf"),
+    )
+    .await;
     assert!(shows(&detail, "Laporan Pengguna"));
     assert!(shows(&detail, "Pengguna Uji"));
     assert!(shows(&detail, "2,00 GB"));
-    let history = pdf(&s, &admin, &format!("/api/admin/users/{id}/quota-history.pdf")).await;
+    let history = pdf(
+        &s,
+        &admin,
+        &format!("/api/admin/users/{id}/quota-history.pdf"),
+    )
+    .await;
     assert!(shows(&history, "Riwayat Mutasi Kuota"));
     assert!(shows(&history, "+2,00 GB"), "the inject");
     let (st, b) = s
@@ -264,7 +301,11 @@ async fn user_reports_open_by_signed_links_until_they_expire() {
 
     // A link, valid 24 hours, opened without a session.
     let (st, link) = s
-        .post(&admin, &format!("/api/admin/users/{id}/quota-history/link"), json!({}))
+        .post(
+            &admin,
+            &format!("/api/admin/users/{id}/quota-history/link"),
+            json!({}),
+        )
         .await;
     assert_eq!(st, 200, "{link}");
     let expires: DateTime<Utc> = link["expires_at"].as_str().unwrap().parse().unwrap();
@@ -300,14 +341,19 @@ async fn user_reports_open_by_signed_links_until_they_expire() {
     }
     // The detail report's link opens the detail report, not the history.
     let (_, detail_link) = s
-        .post(&admin, &format!("/api/admin/users/{id}/detail-report/link"), json!({}))
+        .post(
+            &admin,
+            &format!("/api/admin/users/{id}/detail-report/link"),
+            json!({}),
+        )
         .await;
     let durl = detail_link["url"].as_str().unwrap();
     let dpath = &durl[durl.find("/api/reports/temp/").unwrap()..];
     assert!(shows(&pdf(&s, &stranger, dpath).await, "Laporan Pengguna"));
 
     // After 24 hours: expired.
-    s.app.set_now(now() + Duration::hours(24) + Duration::seconds(1));
+    s.app
+        .set_now(now() + Duration::hours(24) + Duration::seconds(1));
     let (st, b) = s.get(&stranger, path).await;
     assert_eq!((st.as_u16(), code(&b)), (410, "link_expired"), "{b}");
     s.app.set_now(now());
@@ -329,7 +375,10 @@ async fn user_reports_open_by_signed_links_until_they_expire() {
             .contains(&"user_report_link".to_owned())
     );
     let (_, logs) = s
-        .get(&admin, "/api/admin/action-logs?action_type=SEND_USER_REPORT")
+        .get(
+            &admin,
+            "/api/admin/action-logs?action_type=SEND_USER_REPORT",
+        )
         .await;
     assert_eq!(logs["items"].as_array().unwrap().len(), 1, "{logs}");
 }
@@ -355,7 +404,10 @@ async fn action_log_filters_by_days_exports_csv_and_expires() {
     // a range in the past finds nothing.
     let today = chrono::Utc::now().format("%d-%m-%Y").to_string();
     let (_, none) = s
-        .get(&admin, "/api/admin/action-logs?from=01-01-2020&to=31-01-2020")
+        .get(
+            &admin,
+            "/api/admin/action-logs?from=01-01-2020&to=31-01-2020",
+        )
         .await;
     assert_eq!(none["items"].as_array().unwrap().len(), 0, "{none}");
     let (_, since) = s
@@ -363,9 +415,15 @@ async fn action_log_filters_by_days_exports_csv_and_expires() {
         .await;
     assert_eq!(since["items"].as_array().unwrap().len(), total);
     let (st, b) = s
-        .get(&admin, "/api/admin/action-logs?from=10-01-2020&to=01-01-2020")
+        .get(
+            &admin,
+            "/api/admin/action-logs?from=10-01-2020&to=01-01-2020",
+        )
         .await;
-    assert_eq!((st.as_u16(), b["details"][0]["loc"][0].as_str()), (422, Some("to")));
+    assert_eq!(
+        (st.as_u16(), b["details"][0]["loc"][0].as_str()),
+        (422, Some("to"))
+    );
 
     let yesterday = (chrono::Utc::now() - Duration::days(1))
         .format("%d-%m-%Y")
@@ -412,8 +470,9 @@ async fn action_logs_are_kept_forever_with_zero_retention() {
     s.app.set_now(chrono::Utc::now() + Duration::days(5000));
     let r = saring_app::jobs::retention::run(&s.app).await.unwrap();
     assert_eq!(r.action_log_rows, 0);
-    let (rows, _) = saring_store::repo::activity::list_actions(s.app.db(), &Default::default(), 0, 10)
-        .await
-        .unwrap();
+    let (rows, _) =
+        saring_store::repo::activity::list_actions(s.app.db(), &Default::default(), 0, 10)
+            .await
+            .unwrap();
     assert!(!rows.is_empty());
 }

@@ -402,7 +402,12 @@ pub fn check_signed(app: &App, purpose: &str, token: &str) -> Result<String, Sig
         return Err(SignedProblem::Invalid);
     };
     let body = format!("{p}.{e}");
-    if !verify_mac(app, purpose, body.as_bytes(), &B64.decode(m).map_err(invalid)?) {
+    if !verify_mac(
+        app,
+        purpose,
+        body.as_bytes(),
+        &B64.decode(m).map_err(invalid)?,
+    ) {
         return Err(SignedProblem::Invalid);
     }
     let exp: i64 = String::from_utf8(B64.decode(e).map_err(invalid)?)

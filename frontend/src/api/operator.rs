@@ -8,10 +8,9 @@ use saring_domain::dto::admin::AdminCreateUser;
 use saring_domain::dto::auth::UserMe;
 use saring_domain::dto::operator::{
     AddDebt, DebtItemView, DebtListQuery, DebtReportSent, DebtSettlement, HotspotPasswordReset,
-    ReportLinkSent,
     InjectQuota, NewQuotaRequest, ProcessRequest, QuotaAdjust, QuotaHistoryQuery, QuotaRequestView,
-    QuotaState, RequestLimits, RouterFix, SetUnlimited, SettleDebt, UserDebts, UserRemoved,
-    UserRouterState,
+    QuotaState, ReportLinkSent, RequestLimits, RouterFix, SetUnlimited, SettleDebt, UserDebts,
+    UserRemoved, UserRouterState,
 };
 use saring_domain::dto::payments::{AdminBillRequest, AdminBillResponse};
 use saring_domain::dto::users::QuotaHistoryItem;

@@ -80,13 +80,12 @@ impl ExportRange {
     }
 }
 
+/// Optional `[from, to)` instants.
+pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Optional day bounds for a list: both given make a checked [`range`]; one alone is an
 /// open range from (or up to and including) that day.
-pub fn optional_bounds(
-    app: &App,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> AppResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+pub fn optional_bounds(app: &App, from: Option<&str>, to: Option<&str>) -> AppResult<Bounds> {
     fn given(v: Option<&str>) -> Option<&str> {
         v.map(str::trim).filter(|s| !s.is_empty())
     }
@@ -117,11 +116,7 @@ pub fn status(raw: Option<&str>) -> AppResult<Option<PaymentStatus>> {
 
 /// The sort of an export or the admin list: `sort=created_at|amount`, `order=asc|desc`
 /// (`descending` when `order` is not given).
-pub fn sort(
-    by: Option<&str>,
-    order: Option<&str>,
-    descending: bool,
-) -> AppResult<TransactionSort> {
+pub fn sort(by: Option<&str>, order: Option<&str>, descending: bool) -> AppResult<TransactionSort> {
     let by = match by.map(str::trim).filter(|s| !s.is_empty()) {
         None | Some("created_at") => SortKey::CreatedAt,
         Some("amount") => SortKey::Amount,
@@ -213,10 +208,5 @@ pub fn csv(
     status: Option<PaymentStatus>,
     sort: TransactionSort,
 ) -> impl Stream<Item = AppResult<Vec<u8>>> + 'static {
-    crate::reports::csv_stream(
-        app.clone(),
-        HEADER,
-        rows(app, range, status, sort),
-        record,
-    )
+    crate::reports::csv_stream(app.clone(), HEADER, rows(app, range, status, sort), record)
 }

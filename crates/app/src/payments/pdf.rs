@@ -147,7 +147,10 @@ impl Page {
     pub fn table_header(&mut self, cols: &[Column], titles: &[&str]) {
         self.room(30.0);
         self.cells(cols, titles, true);
-        self.repeat = Some((cols.to_vec(), titles.iter().map(|t| (*t).to_owned()).collect()));
+        self.repeat = Some((
+            cols.to_vec(),
+            titles.iter().map(|t| (*t).to_owned()).collect(),
+        ));
         self.rule();
     }
 
@@ -334,10 +337,14 @@ mod tests {
         }
         let pdf = p.into_pdf("Tabel");
         let text = String::from_utf8_lossy(&pdf);
-        let pages = text.matches("/Type /Page\n").count() + text.matches("/Type /Page ").count()
+        let pages = text.matches("/Type /Page\n").count()
+            + text.matches("/Type /Page ").count()
             + text.matches("/Type /Page/").count();
         assert!(text.contains("(Baris 199)"));
-        assert!(text.matches("(Jumlah)").count() >= 3, "titles on every page");
+        assert!(
+            text.matches("(Jumlah)").count() >= 3,
+            "titles on every page"
+        );
         assert!(pages >= 3 || text.matches("/Contents").count() >= 3);
     }
 

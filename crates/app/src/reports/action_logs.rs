@@ -56,11 +56,11 @@ pub async fn items(app: &App, rows: Vec<ActionLog>) -> AppResult<Vec<ActionLogIt
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         for id in [r.admin_id, r.target_user_id].into_iter().flatten() {
-            if !names.contains_key(&id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(id) {
                 let name = users::find_by_id(app.db(), UserId(id))
                     .await?
                     .map(|u| u.full_name);
-                names.insert(id, name);
+                slot.insert(name);
             }
         }
         let name_of = |id: Option<Uuid>| id.and_then(|id| names.get(&id).cloned().flatten());
@@ -86,7 +86,12 @@ fn record(app: &App, i: &ActionLogItem) -> Vec<String> {
         cell(i.admin_name.as_deref().unwrap_or("Sistem")),
         i.action_type.clone(),
         cell(i.target_user_name.as_deref().unwrap_or_default()),
-        cell(&i.details.as_ref().map(ToString::to_string).unwrap_or_default()),
+        cell(
+            &i.details
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ),
     ]
 }
 

@@ -114,7 +114,8 @@ pub fn csv(app: App, filter: UserFilter) -> impl Stream<Item = AppResult<Vec<u8>
     super::csv_stream(
         app.clone(),
         HEADER,
-        rows(app, filter).filter(|r| std::future::ready(r.as_ref().map_or(true, |v| !v.is_empty()))),
+        rows(app, filter)
+            .filter(|r| std::future::ready(r.as_ref().map_or(true, |v| !v.is_empty()))),
         record,
     )
 }
@@ -135,7 +136,14 @@ pub async fn pdf(app: &App, filter: UserFilter) -> AppResult<Vec<u8>> {
     page.gap(6.0);
     page.table_header(
         &cols,
-        &["Nama", "Telepon", "Otomatis", "Manual", "Jatuh tempo", "Perkiraan"],
+        &[
+            "Nama",
+            "Telepon",
+            "Otomatis",
+            "Manual",
+            "Jatuh tempo",
+            "Perkiraan",
+        ],
     );
     let (mut count, mut total_mb, mut total_rp) = (0usize, 0i64, Rupiah(0));
     let mut batches = std::pin::pin!(rows(app.clone(), filter));

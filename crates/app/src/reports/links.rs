@@ -43,12 +43,7 @@ fn link_for(app: &App, kind: ReportKind, user: &User) -> ReportLink {
 
 /// What a token stands for, or why it is refused.
 pub fn verify(app: &App, token: &str) -> AppResult<(ReportKind, UserId)> {
-    let invalid = || {
-        AppError::rejected(
-            ErrorCode::LinkInvalid,
-            "Tautan laporan tidak valid.",
-        )
-    };
+    let invalid = || AppError::rejected(ErrorCode::LinkInvalid, "Tautan laporan tidak valid.");
     let payload = tokens::check_signed(app, PURPOSE, token.trim_end_matches(".pdf")).map_err(
         |p| match p {
             SignedProblem::Expired => AppError::rejected(
@@ -68,7 +63,10 @@ pub fn verify(app: &App, token: &str) -> AppResult<(ReportKind, UserId)> {
 /// The PDF a link opens, with its file name.
 pub async fn open(app: &App, token: &str) -> AppResult<(Vec<u8>, String)> {
     let (kind, id) = verify(app, token)?;
-    Ok((user_report::render(app, kind, id).await?, kind.file_name(id)))
+    Ok((
+        user_report::render(app, kind, id).await?,
+        kind.file_name(id),
+    ))
 }
 
 /// Sends the user a link to their report of `kind` by WhatsApp.

@@ -85,21 +85,18 @@ where
     Fut: Future<Output = AppResult<Vec<R>>> + 'static,
 {
     let fetch = std::rc::Rc::new(fetch);
-    futures::stream::try_unfold(
-        (app, None::<K>, false),
-        move |(app, after, done)| {
-            let fetch = fetch.clone();
-            async move {
-                if done {
-                    return Ok(None);
-                }
-                let rows = fetch(app.clone(), after).await?;
-                let done = (rows.len() as u64) < BATCH;
-                let after = rows.last().map(key);
-                Ok(Some((rows, (app, after, done))))
+    futures::stream::try_unfold((app, None::<K>, false), move |(app, after, done)| {
+        let fetch = fetch.clone();
+        async move {
+            if done {
+                return Ok(None);
             }
-        },
-    )
+            let rows = fetch(app.clone(), after).await?;
+            let done = (rows.len() as u64) < BATCH;
+            let after = rows.last().map(key);
+            Ok(Some((rows, (app, after, done))))
+        }
+    })
     .try_filter(|rows: &Vec<R>| std::future::ready(!rows.is_empty()))
 }
 

@@ -84,11 +84,10 @@ fn key_of(app: &App, group: Group, r: &AdminRow) -> String {
             .format("%Y-%m-%d")
             .to_string(),
         Group::Package => export::item_of(r),
-        Group::Method => r
-            .tx
-            .payment_method
-            .as_deref()
-            .map_or_else(|| "(belum dipilih)".to_owned(), |m| m.replace('_', " ").to_uppercase()),
+        Group::Method => r.tx.payment_method.as_deref().map_or_else(
+            || "(belum dipilih)".to_owned(),
+            |m| m.replace('_', " ").to_uppercase(),
+        ),
     }
 }
 
@@ -153,11 +152,7 @@ pub async fn pdf(
     page.row("Transaksi berhasil", &total.paid.to_string(), false);
     page.total("Total pendapatan", &Rupiah(total.revenue).to_string());
     page.gap(14.0);
-    page.line(
-        &format!("Rincian per {}", group.word()),
-        11.0,
-        true,
-    );
+    page.line(&format!("Rincian per {}", group.word()), 11.0, true);
     page.gap(4.0);
     let cols = [
         Column::left(215.0),

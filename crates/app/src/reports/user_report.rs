@@ -85,7 +85,11 @@ pub async fn detail_pdf(app: &App, id: UserId) -> AppResult<Vec<u8>> {
     page.row("Peran", u.role.as_str(), false);
     page.row("Persetujuan", u.approval_status.as_str(), false);
     page.row("Status akses", u.status.as_str(), true);
-    page.row("Akun aktif", if u.is_active { "Ya" } else { "Tidak" }, false);
+    page.row(
+        "Akun aktif",
+        if u.is_active { "Ya" } else { "Tidak" },
+        false,
+    );
     if u.is_blocked {
         page.row(
             "Diblokir",
@@ -99,7 +103,11 @@ pub async fn detail_pdf(app: &App, id: UserId) -> AppResult<Vec<u8>> {
         .copied()
         .collect::<Vec<_>>()
         .join(" / ");
-    page.row("Blok / kamar", if address.is_empty() { "-" } else { &address }, false);
+    page.row(
+        "Blok / kamar",
+        if address.is_empty() { "-" } else { &address },
+        false,
+    );
     page.row("Terdaftar", &tz.format_datetime(u.created_at), false);
     page.row("Login terakhir", &when(u.last_login_at), false);
     page.gap(8.0);
@@ -170,7 +178,10 @@ pub async fn detail_pdf(app: &App, id: UserId) -> AppResult<Vec<u8>> {
         Column::left(70.0),
         Column::right(90.0),
     ];
-    page.table_header(&tx_cols, &["Tanggal", "Keterangan", "Order", "Status", "Jumlah"]);
+    page.table_header(
+        &tx_cols,
+        &["Tanggal", "Keterangan", "Order", "Status", "Jumlah"],
+    );
     for r in &orders {
         page.table_row(
             &tx_cols,
@@ -207,7 +218,11 @@ pub async fn quota_history_pdf(app: &App, id: UserId) -> AppResult<Vec<u8>> {
     page.line(&user.phone.local(), 10.0, false);
     page.rule();
     let account = user.quota_account();
-    page.row("Sisa kuota sekarang", &mb(account.remaining().to_mb()), true);
+    page.row(
+        "Sisa kuota sekarang",
+        &mb(account.remaining().to_mb()),
+        true,
+    );
     page.row("Jumlah mutasi", &total.to_string(), false);
     page.gap(8.0);
     let cols = [

@@ -101,7 +101,15 @@ pub async fn pdf(app: &App, filter: UserFilter, described: &str) -> AppResult<Ve
     page.gap(10.0);
     page.table_header(
         &cols,
-        &["Nama", "Telepon", "Peran", "Status", "Blok", "Sisa", "Tunggakan"],
+        &[
+            "Nama",
+            "Telepon",
+            "Peran",
+            "Status",
+            "Blok",
+            "Sisa",
+            "Tunggakan",
+        ],
     );
     let mut count = 0usize;
     let mut batches = std::pin::pin!(rows(app.clone(), filter));

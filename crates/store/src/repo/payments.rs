@@ -490,7 +490,10 @@ impl Default for TransactionSort {
 }
 
 impl TransactionSort {
-    fn apply(self, q: sea_orm::Select<transactions::Entity>) -> sea_orm::Select<transactions::Entity> {
+    fn apply(
+        self,
+        q: sea_orm::Select<transactions::Entity>,
+    ) -> sea_orm::Select<transactions::Entity> {
         let order = if self.descending {
             sea_orm::Order::Desc
         } else {

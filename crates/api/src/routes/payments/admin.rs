@@ -97,10 +97,7 @@ pub async fn export(
         Format::Pdf => {
             let group = reports::transactions::Group::parse(q.group.as_deref())?;
             let pdf = reports::transactions::pdf(&app, range, status, group, sort).await?;
-            Ok(pdf_response(
-                pdf,
-                &reports::transactions::file_name(&range),
-            ))
+            Ok(pdf_response(pdf, &reports::transactions::file_name(&range)))
         }
     }
 }
