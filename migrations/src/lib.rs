@@ -31,6 +31,7 @@ mod m20261207_000001_sessions;
 mod m20261207_000002_router_adoption;
 mod m20261207_000003_debt_settlements;
 mod m20261214_000001_dashboard_indexes;
+mod m20261215_000001_export_indexes;
 
 /// The application's tables, in creation order (the migrations' own `seaql_migrations` table is
 /// not included).
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_router_adoption::Migration),
             Box::new(m20261207_000003_debt_settlements::Migration),
             Box::new(m20261214_000001_dashboard_indexes::Migration),
+            Box::new(m20261215_000001_export_indexes::Migration),
         ]
     }
 }

@@ -348,7 +348,9 @@ fn bench(which: &str) -> Result<()> {
         ran = true;
     }
     if !ran {
-        bail!("unknown benchmark {which:?} (known: routeros, api, sync, dashboard, export, flows, all)");
+        bail!(
+            "unknown benchmark {which:?} (known: routeros, api, sync, dashboard, export, flows, all)"
+        );
     }
     Ok(())
 }

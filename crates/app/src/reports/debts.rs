@@ -3,7 +3,7 @@
 //! one line per user with the MB owed and what it costs now (the items' prices, else the
 //! estimate from the package catalog, as the payment page quotes it).
 
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::{Stream, TryStreamExt};
 use saring_domain::Locale;
 use saring_domain::debt::DebtScope;
 use saring_domain::money::Rupiah;
@@ -111,13 +111,7 @@ fn record(app: &App, d: &Debtor) -> Vec<String> {
 
 /// The CSV, batch by batch.
 pub fn csv(app: App, filter: UserFilter) -> impl Stream<Item = AppResult<Vec<u8>>> + 'static {
-    super::csv_stream(
-        app.clone(),
-        HEADER,
-        rows(app, filter)
-            .filter(|r| std::future::ready(r.as_ref().map_or(true, |v| !v.is_empty()))),
-        record,
-    )
+    super::csv_stream(app.clone(), HEADER, rows(app, filter), record)
 }
 
 /// The PDF: a line per debtor (at most [`super::users::PDF_MAX_ROWS`]) and the totals.

@@ -34,24 +34,18 @@ impl Format {
     /// `csv` (the default) or `pdf`, among those `allowed`.
     pub fn parse(raw: Option<&str>, allowed: &[Format]) -> AppResult<Format> {
         let f = match raw.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Format::Csv,
-            Some(s) if s.eq_ignore_ascii_case("csv") => Format::Csv,
-            Some(s) if s.eq_ignore_ascii_case("pdf") => Format::Pdf,
-            Some(_) => Format::Pdf.refused(allowed)?,
+            None => Some(Format::Csv),
+            Some(s) if s.eq_ignore_ascii_case("csv") => Some(Format::Csv),
+            Some(s) if s.eq_ignore_ascii_case("pdf") => Some(Format::Pdf),
+            Some(_) => None,
         };
-        if allowed.contains(&f) {
-            Ok(f)
-        } else {
-            f.refused(allowed)
-        }
-    }
-
-    fn refused(self, allowed: &[Format]) -> AppResult<Format> {
-        let names: Vec<&str> = allowed.iter().map(|f| f.extension()).collect();
-        Err(AppError::invalid(
-            "format",
-            format!("Format ekspor yang tersedia: {}.", names.join(", ")),
-        ))
+        f.filter(|f| allowed.contains(f)).ok_or_else(|| {
+            let names: Vec<&str> = allowed.iter().map(|f| f.extension()).collect();
+            AppError::invalid(
+                "format",
+                format!("Format ekspor yang tersedia: {}.", names.join(", ")),
+            )
+        })
     }
 
     pub fn extension(self) -> &'static str {

@@ -12,13 +12,27 @@ where
     C: ColumnTrait,
     V: Into<Value> + Clone,
 {
-    let (beyond, beyond_id) = if descending {
-        (column.lt(value.clone()), id_column.lt(id))
+    let (from, beyond, beyond_id) = if descending {
+        (
+            column.lte(value.clone()),
+            column.lt(value.clone()),
+            id_column.lt(id),
+        )
     } else {
-        (column.gt(value.clone()), id_column.gt(id))
+        (
+            column.gte(value.clone()),
+            column.gt(value.clone()),
+            id_column.gt(id),
+        )
     };
-    Condition::any()
-        .add(beyond)
-        .add(Condition::all().add(column.eq(value)).add(beyond_id))
+    // The redundant bound on `column` alone lets the database range-scan an index on it
+    // instead of testing the `OR` on every row.
+    Condition::all()
+        .add(from)
+        .add(
+            Condition::any()
+                .add(beyond)
+                .add(Condition::all().add(column.eq(value)).add(beyond_id)),
+        )
         .into_condition()
 }
