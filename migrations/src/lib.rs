@@ -31,6 +31,7 @@ mod m20261207_000001_sessions;
 mod m20261207_000002_router_adoption;
 mod m20261207_000003_debt_settlements;
 mod m20261214_000001_dashboard_indexes;
+mod m20261215_000001_export_indexes;
 mod m20261218_000001_users_changed_index;
 mod m20261220_000001_whatsapp_broadcasts;
 mod m20261220_000002_message_log_delivery;
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_router_adoption::Migration),
             Box::new(m20261207_000003_debt_settlements::Migration),
             Box::new(m20261214_000001_dashboard_indexes::Migration),
+            Box::new(m20261215_000001_export_indexes::Migration),
             Box::new(m20261218_000001_users_changed_index::Migration),
             Box::new(m20261220_000001_whatsapp_broadcasts::Migration),
             Box::new(m20261220_000002_message_log_delivery::Migration),

@@ -52,7 +52,7 @@ enum Task {
         #[arg(long)]
         no_lint: bool,
     },
-    /// Run benchmarks: routeros, api, sync, dashboard, flows (or `all`).
+    /// Run benchmarks: routeros, api, sync, dashboard, export, flows (or `all`).
     Bench {
         #[arg(default_value = "all")]
         which: String,
@@ -320,6 +320,14 @@ fn bench(which: &str) -> Result<()> {
         step("bench dashboard", c)?;
         ran = true;
     }
+    if all || which == "export" {
+        // The transactions CSV export of a 12-month range on PostgreSQL with 500,000 orders:
+        // rows per second and memory (skips itself without TEST_DATABASE_URL).
+        let mut c = cargo();
+        c.args(["bench", "-p", "saring-app", "--bench", "export"]);
+        step("bench export", c)?;
+        ran = true;
+    }
     if all || which == "flows" {
         // Whole flows against the simulators (payment → router, captive login with 1 and 20
         // routers), in release mode: the ignored measurement tests of `flow_latency.rs`.
@@ -340,7 +348,9 @@ fn bench(which: &str) -> Result<()> {
         ran = true;
     }
     if !ran {
-        bail!("unknown benchmark {which:?} (known: routeros, api, sync, dashboard, flows, all)");
+        bail!(
+            "unknown benchmark {which:?} (known: routeros, api, sync, dashboard, export, flows, all)"
+        );
     }
     Ok(())
 }

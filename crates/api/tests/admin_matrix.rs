@@ -126,6 +126,39 @@ fn admin_routes() -> Vec<(Method, String)> {
             Method::DELETE,
             "/api/admin/backups/saring-20261207-213000-manual.backup.gz".into(),
         ),
+        (
+            Method::GET,
+            "/api/admin/transactions/export?format=pdf".into(),
+        ),
+        (Method::GET, "/api/admin/users/export".into()),
+        (Method::GET, "/api/admin/users/export?format=pdf".into()),
+        (Method::GET, "/api/admin/debts/export".into()),
+        (Method::GET, "/api/admin/debts/export?format=pdf".into()),
+        (Method::GET, "/api/admin/action-logs/export".into()),
+        (
+            Method::GET,
+            format!("/api/admin/users/{ID}/detail-report.pdf"),
+        ),
+        (
+            Method::GET,
+            format!("/api/admin/users/{ID}/quota-history.pdf"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/detail-report/link"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/quota-history/link"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/detail-report/send-whatsapp"),
+        ),
+        (
+            Method::POST,
+            format!("/api/admin/users/{ID}/quota-history/send-whatsapp"),
+        ),
         (Method::GET, "/api/admin/settings".into()),
         (Method::PUT, "/api/admin/settings".into()),
         (Method::GET, "/api/admin/notification-recipients".into()),

@@ -7,24 +7,19 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::fixtures::{account, quota, transaction, utc};
 use common::{Spawned, new_client, spawn_with};
-use saring_domain::access::{ApprovalStatus, Role};
+use saring_domain::access::Role;
 use saring_domain::quota::{PackagePrice, QuotaAccount};
-use saring_domain::units::{BYTES_PER_MB, Bytes};
-use saring_domain::user::NewUser;
-use saring_domain::{PaymentStatus, Phone, Rupiah, UserId};
+use saring_domain::units::BYTES_PER_MB;
+use saring_domain::{PaymentStatus, Rupiah};
 use saring_gateways::messenger::FailureKind;
 use saring_store::repo::jobs::{self, Finished};
-use saring_store::repo::payments::{self, NewTransaction, Observed, ProviderMode};
-use saring_store::repo::{outbox, quota_requests, sync, users};
+use saring_store::repo::{outbox, quota_requests, sync};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 const ENV: [(&str, &str); 1] = [("OTP_REQUEST_COOLDOWN_SECONDS", "0")];
-
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 /// 14-12-2026 11:00 WITA (`Asia/Makassar`, UTC+8, the default `APP_TIMEZONE`).
 fn now() -> DateTime<Utc> {
@@ -39,108 +34,6 @@ async fn spawn(tz: &str) -> Spawned {
     let s = spawn_with(&[ENV[0], ("APP_TIMEZONE", tz)], 1).await;
     s.app.set_now(now());
     s
-}
-
-/// An account created directly, then given `quota` (and blocked when asked).
-async fn account(
-    s: &Spawned,
-    phone: &str,
-    role: Role,
-    quota: Option<QuotaAccount>,
-    blocked: bool,
-) -> UserId {
-    let user = users::insert(
-        s.app.db(),
-        &NewUser {
-            phone: Phone::parse(phone).unwrap(),
-            full_name: format!("Pengguna {phone}"),
-            blok: Some("A".into()),
-            kamar: Some("1".into()),
-            is_tamping: false,
-            tamping_type: None,
-            role,
-            approval_status: ApprovalStatus::Approved,
-            is_active: true,
-            password_hash: None,
-            router_id: None,
-        },
-    )
-    .await
-    .unwrap();
-    users::update(
-        s.app.db(),
-        user.id,
-        users::UserPatch {
-            quota,
-            is_blocked: Some(blocked),
-            blocked_reason: Some(blocked.then(|| "uji".to_owned())),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    user.id
-}
-
-fn quota(purchased_mb: i64, used_bytes: i64, expiry: Option<DateTime<Utc>>) -> QuotaAccount {
-    QuotaAccount {
-        role: Role::User,
-        is_unlimited: false,
-        purchased_mb,
-        auto_debt_offset_mb: 0,
-        used: Bytes(used_bytes),
-        expiry,
-    }
-}
-
-/// A transaction of `user`, created at `at.0`, paid at `at.1` when given.
-async fn transaction(
-    s: &Spawned,
-    user: UserId,
-    order: &str,
-    (package, amount, status): (Option<&str>, i64, PaymentStatus),
-    (created, paid): (DateTime<Utc>, Option<DateTime<Utc>>),
-) {
-    let tx = payments::insert(
-        s.app.db(),
-        &NewTransaction {
-            user_id: user,
-            package_id: package.map(|p| Uuid::parse_str(p).unwrap()),
-            purpose: if package.is_some() {
-                payments::TransactionPurpose::Purchase
-            } else {
-                payments::TransactionPurpose::Debt
-            },
-            debt_type: None,
-            manual_debt_id: None,
-            debt_mb: None,
-            provider_mode: ProviderMode::Snap,
-            order_id: order.to_owned(),
-            amount,
-            status,
-            payment_method: Some("qris".into()),
-            va_bank: None,
-            expiry_time: None,
-            created_by_admin_id: None,
-        },
-        created,
-    )
-    .await
-    .unwrap();
-    if let Some(t) = paid {
-        payments::record_observed(
-            s.app.db(),
-            tx.id,
-            &Observed {
-                status: Some(PaymentStatus::Success),
-                payment_time: Some(t),
-                ..Default::default()
-            },
-            created,
-        )
-        .await
-        .unwrap();
-    }
 }
 
 /// The id of the router `default` (the simulator), as the routers page lists it.

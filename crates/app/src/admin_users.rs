@@ -44,7 +44,7 @@ pub async fn get_user(app: &App, id: UserId) -> AppResult<User> {
         .ok_or_else(|| AppError::rejected(ErrorCode::UserNotFound, "Pengguna tidak ditemukan."))
 }
 
-fn parse_filter(
+pub(crate) fn parse_filter(
     q: &AdminUserQuery,
     now: chrono::DateTime<chrono::Utc>,
     fup_threshold_mb: i64,
@@ -490,47 +490,12 @@ pub async fn reset_login(app: &App, admin: &User, id: UserId) -> AppResult<usize
 pub async fn action_logs(
     app: &App,
     page: saring_domain::api::PageRequest,
-    action_type: Option<String>,
-    admin_id: Option<UserId>,
-    target: Option<UserId>,
+    q: &crate::reports::action_logs::LogQuery,
 ) -> AppResult<Page<saring_domain::dto::admin::ActionLogItem>> {
     let (_, per_page) = page.clamped();
-    let filter = activity::ActionFilter {
-        admin_id: admin_id.map(|u| u.0),
-        target_user_id: target.map(|u| u.0),
-        action_type,
-        ..Default::default()
-    };
+    let filter = crate::reports::action_logs::filter(app, q, false)?;
     let (rows, total) = activity::list_actions(app.db(), &filter, page.offset(), per_page).await?;
-    let mut names: std::collections::HashMap<uuid::Uuid, String> = std::collections::HashMap::new();
-    let mut items = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mut name_of = async |id: Option<uuid::Uuid>| -> AppResult<Option<String>> {
-            let Some(id) = id else { return Ok(None) };
-            if let Some(n) = names.get(&id) {
-                return Ok(Some(n.clone()));
-            }
-            let n = users::find_by_id(app.db(), UserId(id))
-                .await?
-                .map(|u| u.full_name);
-            if let Some(n) = &n {
-                names.insert(id, n.clone());
-            }
-            Ok(n)
-        };
-        let admin_name = name_of(r.admin_id).await?;
-        let target_user_name = name_of(r.target_user_id).await?;
-        items.push(saring_domain::dto::admin::ActionLogItem {
-            id: r.id.to_string(),
-            admin_id: r.admin_id.map(|u| u.to_string()),
-            admin_name,
-            target_user_id: r.target_user_id.map(|u| u.to_string()),
-            target_user_name,
-            action_type: r.action_type,
-            details: r.details,
-            created_at: r.created_at,
-        });
-    }
+    let items = crate::reports::action_logs::items(app, rows).await?;
     Ok(Page::new(items, page, total))
 }
 

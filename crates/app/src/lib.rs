@@ -34,6 +34,7 @@ pub mod presence;
 pub mod present;
 pub mod ratelimit;
 pub mod registration;
+pub mod reports;
 pub mod router;
 pub mod router_admin;
 pub mod router_setup;

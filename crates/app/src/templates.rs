@@ -201,6 +201,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "{full_name}, berikut rincian tunggakan {app_name} Anda: {total} (perkiraan {estimated}).\nUnduh laporan (berlaku {valid_hours} jam): {report_url}",
     ),
     (
+        "user_report_link",
+        "{Halo|Hai} {full_name}, berikut {report_title} {app_name} Anda.\nUnduh PDF (berlaku sampai {valid_until}): {report_url}",
+    ),
+    (
         "user_hotspot_password_reset_by_admin",
         "{full_name}, admin {app_name} mengganti password hotspot Anda.\nUsername: *{hotspot_username}*\nPassword baru: *{hotspot_password}*",
     ),

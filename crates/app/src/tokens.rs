@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac as _};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
@@ -381,17 +381,50 @@ pub fn sign(app: &App, purpose: &str, payload: &str, valid_for: Duration) -> Str
 
 /// The payload of a token signed by [`sign`] for `purpose`, if valid and not expired.
 pub fn verify_signed(app: &App, purpose: &str, token: &str) -> Option<String> {
+    check_signed(app, purpose, token).ok()
+}
+
+/// Why a signed token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedProblem {
+    /// Malformed, signed for something else, or changed after signing.
+    Invalid,
+    /// Genuine, but past its expiry.
+    Expired,
+}
+
+/// The payload of a token signed by [`sign`] for `purpose`, or why it is refused (the
+/// signature is checked before the expiry is read, so a changed expiry is `Invalid`).
+pub fn check_signed(app: &App, purpose: &str, token: &str) -> Result<String, SignedProblem> {
+    let invalid = |_| SignedProblem::Invalid;
     let mut parts = token.trim().splitn(3, '.');
-    let (p, e, m) = (parts.next()?, parts.next()?, parts.next()?);
+    let (Some(p), Some(e), Some(m)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(SignedProblem::Invalid);
+    };
     let body = format!("{p}.{e}");
-    if !verify_mac(app, purpose, body.as_bytes(), &B64.decode(m).ok()?) {
-        return None;
+    if !verify_mac(
+        app,
+        purpose,
+        body.as_bytes(),
+        &B64.decode(m).map_err(invalid)?,
+    ) {
+        return Err(SignedProblem::Invalid);
     }
-    let exp: i64 = String::from_utf8(B64.decode(e).ok()?).ok()?.parse().ok()?;
+    let exp: i64 = String::from_utf8(B64.decode(e).map_err(invalid)?)
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .ok_or(SignedProblem::Invalid)?;
     if exp < app.now().timestamp() {
-        return None;
+        return Err(SignedProblem::Expired);
     }
-    String::from_utf8(B64.decode(p).ok()?).ok()
+    String::from_utf8(B64.decode(p).map_err(invalid)?).map_err(|_| SignedProblem::Invalid)
+}
+
+/// When a token signed by [`sign`] expires (read without checking it).
+pub fn expiry_of(token: &str) -> Option<DateTime<Utc>> {
+    let e = token.split('.').nth(1)?;
+    let exp: i64 = String::from_utf8(B64.decode(e).ok()?).ok()?.parse().ok()?;
+    DateTime::from_timestamp(exp, 0)
 }
 
 const STATUS_PURPOSE: &str = "status-page";

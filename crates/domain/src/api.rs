@@ -228,6 +228,8 @@ error_codes! {
     DebtAlreadyPaid = "debt_already_paid", 400;
     InvoiceUnavailable = "invoice_unavailable", 404;
     StatusTokenInvalid = "status_token_invalid", 403;
+    LinkExpired = "link_expired", 410;
+    LinkInvalid = "link_invalid", 403;
 }
 
 impl fmt::Display for ErrorCode {

@@ -71,8 +71,17 @@ pub async fn update(id: &str, body: &AdminUserUpdate) -> Result<serde_json::Valu
 }
 
 /// The server's default page size (20) is used; `page` is sent only past the first page.
-pub async fn action_logs(page: u64) -> Result<Page<ActionLogItem>, ApiError> {
-    let qs = query_string(&[("page", (page > 1).then(|| page.to_string()))]);
+/// A page of the action log, optionally within the days `from`..`to` (`yyyy-mm-dd`).
+pub async fn action_logs(
+    page: u64,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Page<ActionLogItem>, ApiError> {
+    let qs = query_string(&[
+        ("page", (page > 1).then(|| page.to_string())),
+        ("from", from),
+        ("to", to),
+    ]);
     get(&format!("/api/admin/action-logs{qs}")).await
 }
 

@@ -9,8 +9,8 @@ use saring_domain::dto::auth::UserMe;
 use saring_domain::dto::operator::{
     AddDebt, DebtItemView, DebtListQuery, DebtReportSent, DebtSettlement, HotspotPasswordReset,
     InjectQuota, NewQuotaRequest, ProcessRequest, QuotaAdjust, QuotaHistoryQuery, QuotaRequestView,
-    QuotaState, RequestLimits, RouterFix, SetUnlimited, SettleDebt, UserDebts, UserRemoved,
-    UserRouterState,
+    QuotaState, ReportLinkSent, RequestLimits, RouterFix, SetUnlimited, SettleDebt, UserDebts,
+    UserRemoved, UserRouterState,
 };
 use saring_domain::dto::payments::{AdminBillRequest, AdminBillResponse};
 use saring_domain::dto::users::QuotaHistoryItem;
@@ -129,6 +129,20 @@ pub async fn send_debt_report(id: &str) -> Result<DebtReportSent, ApiError> {
     .await
 }
 
+/// A user's report: `detail-report` or `quota-history`.
+pub fn user_report_url(id: &str, report: &str) -> String {
+    user_path(id, &format!("/{report}.pdf"))
+}
+
+/// Sends the user a signed link to their report by WhatsApp.
+pub async fn send_user_report(id: &str, report: &str) -> Result<ReportLinkSent, ApiError> {
+    post(
+        &user_path(id, &format!("/{report}/send-whatsapp")),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
 /// The query of `GET /api/admin/debts`.
 pub fn debts_path(q: &DebtListQuery, page: u64) -> String {
     let qs = query_string(&[
@@ -239,6 +253,10 @@ mod tests {
             "/api/admin/quota-requests?page=3"
         );
         assert_eq!(debt_report_url("u1"), "/api/admin/users/u1/debts/export");
+        assert_eq!(
+            user_report_url("u1", "quota-history"),
+            "/api/admin/users/u1/quota-history.pdf"
+        );
     }
 
     #[test]

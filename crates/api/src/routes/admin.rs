@@ -13,7 +13,6 @@ use saring_domain::dto::admin::{
     AdminUserQuery, AdminUserUpdate, GeneratedPassword, RejectRequest,
 };
 use saring_domain::ids::UserId;
-use serde::Deserialize;
 
 use crate::ApiError;
 use crate::body::Body;
@@ -144,36 +143,15 @@ pub async fn reset_login(
     ))))
 }
 
-/// The filters of `GET /api/admin/action-logs` (its page comes from [`Paging`]).
-#[derive(Deserialize)]
-pub struct LogQuery {
-    action_type: Option<String>,
-    admin_id: Option<String>,
-    target_user_id: Option<String>,
-}
-
+/// `GET /api/admin/action-logs?action_type=&admin_id=&target_user_id=&from=&to=` (its page
+/// comes from [`Paging`]).
 pub async fn action_logs(
     app: web::Data<App>,
     AdminUser(_): AdminUser,
     Paging(page): Paging,
-    q: web::Query<LogQuery>,
+    q: web::Query<super::reports::LogParams>,
 ) -> ApiResult {
-    let parse = |v: &Option<String>| {
-        v.as_deref()
-            .map(|s| {
-                UserId::parse(s)
-                    .ok_or_else(|| ApiError::new(ErrorCode::ValidationFailed, "ID tidak valid."))
-            })
-            .transpose()
-    };
-    let page = saring_app::admin_users::action_logs(
-        &app,
-        page,
-        q.action_type.clone(),
-        parse(&q.admin_id)?,
-        parse(&q.target_user_id)?,
-    )
-    .await?;
+    let page = saring_app::admin_users::action_logs(&app, page, &q.query()?).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -14,6 +14,7 @@ pub mod me;
 pub mod operator;
 pub mod payments;
 pub mod portal;
+pub mod reports;
 
 use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(payments::configure);
     cfg.configure(operator::configure);
     cfg.configure(admin_whatsapp::configure_webhooks);
+    cfg.configure(reports::configure);
     cfg.route("/health", web::get().to(health::get))
         .route("/ready", web::get().to(health::ready))
         .route("/api/health", web::get().to(health::get))
@@ -95,6 +97,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/admin")
                 .wrap(from_fn(admin::require_admin))
+                .configure(reports::configure_admin)
                 .route("/users", web::get().to(admin::list_users))
                 .route("/users", web::post().to(admin::create_user))
                 .route("/users/{id}", web::get().to(admin::get_user))

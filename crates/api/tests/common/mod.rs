@@ -2,6 +2,8 @@
 //! `spawn_with_router`, the RouterOS simulator as the hotspot router).
 #![allow(clippy::expect_used, clippy::unwrap_used, dead_code)]
 
+pub mod fixtures;
+
 use std::net::TcpListener;
 
 use reqwest::{Client, Response, StatusCode};

@@ -39,6 +39,9 @@ pub struct PaymentConfig {
     pub status_token_max_age_seconds: i64,
     /// How long the temporary invoice link sent by WhatsApp stays valid.
     pub invoice_link_max_age_seconds: i64,
+    /// `REPORT_LINK_MAX_AGE_SECONDS`: how long a signed link to a user's detail report or
+    /// quota history PDF stays valid.
+    pub report_link_max_age_seconds: i64,
     /// Minutes after its expiry time before an unpaid order is expired locally.
     pub expire_grace_minutes: i64,
     pub http_timeout_seconds: u64,
@@ -120,6 +123,13 @@ pub(super) fn read(r: &mut Reader<'_>) -> PaymentConfig {
             7 * 24 * 3600,
             300,
             90 * 24 * 3600,
+        ),
+        report_link_max_age_seconds: r.int(
+            "REPORT_LINK_MAX_AGE_SECONDS",
+            &[],
+            24 * 3600,
+            300,
+            30 * 24 * 3600,
         ),
         expire_grace_minutes: r.int("TRANSACTION_EXPIRE_GRACE_MINUTES", &[], 5, 0, 24 * 60),
         http_timeout_seconds: r.int("MIDTRANS_HTTP_TIMEOUT_SECONDS", &[], 15, 1, 120),

@@ -101,6 +101,9 @@ pub struct InactiveConfig {
 pub struct RetentionConfig {
     pub ledger_days: i64,
     pub job_log_days: i64,
+    /// `ACTION_LOG_RETENTION_DAYS`: admin action-log rows older than this are deleted
+    /// (0: kept forever).
+    pub action_log_days: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +209,7 @@ pub(super) fn read(r: &mut Reader<'_>) -> WorkerConfig {
         retention: RetentionConfig {
             ledger_days: r.int("QUOTA_MUTATION_LEDGER_RETENTION_DAYS", &[], 90, 30, 90),
             job_log_days: r.int("JOB_LOG_RETENTION_DAYS", &[], 30, 1, 3650),
+            action_log_days: r.int("ACTION_LOG_RETENTION_DAYS", &[], 365, 0, 3650),
         },
         walled_garden: WalledGardenConfig {
             enabled: r.bool("WALLED_GARDEN_ENABLED", &[], false),

@@ -1,9 +1,10 @@
 //! Housekeeping: expired refresh tokens and device credentials, quota-ledger retention
 //! (`QUOTA_MUTATION_LEDGER_RETENTION_DAYS`, 30–90), the job and message logs
-//! (`JOB_LOG_RETENTION_DAYS`), and the dead-letter monitor.
+//! (`JOB_LOG_RETENTION_DAYS`), the admin action log (`ACTION_LOG_RETENTION_DAYS`, 0: kept
+//! forever), and the dead-letter monitor.
 
 use chrono::Duration;
-use saring_store::repo::{device_credentials, jobs as jobs_repo, messages};
+use saring_store::repo::{activity, device_credentials, jobs as jobs_repo, messages};
 use serde::Serialize;
 
 use crate::context::App;
@@ -16,6 +17,7 @@ pub struct RetentionReport {
     pub ledger_rows: u64,
     pub job_log_rows: u64,
     pub message_log_rows: u64,
+    pub action_log_rows: u64,
 }
 
 pub async fn run(app: &App) -> AppResult<RetentionReport> {
@@ -36,6 +38,10 @@ pub async fn run(app: &App) -> AppResult<RetentionReport> {
         .await?,
         message_log_rows: messages::purge(app.db(), now - Duration::days(w.retention.job_log_days))
             .await?,
+        action_log_rows: match w.retention.action_log_days {
+            0 => 0,
+            days => activity::purge_actions(app.db(), now - Duration::days(days)).await?,
+        },
     })
 }
 

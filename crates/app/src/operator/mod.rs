@@ -130,7 +130,7 @@ async fn begin(app: &App) -> AppResult<sea_orm::DatabaseTransaction> {
 }
 
 /// The message vars every notice has (the quota left as the user's dashboard shows it).
-fn base_vars(app: &App, user: &User) -> Vec<(&'static str, String)> {
+pub(crate) fn base_vars(app: &App, user: &User) -> Vec<(&'static str, String)> {
     vec![
         ("app_name", app.config().app.name.clone()),
         ("full_name", user.full_name.clone()),
@@ -145,7 +145,7 @@ fn base_vars(app: &App, user: &User) -> Vec<(&'static str, String)> {
 }
 
 /// A notice to the account's own number.
-fn notice(
+pub(crate) fn notice(
     user: &User,
     template: &'static str,
     vars: Vec<(&'static str, String)>,

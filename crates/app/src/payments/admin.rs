@@ -51,6 +51,7 @@ pub async fn list(
         status: q.status.as_deref().and_then(PaymentStatus::parse),
         order_id_contains: q.search.as_ref().map(|s| s.trim().to_owned()),
         user_id: q.user_id.as_deref().and_then(UserId::parse),
+        sort: super::export::sort(q.sort.as_deref(), q.order.as_deref(), true)?,
     };
     let (rows, total) = payments::list_admin(app.db(), &filter, page.offset(), per_page).await?;
     let items = rows.into_iter().map(admin_item).collect();

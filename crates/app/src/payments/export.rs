@@ -1,6 +1,6 @@
 //! The transactions export (`GET /api/admin/transactions/export`): the orders created in a
-//! range of local days (`APP_TIMEZONE`, at most [`MAX_DAYS`]), oldest first, as CSV with the
-//! dates as `dd-mm-yyyy HH:MM` and the money as `Rp 10.000` (plus a plain number column for
+//! range of local days (`APP_TIMEZONE`, at most [`MAX_DAYS`]), oldest first (or as `sort`
+//! and `order` say), as CSV with the dates as `dd-mm-yyyy HH:MM` and the money as `Rp 10.000` (plus a plain number column for
 //! spreadsheets). The file is streamed in batches of [`BATCH`] rows: memory stays flat however
 //! long the range. A cell that a spreadsheet would run as a formula (a name typed as
 //! `=HYPERLINK(…)`) is written as text.
@@ -10,16 +10,16 @@ use futures::Stream;
 use saring_domain::PaymentStatus;
 use saring_domain::money::Rupiah;
 use saring_domain::time::parse_display_date;
-use saring_store::repo::payments::{AdminRow, TransactionPurpose, export_batch};
-use uuid::Uuid;
+use saring_store::repo::payments::{
+    AdminRow, ExportKey, SortKey, TransactionPurpose, TransactionSort, export_batch,
+};
 
 use crate::context::App;
 use crate::error::{AppError, AppResult};
+use crate::reports::{BATCH, cell};
 
 /// The longest range one export covers.
 pub const MAX_DAYS: i64 = 366;
-/// Rows per database read.
-pub const BATCH: u64 = 1000;
 
 /// A checked range of local days, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +73,37 @@ pub fn range(app: &App, from: Option<&str>, to: Option<&str>) -> AppResult<Expor
     })
 }
 
+impl ExportRange {
+    /// The range as UTC instants: `[from, to)`.
+    pub fn bounds(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        (self.from, self.to)
+    }
+}
+
+/// Optional `[from, to)` instants.
+pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Optional day bounds for a list: both given make a checked [`range`]; one alone is an
+/// open range from (or up to and including) that day.
+pub fn optional_bounds(app: &App, from: Option<&str>, to: Option<&str>) -> AppResult<Bounds> {
+    fn given(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|s| !s.is_empty())
+    }
+    let tz = &app.config().app.timezone;
+    match (given(from), given(to)) {
+        (None, None) => Ok((None, None)),
+        (Some(_), Some(_)) => {
+            let (f, t) = range(app, from, to)?.bounds();
+            Ok((Some(f), Some(t)))
+        }
+        (Some(f), None) => Ok((Some(tz.start_of_day(day("from", Some(f))?)), None)),
+        (None, Some(t)) => {
+            let last = day("to", Some(t))?;
+            Ok((None, Some(tz.start_of_day(last.succ_opt().unwrap_or(last)))))
+        }
+    }
+}
+
 /// The optional status filter.
 pub fn status(raw: Option<&str>) -> AppResult<Option<PaymentStatus>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
@@ -83,7 +114,29 @@ pub fn status(raw: Option<&str>) -> AppResult<Option<PaymentStatus>> {
     }
 }
 
-const HEADER: [&str; 10] = [
+/// The sort of an export or the admin list: `sort=created_at|amount`, `order=asc|desc`
+/// (`descending` when `order` is not given).
+pub fn sort(by: Option<&str>, order: Option<&str>, descending: bool) -> AppResult<TransactionSort> {
+    let by = match by.map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("created_at") => SortKey::CreatedAt,
+        Some("amount") => SortKey::Amount,
+        Some(_) => {
+            return Err(AppError::invalid(
+                "sort",
+                "Urutkan menurut created_at atau amount.",
+            ));
+        }
+    };
+    let descending = match order.map(str::trim).filter(|s| !s.is_empty()) {
+        None => descending,
+        Some(o) if o.eq_ignore_ascii_case("asc") => false,
+        Some(o) if o.eq_ignore_ascii_case("desc") => true,
+        Some(_) => return Err(AppError::invalid("order", "Urutan: asc atau desc.")),
+    };
+    Ok(TransactionSort { by, descending })
+}
+
+const HEADER: &[&str] = &[
     "Tanggal",
     "Dibayar",
     "Order ID",
@@ -96,92 +149,64 @@ const HEADER: [&str; 10] = [
     "Jumlah (angka)",
 ];
 
-/// Text a spreadsheet takes as a formula gets a leading apostrophe.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
+/// What an order was for: the package's name, or a debt payment.
+pub fn item_of(r: &AdminRow) -> String {
+    match r.tx.purpose {
+        TransactionPurpose::Purchase => r.package_name.clone().unwrap_or_default(),
+        TransactionPurpose::Debt => "Pelunasan tunggakan".to_owned(),
     }
 }
 
-fn write_rows(app: &App, rows: &[AdminRow], header: bool) -> AppResult<Vec<u8>> {
+fn record(app: &App, r: &AdminRow) -> Vec<String> {
     let tz = &app.config().app.timezone;
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 160));
-    let fail = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    if header {
-        w.write_record(HEADER).map_err(fail)?;
-    }
-    for r in rows {
-        let t = &r.tx;
-        let phone = r
-            .user_phone
-            .as_deref()
-            .map(|p| saring_domain::Phone::parse(p).map_or_else(|_| p.to_owned(), |p| p.local()))
-            .unwrap_or_default();
-        let item = match t.purpose {
-            TransactionPurpose::Purchase => r.package_name.clone().unwrap_or_default(),
-            TransactionPurpose::Debt => "Pelunasan tunggakan".to_owned(),
-        };
-        w.write_record([
-            tz.format_datetime(t.created_at),
-            t.payment_time
-                .map(|p| tz.format_datetime(p))
-                .unwrap_or_default(),
-            t.order_id.clone(),
-            cell(r.user_full_name.as_deref().unwrap_or_default()),
-            phone,
-            cell(&item),
-            t.payment_method.clone().unwrap_or_default(),
-            t.status.as_str().to_owned(),
-            Rupiah(t.amount).to_string(),
-            t.amount.to_string(),
-        ])
-        .map_err(fail)?;
-    }
-    w.into_inner()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))
+    let t = &r.tx;
+    let phone = r
+        .user_phone
+        .as_deref()
+        .map(|p| saring_domain::Phone::parse(p).map_or_else(|_| p.to_owned(), |p| p.local()))
+        .unwrap_or_default();
+    vec![
+        tz.format_datetime(t.created_at),
+        t.payment_time
+            .map(|p| tz.format_datetime(p))
+            .unwrap_or_default(),
+        t.order_id.clone(),
+        cell(r.user_full_name.as_deref().unwrap_or_default()),
+        phone,
+        cell(&item_of(r)),
+        t.payment_method.clone().unwrap_or_default(),
+        t.status.as_str().to_owned(),
+        Rupiah(t.amount).to_string(),
+        t.amount.to_string(),
+    ]
 }
 
-/// The CSV, batch by batch (the header with the first).
+/// The orders of a range, batch by batch in `sort`'s order.
+pub fn rows(
+    app: App,
+    range: ExportRange,
+    status: Option<PaymentStatus>,
+    sort: TransactionSort,
+) -> impl Stream<Item = AppResult<Vec<AdminRow>>> + 'static {
+    crate::reports::batches(
+        app,
+        move |app: App, after: Option<ExportKey>| async move {
+            Ok(export_batch(app.db(), range.from, range.to, status, sort, after, BATCH).await?)
+        },
+        if sort.by == SortKey::Amount {
+            |r: &AdminRow| ExportKey::Amount(r.tx.amount, r.tx.id)
+        } else {
+            |r: &AdminRow| ExportKey::At(r.tx.created_at, r.tx.id)
+        },
+    )
+}
+
+/// The CSV, batch by batch (the header first).
 pub fn csv(
     app: App,
     range: ExportRange,
     status: Option<PaymentStatus>,
+    sort: TransactionSort,
 ) -> impl Stream<Item = AppResult<Vec<u8>>> + 'static {
-    struct State {
-        app: App,
-        after: Option<(DateTime<Utc>, Uuid)>,
-        first: bool,
-        done: bool,
-    }
-    let start = State {
-        app,
-        after: None,
-        first: true,
-        done: false,
-    };
-    futures::stream::try_unfold(start, move |mut s| async move {
-        if s.done {
-            return Ok(None);
-        }
-        let rows = export_batch(s.app.db(), range.from, range.to, status, s.after, BATCH).await?;
-        s.done = (rows.len() as u64) < BATCH;
-        s.after = rows.last().map(|r| (r.tx.created_at, r.tx.id));
-        let bytes = write_rows(&s.app, &rows, s.first)?;
-        s.first = false;
-        Ok(Some((bytes, s)))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn formulas_become_text() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("-1+2"), "'-1+2");
-        assert_eq!(cell("Budi"), "Budi");
-    }
+    crate::reports::csv_stream(app.clone(), HEADER, rows(app, range, status, sort), record)
 }

@@ -1,7 +1,8 @@
-//! A one-page A4 PDF from labelled sections, drawn with `pdf-writer` in the standard
+//! A4 PDFs from labelled sections and tables, drawn with `pdf-writer` in the standard
 //! Helvetica fonts (no font file, no browser, no external program: it builds anywhere Rust
 //! does, a Raspberry Pi included). Text is WinAnsi-encoded; characters outside Latin-1 are
-//! replaced with `?`.
+//! replaced with `?`. Content runs onto further pages as it fills one; the page streams are
+//! stored uncompressed (small, and the text stays searchable).
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -52,11 +53,38 @@ fn width(text: &[u8], size: f32, bold: bool) -> f32 {
     units as f32 * size / 1000.0
 }
 
-/// A page being laid out top to bottom.
+/// A document being laid out top to bottom, page after page.
 pub struct Page {
     content: Content,
     y: f32,
+    /// The finished pages' content streams.
+    done: Vec<Vec<u8>>,
+    /// The header repeated at the top of each further page (a table's column titles).
+    repeat: Option<(Vec<Column>, Vec<String>)>,
 }
+
+/// A table column: its width in points and whether its text is right-aligned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    pub width: f32,
+    pub right: bool,
+}
+
+impl Column {
+    pub const fn left(width: f32) -> Self {
+        Column {
+            width,
+            right: false,
+        }
+    }
+
+    pub const fn right(width: f32) -> Self {
+        Column { width, right: true }
+    }
+}
+
+/// The width a page leaves for content between its margins.
+pub const CONTENT_WIDTH: f32 = PAGE_W - 2.0 * MARGIN;
 
 impl Default for Page {
     fn default() -> Self {
@@ -69,7 +97,72 @@ impl Page {
         Page {
             content: Content::new(),
             y: PAGE_H - MARGIN,
+            done: Vec::new(),
+            repeat: None,
         }
+    }
+
+    /// Starts a new page when fewer than `needed` points are left on this one.
+    fn room(&mut self, needed: f32) {
+        if self.y - needed >= MARGIN {
+            return;
+        }
+        let full = std::mem::replace(&mut self.content, Content::new());
+        self.done.push(full.finish().to_vec());
+        self.y = PAGE_H - MARGIN;
+        if let Some((cols, titles)) = self.repeat.clone() {
+            let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+            self.cells(&cols, &titles, true);
+        }
+    }
+
+    /// `text` cut (with `…`) to fit `max` points.
+    fn fit(text: &str, size: f32, bold: bool, max: f32) -> String {
+        if width(&encode(text), size, bold) <= max {
+            return text.to_owned();
+        }
+        let mut out: String = text.to_owned();
+        while !out.is_empty() && width(&encode(&format!("{out}…")), size, bold) > max {
+            out.pop();
+        }
+        format!("{out}…")
+    }
+
+    fn cells(&mut self, cols: &[Column], cells: &[&str], bold: bool) {
+        const SIZE: f32 = 8.5;
+        self.y -= 13.0;
+        let mut x = MARGIN;
+        for (col, text) in cols.iter().zip(cells) {
+            let text = Self::fit(text, SIZE, bold, col.width - 4.0);
+            if col.right {
+                self.right_at(x + col.width - 4.0, self.y, SIZE, bold, &text);
+            } else {
+                self.text_at(x, self.y, SIZE, bold, &text);
+            }
+            x += col.width;
+        }
+    }
+
+    /// A table's title row; it is repeated at the top of every further page.
+    pub fn table_header(&mut self, cols: &[Column], titles: &[&str]) {
+        self.room(30.0);
+        self.cells(cols, titles, true);
+        self.repeat = Some((
+            cols.to_vec(),
+            titles.iter().map(|t| (*t).to_owned()).collect(),
+        ));
+        self.rule();
+    }
+
+    /// One table row (text that does not fit its column is cut).
+    pub fn table_row(&mut self, cols: &[Column], cells: &[&str], bold: bool) {
+        self.room(14.0);
+        self.cells(cols, cells, bold);
+    }
+
+    /// The end of a table: further pages no longer repeat its titles.
+    pub fn end_table(&mut self) {
+        self.repeat = None;
     }
 
     fn text_at(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
@@ -89,12 +182,14 @@ impl Page {
 
     /// A line of text at the cursor.
     pub fn line(&mut self, text: &str, size: f32, bold: bool) {
+        self.room(size * 1.4);
         self.y -= size * 1.4;
         self.text_at(MARGIN, self.y, size, bold, text);
     }
 
     /// Title left, note right, on one line.
     pub fn heading(&mut self, title: &str, right_note: &str) {
+        self.room(30.0);
         self.y -= 26.0;
         self.text_at(MARGIN, self.y, 22.0, true, title);
         self.right_at(PAGE_W - MARGIN, self.y + 6.0, 10.0, false, right_note);
@@ -106,6 +201,7 @@ impl Page {
 
     /// A thin horizontal rule.
     pub fn rule(&mut self) {
+        self.room(12.0);
         self.y -= 8.0;
         self.content
             .set_stroke_rgb(0.8, 0.8, 0.8)
@@ -118,6 +214,7 @@ impl Page {
 
     /// `label ............ value` rows.
     pub fn row(&mut self, label: &str, value: &str, bold: bool) {
+        self.room(16.0);
         self.y -= 16.0;
         self.content.set_fill_rgb(0.37, 0.39, 0.41);
         self.text_at(MARGIN, self.y, 10.0, false, label);
@@ -127,6 +224,7 @@ impl Page {
 
     /// A shaded total line.
     pub fn total(&mut self, label: &str, value: &str) {
+        self.room(36.0);
         self.y -= 28.0;
         self.content
             .set_fill_rgb(0.95, 0.96, 0.97)
@@ -156,22 +254,31 @@ impl Page {
     }
 
     /// The finished document.
-    pub fn into_pdf(self, title: &str) -> Vec<u8> {
+    pub fn into_pdf(mut self, title: &str) -> Vec<u8> {
+        let last = std::mem::replace(&mut self.content, Content::new());
+        self.done.push(last.finish().to_vec());
         let catalog = Ref::new(1);
         let tree = Ref::new(2);
-        let page = Ref::new(3);
-        let regular = Ref::new(4);
-        let bold = Ref::new(5);
-        let contents = Ref::new(6);
-        let info = Ref::new(7);
+        let regular = Ref::new(3);
+        let bold = Ref::new(4);
+        let info = Ref::new(5);
+        // Each page takes two ids: the page and its content stream.
+        let ids: Vec<(Ref, Ref)> = (0..self.done.len())
+            .map(|i| {
+                let n = i32::try_from(i).unwrap_or(i32::MAX / 2 - 6);
+                (Ref::new(6 + 2 * n), Ref::new(7 + 2 * n))
+            })
+            .collect();
         let mut pdf = Pdf::new();
         pdf.catalog(catalog).pages(tree);
-        pdf.pages(tree).kids([page]).count(1);
-        {
-            let mut p = pdf.page(page);
+        pdf.pages(tree)
+            .kids(ids.iter().map(|(p, _)| *p))
+            .count(i32::try_from(ids.len()).unwrap_or(i32::MAX));
+        for ((page, contents), stream) in ids.iter().zip(&self.done) {
+            let mut p = pdf.page(*page);
             p.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
             p.parent(tree);
-            p.contents(contents);
+            p.contents(*contents);
             let mut resources = p.resources();
             let mut fonts = resources.fonts();
             fonts.pair(Name(b"F1"), regular);
@@ -179,14 +286,13 @@ impl Page {
             fonts.finish();
             resources.finish();
             p.finish();
+            pdf.stream(*contents, stream.as_slice());
         }
         for (id, name) in [(regular, &b"Helvetica"[..]), (bold, &b"Helvetica-Bold"[..])] {
             pdf.type1_font(id)
                 .base_font(Name(name))
                 .encoding_predefined(Name(b"WinAnsiEncoding"));
         }
-        let stream = self.content.finish();
-        pdf.stream(contents, stream.as_slice());
         let encoded_title = encode(title);
         pdf.document_info(info)
             .title(pdf_writer::TextStr(&String::from_utf8_lossy(
@@ -219,5 +325,33 @@ mod tests {
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.windows(9).any(|w| w == b"Helvetica"));
         assert!(pdf.ends_with(b"%%EOF") || pdf.ends_with(b"%%EOF\n"));
+    }
+
+    #[test]
+    fn long_tables_run_onto_more_pages_with_their_titles() {
+        let cols = [Column::left(300.0), Column::right(195.0)];
+        let mut p = Page::new();
+        p.table_header(&cols, &["Nama", "Jumlah"]);
+        for i in 0..200 {
+            p.table_row(&cols, &[&format!("Baris {i}"), "Rp 1.000"], false);
+        }
+        let pdf = p.into_pdf("Tabel");
+        let text = String::from_utf8_lossy(&pdf);
+        let pages = text.matches("/Type /Page\n").count()
+            + text.matches("/Type /Page ").count()
+            + text.matches("/Type /Page/").count();
+        assert!(text.contains("(Baris 199)"));
+        assert!(
+            text.matches("(Jumlah)").count() >= 3,
+            "titles on every page"
+        );
+        assert!(pages >= 3 || text.matches("/Contents").count() >= 3);
+    }
+
+    #[test]
+    fn cells_are_cut_to_fit() {
+        let cut = Page::fit("Nama yang sangat panjang sekali", 10.0, false, 40.0);
+        assert!(cut.ends_with('…'));
+        assert!(width(&encode(&cut), 10.0, false) <= 40.0);
     }
 }

@@ -166,6 +166,22 @@ pub struct DebtReportSent {
     pub report_url: String,
 }
 
+/// `POST /api/admin/users/{id}/detail-report/link` (and `…/quota-history/link`): a signed
+/// public link to the PDF, valid until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `POST /api/admin/users/{id}/detail-report/send-whatsapp` (and `…/quota-history/…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLinkSent {
+    pub whatsapp_queued: bool,
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 // ----- komandan requests -----
 
 /// `QUOTA` or `UNLIMITED`.

@@ -293,6 +293,10 @@ pub struct AdminTransactionQuery {
     /// Order id (part of it).
     pub search: Option<String>,
     pub user_id: Option<String>,
+    /// `created_at` (default) or `amount`.
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default: newest or largest first).
+    pub order: Option<String>,
 }
 
 /// `GET /api/settings/payment-availability`: the Midtrans circuit breaker.

@@ -109,6 +109,73 @@ pub async fn list_actions<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<ActionLog>, u64), StoreError> {
+    let q = action_query(f);
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(admin_action_logs::Column::CreatedAt)
+        .order_by_desc(admin_action_logs::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_action)
+        .collect();
+    Ok((rows, total))
+}
+
+/// One batch of the action-log export: newest first, before the `(created_at, id)` of the
+/// previous batch's last row.
+pub async fn actions_batch<C: ConnectionTrait>(
+    db: &C,
+    f: &ActionFilter,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Vec<ActionLog>, StoreError> {
+    let mut q = action_query(f);
+    if let Some((at, id)) = before {
+        q = q.filter(super::keyset::after(
+            admin_action_logs::Column::CreatedAt,
+            at,
+            admin_action_logs::Column::Id,
+            id,
+            true,
+        ));
+    }
+    Ok(q.order_by_desc(admin_action_logs::Column::CreatedAt)
+        .order_by_desc(admin_action_logs::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_action)
+        .collect())
+}
+
+/// Deletes action-log rows older than `before`; returns how many.
+pub async fn purge_actions<C: ConnectionTrait>(
+    db: &C,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(admin_action_logs::Entity::delete_many()
+        .filter(admin_action_logs::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+fn to_action(m: admin_action_logs::Model) -> ActionLog {
+    ActionLog {
+        id: m.id,
+        admin_id: m.admin_id,
+        target_user_id: m.target_user_id,
+        action_type: m.action_type,
+        details: m.details,
+        created_at: m.created_at,
+    }
+}
+
+fn action_query(f: &ActionFilter) -> sea_orm::Select<admin_action_logs::Entity> {
     let mut q = admin_action_logs::Entity::find();
     if let Some(a) = f.admin_id {
         q = q.filter(admin_action_logs::Column::AdminId.eq(a));
@@ -125,25 +192,7 @@ pub async fn list_actions<C: ConnectionTrait>(
     if let Some(to) = f.to {
         q = q.filter(admin_action_logs::Column::CreatedAt.lt(to));
     }
-    let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_desc(admin_action_logs::Column::CreatedAt)
-        .order_by_desc(admin_action_logs::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| ActionLog {
-            id: m.id,
-            admin_id: m.admin_id,
-            target_user_id: m.target_user_id,
-            action_type: m.action_type,
-            details: m.details,
-            created_at: m.created_at,
-        })
-        .collect();
-    Ok((rows, total))
+    q
 }
 
 /// One quota mutation.

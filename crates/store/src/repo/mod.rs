@@ -10,6 +10,7 @@ pub mod debts;
 pub mod device_credentials;
 pub mod devices;
 pub mod jobs;
+pub mod keyset;
 pub mod messages;
 pub mod outbox;
 pub mod packages;

@@ -461,6 +461,66 @@ pub struct TransactionFilter {
     pub status: Option<PaymentStatus>,
     pub order_id_contains: Option<String>,
     pub user_id: Option<UserId>,
+    pub sort: TransactionSort,
+}
+
+/// What the admin's lists and exports order transactions by (ties broken by id).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    CreatedAt,
+    Amount,
+}
+
+/// An order of transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionSort {
+    pub by: SortKey,
+    pub descending: bool,
+}
+
+impl Default for TransactionSort {
+    /// Newest first.
+    fn default() -> Self {
+        TransactionSort {
+            by: SortKey::CreatedAt,
+            descending: true,
+        }
+    }
+}
+
+impl TransactionSort {
+    fn apply(
+        self,
+        q: sea_orm::Select<transactions::Entity>,
+    ) -> sea_orm::Select<transactions::Entity> {
+        let order = if self.descending {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        };
+        let column = match self.by {
+            SortKey::CreatedAt => transactions::Column::CreatedAt,
+            SortKey::Amount => transactions::Column::Amount,
+        };
+        q.order_by(column, order.clone())
+            .order_by(transactions::Column::Id, order)
+    }
+
+    /// The keyset of a row in this order.
+    pub fn key_of(self, t: &Transaction) -> ExportKey {
+        match self.by {
+            SortKey::CreatedAt => ExportKey::At(t.created_at, t.id),
+            SortKey::Amount => ExportKey::Amount(t.amount, t.id),
+        }
+    }
+}
+
+/// Where the previous export batch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKey {
+    At(DateTime<Utc>, Uuid),
+    Amount(i64, Uuid),
 }
 
 /// One admin list row.
@@ -489,7 +549,7 @@ pub async fn list_admin<C: ConnectionTrait>(
         q = q.filter(transactions::Column::UserId.eq(u.0));
     }
     let total = q.clone().count(db).await?;
-    Ok((admin_rows(db, q, offset, limit).await?, total))
+    Ok((admin_rows(db, f.sort.apply(q), offset, limit).await?, total))
 }
 
 /// The newest `limit` transactions, any status, as the admin list shows them (without
@@ -498,41 +558,54 @@ pub async fn recent_admin<C: ConnectionTrait>(
     db: &C,
     limit: u64,
 ) -> Result<Vec<AdminRow>, StoreError> {
-    admin_rows(db, transactions::Entity::find(), 0, limit).await
+    admin_rows(
+        db,
+        TransactionSort::default().apply(transactions::Entity::find()),
+        0,
+        limit,
+    )
+    .await
 }
 
 /// One batch of an export: transactions created in `[from, to)` (with `status`, when given),
-/// oldest first, after the `(created_at, id)` of the previous batch's last row. The users of
+/// in `sort`'s order, after the key of the previous batch's last row. The users of
 /// the batch come in one query, so a batch costs two queries whatever its size.
 pub async fn export_batch<C: ConnectionTrait>(
     db: &C,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     status: Option<PaymentStatus>,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    sort: TransactionSort,
+    after: Option<ExportKey>,
     limit: u64,
 ) -> Result<Vec<AdminRow>, StoreError> {
-    use sea_orm::Condition;
+    use super::keyset;
     let mut q = transactions::Entity::find()
         .filter(transactions::Column::CreatedAt.gte(from))
         .filter(transactions::Column::CreatedAt.lt(to));
     if let Some(s) = status {
         q = q.filter(transactions::Column::Status.eq(TransactionStatus::from(s)));
     }
-    if let Some((at, id)) = after {
-        q = q.filter(
-            Condition::any()
-                .add(transactions::Column::CreatedAt.gt(at))
-                .add(
-                    Condition::all()
-                        .add(transactions::Column::CreatedAt.eq(at))
-                        .add(transactions::Column::Id.gt(id)),
-                ),
-        );
-    }
-    let rows = q
-        .order_by_asc(transactions::Column::CreatedAt)
-        .order_by_asc(transactions::Column::Id)
+    let (id, desc) = (transactions::Column::Id, sort.descending);
+    q = match after {
+        Some(ExportKey::At(at, last)) => q.filter(keyset::after(
+            transactions::Column::CreatedAt,
+            at,
+            id,
+            last,
+            desc,
+        )),
+        Some(ExportKey::Amount(amount, last)) => q.filter(keyset::after(
+            transactions::Column::Amount,
+            amount,
+            id,
+            last,
+            desc,
+        )),
+        None => q,
+    };
+    let rows = sort
+        .apply(q)
         .limit(limit)
         .find_also_related(packages::Entity)
         .all(db)
@@ -563,7 +636,7 @@ pub async fn export_batch<C: ConnectionTrait>(
         .collect())
 }
 
-/// Newest first, with the package's name and the user's name and number.
+/// `q` (already ordered) with the package's name and the user's name and number.
 async fn admin_rows<C: ConnectionTrait>(
     db: &C,
     q: sea_orm::Select<transactions::Entity>,
@@ -571,8 +644,6 @@ async fn admin_rows<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<AdminRow>, StoreError> {
     let rows = q
-        .order_by_desc(transactions::Column::CreatedAt)
-        .order_by_desc(transactions::Column::Id)
         .offset(offset)
         .limit(limit)
         .find_also_related(packages::Entity)

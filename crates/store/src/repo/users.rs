@@ -404,15 +404,24 @@ pub enum SortBy {
     Used,
 }
 
-/// A page of users (pending approvals first, then newest) and the total count.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: &UserFilter,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<User>, u64), StoreError> {
+/// Bytes of the effective quota (purchased + offset).
+fn effective_bytes() -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Expr::col(users::Column::TotalQuotaPurchasedMb)
+        .add(Expr::col(users::Column::AutoDebtOffsetMb))
+        .mul(1_048_576i64)
+}
+
+/// What is left of the effective quota, in bytes.
+fn remaining_bytes() -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    effective_bytes().sub(Expr::col(users::Column::TotalQuotaUsedBytes))
+}
+
+/// The `WHERE` of a user filter (the list and the exports share it).
+fn condition(filter: &UserFilter) -> sea_orm::Condition {
+    use sea_orm::Condition;
     use sea_orm::sea_query::{Expr, ExprTrait, Func};
-    use sea_orm::{Condition, PaginatorTrait, QueryOrder, QuerySelect};
     let mut cond = Condition::all();
     if let Some(search) = filter
         .search
@@ -453,14 +462,9 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(b) = &filter.blok {
         cond = cond.add(users::Column::Blok.eq(b.clone()));
     }
-    // Bytes of the effective quota (purchased + offset), and what is left of it.
     let mib = 1_048_576i64;
-    let effective = || {
-        Expr::col(users::Column::TotalQuotaPurchasedMb)
-            .add(Expr::col(users::Column::AutoDebtOffsetMb))
-            .mul(mib)
-    };
-    let remaining = || effective().sub(Expr::col(users::Column::TotalQuotaUsedBytes));
+    let effective = effective_bytes;
+    let remaining = remaining_bytes;
     let limited = || users::Column::IsUnlimitedUser.eq(false);
     if let Some(q) = filter.quota {
         cond = cond.add(match q {
@@ -488,6 +492,52 @@ pub async fn list<C: ConnectionTrait>(
             QuotaFilter::Tamping => Condition::all().add(users::Column::IsTamping.eq(true)),
         });
     }
+    cond
+}
+
+/// One batch of an export: the users matching `filter`, oldest account first, after the
+/// `(created_at, id)` of the previous batch's last row (the export's order is fixed so that it
+/// can be read in batches; `filter.sort` does not apply).
+pub async fn export_batch<C: ConnectionTrait>(
+    db: &C,
+    filter: &UserFilter,
+    after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Vec<User>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut cond = condition(filter);
+    if let Some((at, id)) = after {
+        cond = cond.add(crate::repo::keyset::after(
+            users::Column::CreatedAt,
+            at,
+            users::Column::Id,
+            id,
+            false,
+        ));
+    }
+    users::Entity::find()
+        .filter(cond)
+        .order_by_asc(users::Column::CreatedAt)
+        .order_by_asc(users::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// A page of users (pending approvals first, then newest) and the total count.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &UserFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<User>, u64), StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    let cond = condition(filter);
+    let remaining = || remaining_bytes();
     let total = users::Entity::find().filter(cond.clone()).count(db).await?;
     let order = if filter.sort.descending {
         sea_orm::Order::Desc

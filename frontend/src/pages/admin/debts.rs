@@ -60,6 +60,15 @@ pub fn debt_cells(i18n: I18n, tz: AppTz, d: &DebtItemView) -> impl IntoView + us
     }
 }
 
+/// The debtor list export (every user who owes, one line each), matching `search`.
+fn export_href(search: &str, format: &str) -> String {
+    let qs = api::query_string(&[
+        ("format", Some(format.to_owned())),
+        ("search", non_blank(search)),
+    ]);
+    format!("/api/admin/debts/export{qs}")
+}
+
 #[component]
 pub fn AdminDebtsPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -92,7 +101,15 @@ pub fn AdminDebtsPage() -> impl IntoView {
 
     view! {
         <AdminShell>
-            <h1>{move || i18n.tr("admin-debts-title")}</h1>
+            <div class="panel-head">
+                <h1>{move || i18n.tr("admin-debts-title")}</h1>
+                <div class="row">
+                    <a class="btn btn-ghost" data-testid="debts-export-csv" download=""
+                        href=move || export_href(&search.get(), "csv")>{move || i18n.tr("admin-users-export-csv")}</a>
+                    <a class="btn btn-ghost" data-testid="debts-export-pdf" target="_blank" rel="noopener"
+                        href=move || export_href(&search.get(), "pdf")>{move || i18n.tr("admin-users-export-pdf")}</a>
+                </div>
+            </div>
             <p class="muted">{move || i18n.tr("admin-debts-help")}</p>
             <SearchFilters search=search page=page testid="debt-search" placeholder="admin-search">
                 {filter_select(i18n, status, page, "admin-status", None, DEBT_FILTERS, "debt-status-filter")}

@@ -1,12 +1,14 @@
-//! `/admin/logs`: the admin action log, newest first.
+//! `/admin/logs`: the admin action log, newest first, optionally within a range of days, with
+//! the CSV export of that range.
 
 use leptos::prelude::*;
 use saring_domain::dto::admin::ActionLogItem;
 
+use super::parts::range_query;
 use crate::api;
 use crate::components::common::{AdminShell, Pager, use_title};
 use crate::contexts::{use_i18n, use_settings};
-use crate::format;
+use crate::format::{self, non_blank};
 
 /// `UPDATE_USER_PROFILE` → `Update user profile`.
 pub fn action_label(action: &str) -> String {
@@ -38,15 +40,34 @@ pub fn AdminLogsPage() -> impl IntoView {
     let i18n = use_i18n();
     let settings = use_settings();
     let page = RwSignal::new(1u64);
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
     use_title("admin-logs-title");
     let logs = LocalResource::new(move || {
         let p = page.get();
-        async move { api::admin::action_logs(p).await }
+        let (f, t) = (non_blank(&from.get()), non_blank(&to.get()));
+        async move { api::admin::action_logs(p, f, t).await }
     });
+    let export = move || {
+        range_query(&from.get(), &to.get())
+            .map(|range| format!("/api/admin/action-logs/export?format=csv&{range}"))
+    };
     let meta = Signal::derive(move || logs.get().and_then(Result::ok).map(|p| p.meta()));
     view! {
         <AdminShell>
             <h1>{move || i18n.tr("admin-logs-title")}</h1>
+            <div class="row" data-testid="logs-filters">
+                <label class="field"><span>{move || i18n.tr("admin-export-from")}</span>
+                    <input type="date" data-testid="logs-from" bind:value=from
+                        on:change=move |_| page.set(1)/></label>
+                <label class="field"><span>{move || i18n.tr("admin-export-to")}</span>
+                    <input type="date" data-testid="logs-to" bind:value=to
+                        on:change=move |_| page.set(1)/></label>
+                {move || match export() {
+                    Ok(h) => view! { <a class="btn" data-testid="logs-export" href=h download="">{move || i18n.tr("admin-export-download")}</a> }.into_any(),
+                    Err(_) => view! { <span class="muted small">{move || i18n.tr("admin-logs-export-help")}</span> }.into_any(),
+                }}
+            </div>
             {move || match logs.get() {
                 None => view! { <p class="muted">{move || i18n.tr("common-loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.text(i18n.get())}</p> }.into_any(),

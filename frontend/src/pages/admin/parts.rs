@@ -638,3 +638,22 @@ pub fn filter_select(
         </select>
     }
 }
+
+/// The longest range an export takes (days, both ends included), as the server checks it.
+pub const EXPORT_MAX_DAYS: i64 = 366;
+
+/// `from=…&to=…` for an export of `from`..`to` (`yyyy-mm-dd`, as date inputs give them), or
+/// the text key of what is wrong with the range.
+pub fn range_query(from: &str, to: &str) -> Result<String, &'static str> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let (Some(first), Some(last)) = (parse(from), parse(to)) else {
+        return Err("admin-export-dates-needed");
+    };
+    if last < first {
+        return Err("admin-export-inverted");
+    }
+    if (last - first).num_days() >= EXPORT_MAX_DAYS {
+        return Err("admin-export-too-long");
+    }
+    Ok(format!("from={from}&to={to}"))
+}

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use saring_domain::PaymentStatus;
 use saring_domain::dto::payments::{AdminTransactionItem, AdminTransactionQuery, SelfTestResponse};
 
-use super::parts::{SearchFilters, filter_select};
+use super::parts::{SearchFilters, filter_select, range_query};
 use crate::api::{self, ApiError};
 use crate::components::common::{AdminShell, Pager, use_title};
 use crate::components::payments::{status_class, status_key};
@@ -23,33 +23,32 @@ pub fn detail_path(order_id: &str) -> String {
     format!("/admin/transactions/{}", api::encode_component(order_id))
 }
 
-/// The longest export the server takes (days, both ends included).
-const EXPORT_MAX_DAYS: i64 = 366;
-
-/// The export link for `from`..`to` (`yyyy-mm-dd`, as date inputs give them), or the text key
-/// of what is wrong with the range.
-fn export_href(from: &str, to: &str, status: &str) -> Result<String, &'static str> {
-    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-    let (Some(first), Some(last)) = (parse(from), parse(to)) else {
-        return Err("admin-export-dates-needed");
+/// The export links for `from`..`to` (`yyyy-mm-dd`, as date inputs give them): the CSV and
+/// the PDF report grouped by `group`; or the text key of what is wrong with the range.
+fn export_hrefs(
+    from: &str,
+    to: &str,
+    status: &str,
+    group: &str,
+) -> Result<(String, String), &'static str> {
+    let range = range_query(from, to)?;
+    let status = if status.is_empty() {
+        String::new()
+    } else {
+        format!("&status={}", api::encode_component(status))
     };
-    if last < first {
-        return Err("admin-export-inverted");
-    }
-    if (last - first).num_days() >= EXPORT_MAX_DAYS {
-        return Err("admin-export-too-long");
-    }
-    Ok(format!(
-        "/api/admin/transactions/export?format=csv&from={from}&to={to}{}",
-        if status.is_empty() {
-            String::new()
-        } else {
-            format!("&status={}", api::encode_component(status))
-        }
+    let base = "/api/admin/transactions/export";
+    Ok((
+        format!("{base}?format=csv&{range}{status}"),
+        format!(
+            "{base}?format=pdf&{range}{status}&group={}",
+            api::encode_component(group)
+        ),
     ))
 }
 
-/// "Ekspor CSV": a range of days (this month by default) and a download link.
+/// "Ekspor": a range of days (this month by default), a CSV download and the PDF report
+/// grouped by day, package or method.
 #[component]
 fn ExportPanel(status: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
@@ -58,7 +57,8 @@ fn ExportPanel(status: RwSignal<String>) -> impl IntoView {
     let first = today.with_day(1).unwrap_or(today);
     let from = RwSignal::new(first.format("%Y-%m-%d").to_string());
     let to = RwSignal::new(today.format("%Y-%m-%d").to_string());
-    let href = move || export_href(&from.get(), &to.get(), &status.get());
+    let group = RwSignal::new("day".to_owned());
+    let hrefs = move || export_hrefs(&from.get(), &to.get(), &status.get(), &group.get());
     view! {
         <details class="details" data-testid="tx-export-panel">
             <summary>{move || i18n.tr("admin-export-title")}</summary>
@@ -67,10 +67,21 @@ fn ExportPanel(status: RwSignal<String>) -> impl IntoView {
                     <input type="date" data-testid="tx-export-from" bind:value=from/></label>
                 <label class="field"><span>{move || i18n.tr("admin-export-to")}</span>
                     <input type="date" data-testid="tx-export-to" bind:value=to/></label>
+                <label class="field"><span>{move || i18n.tr("admin-export-group")}</span>
+                    <select data-testid="tx-export-group" bind:value=group>
+                        <option value="day">{move || i18n.tr("admin-export-group-day")}</option>
+                        <option value="package">{move || i18n.tr("admin-export-group-package")}</option>
+                        <option value="method">{move || i18n.tr("admin-export-group-method")}</option>
+                    </select></label>
             </div>
             <p class="muted small">{move || i18n.tr("admin-export-help")}</p>
-            {move || match href() {
-                Ok(h) => view! { <a class="btn btn-primary" data-testid="tx-export" href=h download="">{move || i18n.tr("admin-export-download")}</a> }.into_any(),
+            {move || match hrefs() {
+                Ok((csv, pdf)) => view! {
+                    <div class="row">
+                        <a class="btn btn-primary" data-testid="tx-export" href=csv download="">{move || i18n.tr("admin-export-download")}</a>
+                        <a class="btn" data-testid="tx-export-pdf" href=pdf target="_blank" rel="noopener">{move || i18n.tr("admin-export-pdf")}</a>
+                    </div>
+                }.into_any(),
                 Err(key) => view! { <p class="field-error" data-testid="tx-export-error">{move || i18n.tr(key)}</p> }.into_any(),
             }}
         </details>
@@ -154,6 +165,8 @@ pub fn AdminTransactionsPage() -> impl IntoView {
             status: non_blank(&status.get()),
             search: non_blank(&search.get()),
             user_id: None,
+            sort: None,
+            order: None,
         };
         async move { api::admin::transactions(&q).await }
     });
@@ -247,21 +260,22 @@ mod tests {
     #[test]
     fn export_links_check_the_range() {
         assert_eq!(
-            export_href("2026-12-01", "2026-12-31", "SUCCESS").as_deref(),
-            Ok(
-                "/api/admin/transactions/export?format=csv&from=2026-12-01&to=2026-12-31&status=SUCCESS"
-            )
+            export_hrefs("2026-12-01", "2026-12-31", "SUCCESS", "method"),
+            Ok((
+                "/api/admin/transactions/export?format=csv&from=2026-12-01&to=2026-12-31&status=SUCCESS".to_owned(),
+                "/api/admin/transactions/export?format=pdf&from=2026-12-01&to=2026-12-31&status=SUCCESS&group=method".to_owned(),
+            ))
         );
         assert_eq!(
-            export_href("2026-12-31", "2026-12-01", ""),
+            export_hrefs("2026-12-31", "2026-12-01", "", "day"),
             Err("admin-export-inverted")
         );
         assert_eq!(
-            export_href("2016-01-01", "2026-01-01", ""),
+            export_hrefs("2016-01-01", "2026-01-01", "", "day"),
             Err("admin-export-too-long")
         );
         assert_eq!(
-            export_href("", "2026-01-01", ""),
+            export_hrefs("", "2026-01-01", "", "day"),
             Err("admin-export-dates-needed")
         );
     }

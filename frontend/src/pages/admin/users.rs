@@ -260,6 +260,21 @@ pub fn AdminUsersPage() -> impl IntoView {
         }
     };
 
+    // The export takes the list's filters (not its page or order).
+    let export_href = move |format: &str| {
+        let status = match tab.get() {
+            Tab::Pending => Some("pending".to_owned()),
+            Tab::All => non_blank(&status.get()),
+        };
+        let qs = crate::api::query_string(&[
+            ("format", Some(format.to_owned())),
+            ("search", non_blank(&search.get())),
+            ("role", non_blank(&role.get())),
+            ("status", status),
+        ]);
+        format!("/api/admin/users/export{qs}")
+    };
+
     let first_page = Callback::new(move |_: ()| page.set(1));
     let reload_list = Callback::new(move |_: ()| reload.update(|r| *r += 1));
 
@@ -267,8 +282,14 @@ pub fn AdminUsersPage() -> impl IntoView {
         <AdminShell>
             <div class="panel-head">
                 <h1>{move || i18n.tr("admin-users-title")}</h1>
-                <button type="button" class="btn btn-primary" data-testid="add-user"
-                    on:click=move |_| adding.set(true)>{move || i18n.tr("console-user-add")}</button>
+                <div class="row">
+                    <a class="btn btn-ghost" data-testid="users-export-csv" download=""
+                        href=move || export_href("csv")>{move || i18n.tr("admin-users-export-csv")}</a>
+                    <a class="btn btn-ghost" data-testid="users-export-pdf" target="_blank" rel="noopener"
+                        href=move || export_href("pdf")>{move || i18n.tr("admin-users-export-pdf")}</a>
+                    <button type="button" class="btn btn-primary" data-testid="add-user"
+                        on:click=move |_| adding.set(true)>{move || i18n.tr("console-user-add")}</button>
+                </div>
             </div>
             <AddUserDialog open=adding on_created=reload_list/>
             <div class="tabs" role="tablist">

@@ -5,7 +5,7 @@ use saring_app::App;
 use saring_app::payments as pay;
 use saring_domain::dto::payments::{AdminBillRequest, AdminTransactionQuery};
 
-use super::pdf_response;
+use super::{csv_response, pdf_response};
 use crate::ApiError;
 use crate::body::Body;
 use crate::paging::Paging;
@@ -71,40 +71,33 @@ pub struct ExportQuery {
     to: Option<String>,
     status: Option<String>,
     format: Option<String>,
+    group: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
 }
 
-/// `GET /api/admin/transactions/export?from=dd-mm-yyyy&to=dd-mm-yyyy&status=&format=csv`: the
-/// orders of a range of local days as a streamed CSV download.
+/// `GET /api/admin/transactions/export?from=dd-mm-yyyy&to=dd-mm-yyyy&status=&format=csv|pdf
+/// &group=day|package|method&sort=created_at|amount&order=asc|desc`: the orders of a range of
+/// local days as a streamed CSV download, or the grouped sales report as PDF.
 pub async fn export(
     app: web::Data<App>,
     AdminUser(_): AdminUser,
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if q.format
-        .as_deref()
-        .is_some_and(|f| !f.eq_ignore_ascii_case("csv"))
-    {
-        return Err(
-            saring_app::AppError::invalid("format", "Format ekspor yang tersedia: csv.").into(),
-        );
-    }
+    use saring_app::reports::{self, Format};
+    let format = Format::parse(q.format.as_deref(), &[Format::Csv, Format::Pdf])?;
     let range = pay::export::range(&app, q.from.as_deref(), q.to.as_deref())?;
     let status = pay::export::status(q.status.as_deref())?;
-    let body = futures::StreamExt::map(
-        pay::export::csv(app.get_ref().clone(), range, status),
-        |chunk| {
-            chunk.map(web::Bytes::from).map_err(|e| {
-                tracing::error!(error = %e, "transactions export stopped");
-                std::io::Error::other(e.to_string())
-            })
-        },
-    );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}\"", range.file_name()),
-        ))
-        .insert_header(("Cache-Control", "private, no-store"))
-        .streaming(body))
+    let sort = pay::export::sort(q.sort.as_deref(), q.order.as_deref(), false)?;
+    match format {
+        Format::Csv => Ok(csv_response(
+            pay::export::csv(app.get_ref().clone(), range, status, sort),
+            &range.file_name(),
+        )),
+        Format::Pdf => {
+            let group = reports::transactions::Group::parse(q.group.as_deref())?;
+            let pdf = reports::transactions::pdf(&app, range, status, group, sort).await?;
+            Ok(pdf_response(pdf, &reports::transactions::file_name(&range)))
+        }
+    }
 }

@@ -92,6 +92,28 @@ pub fn admin_routes(cfg: &mut web::ServiceConfig) {
         .route("/midtrans/selftest", web::post().to(admin::self_test));
 }
 
+/// A CSV download written as its stream yields (an error after the first bytes ends the
+/// body early and is logged).
+pub(crate) fn csv_response(
+    chunks: impl futures::Stream<Item = saring_app::AppResult<Vec<u8>>> + 'static,
+    file_name: &str,
+) -> HttpResponse {
+    let body = futures::StreamExt::map(chunks, |chunk| {
+        chunk.map(web::Bytes::from).map_err(|e| {
+            tracing::error!(error = %e, "export stopped");
+            std::io::Error::other(e.to_string())
+        })
+    });
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .insert_header(("Cache-Control", "private, no-store"))
+        .streaming(body)
+}
+
 /// A PDF answer shown inline with a file name.
 pub(crate) fn pdf_response(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
     HttpResponse::Ok()

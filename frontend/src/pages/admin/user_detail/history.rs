@@ -11,7 +11,9 @@ use crate::components::common::Pager;
 use crate::contexts::{use_i18n, use_settings};
 use crate::format;
 use crate::pages::admin::operator_forms::HistoryFilter;
-use crate::pages::admin::parts::{FormErrors, Kind, input, items_of, list_table};
+use crate::pages::admin::parts::{
+    Action, ConfirmButton, FormErrors, Kind, input, items_of, list_table,
+};
 
 /// The ledger's kinds (`?kind=`) and their text keys.
 pub const HISTORY_KINDS: [(&str, &str); 7] = [
@@ -23,6 +25,49 @@ pub const HISTORY_KINDS: [(&str, &str); 7] = [
     ("block", "console-kind-block"),
     ("other", "console-kind-other"),
 ];
+
+/// The user's PDF reports (detail report, quota history) and "send by WhatsApp" for each.
+#[component]
+pub fn ReportButtons() -> impl IntoView {
+    let i18n = use_i18n();
+    let console = use_console();
+    let action = Action::new(i18n);
+    let send = move |report: &'static str| {
+        move |_: String| {
+            let id = console.id();
+            action.run(
+                Ok(()),
+                move |_| async move { api::operator::send_user_report(&id, report).await },
+                move |r| {
+                    i18n.text(if r.whatsapp_queued {
+                        "console-report-sent"
+                    } else {
+                        "console-report-not-sent"
+                    })
+                },
+            )
+        }
+    };
+    view! {
+        <div class="stack" data-testid="user-reports">
+            {action.view()}
+            <div class="row">
+                <a class="btn btn-ghost" data-testid="detail-report-pdf" target="_blank" rel="noopener"
+                    href=move || api::operator::user_report_url(&console.id.get(), "detail-report")>
+                    {move || i18n.tr("console-detail-report-pdf")}
+                </a>
+                <a class="btn btn-ghost" data-testid="quota-history-pdf" target="_blank" rel="noopener"
+                    href=move || api::operator::user_report_url(&console.id.get(), "quota-history")>
+                    {move || i18n.tr("console-quota-history-pdf")}
+                </a>
+                <ConfirmButton label="console-detail-report-send" message="console-user-report-send-confirm"
+                    testid="detail-report-send" on_confirm=Callback::new(send("detail-report"))/>
+                <ConfirmButton label="console-quota-history-send" message="console-user-report-send-confirm"
+                    testid="quota-history-send" on_confirm=Callback::new(send("quota-history"))/>
+            </div>
+        </div>
+    }
+}
 
 #[component]
 pub fn HistoryTab() -> impl IntoView {
@@ -84,6 +129,7 @@ pub fn HistoryTab() -> impl IntoView {
     view! {
         <section class="panel stack" data-testid="history-section">
             <h2>{move || i18n.tr("console-tab-history")}</h2>
+            <ReportButtons/>
             {errors.view()}
             <form class="filters" role="search" novalidate on:submit=apply>
                 <label class="field">
