@@ -265,7 +265,7 @@ where
         }
         w.line(&row)?;
         n += 1;
-        if n % REPORT_EVERY == 0 {
+        if n.is_multiple_of(REPORT_EVERY) {
             progress(Progress {
                 table,
                 done: before + n,
