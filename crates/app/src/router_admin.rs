@@ -226,7 +226,8 @@ pub async fn set_adopted(
     get(app, id).await
 }
 
-async fn find(app: &App, id: Uuid) -> AppResult<Router> {
+/// The router with this id, or a 404 `not_found`.
+pub async fn find(app: &App, id: Uuid) -> AppResult<Router> {
     repo::find_by_id(app.db(), app.cipher(), id)
         .await?
         .ok_or_else(not_found)

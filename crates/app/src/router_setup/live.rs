@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use saring_domain::Mac;
 use saring_domain::dto::routers::{LIVE_LIMIT, LiveHost, LiveOwner, LiveSession, RouterLive};
 use saring_routeros::Api;
-use saring_store::repo::routers as repo;
 use saring_store::repo::sync;
 use uuid::Uuid;
 
@@ -16,14 +15,7 @@ use crate::router::RouterHandle;
 
 /// Reads the router with this id (404 when there is none; 503 when it cannot be reached).
 pub async fn live(app: &App, id: Uuid) -> AppResult<RouterLive> {
-    let router = repo::find_by_id(app.db(), app.cipher(), id)
-        .await?
-        .ok_or_else(|| {
-            crate::error::AppError::rejected(
-                saring_domain::api::ErrorCode::NotFound,
-                "Router tidak ditemukan.",
-            )
-        })?;
+    let router = crate::router_admin::find(app, id).await?;
     let rh = RouterHandle::open(app, router.clone())?;
     let (hosts, active) = tokio::try_join!(rh.pool.hotspot_hosts(), rh.pool.hotspot_active())
         .map_err(|e| crate::router::router_error(&router.spec.name, e))?;

@@ -34,9 +34,7 @@ pub fn setup_command(router: &str) -> String {
 
 /// Checks the router with this id (404 when there is none).
 pub async fn verify(app: &App, id: Uuid) -> AppResult<RouterRulesReport> {
-    let router = repo::find_by_id(app.db(), app.cipher(), id)
-        .await?
-        .ok_or_else(|| AppError::rejected(ErrorCode::NotFound, "Router tidak ditemukan."))?;
+    let router = crate::router_admin::find(app, id).await?;
     verify_router(app, &router).await
 }
 

@@ -210,13 +210,6 @@ pub async fn run(app: &App, router: &Router, dry_run: bool) -> AppResult<AuditRe
 
 /// What the audit finds on a router, removing nothing (before an adoption).
 pub async fn preview(app: &App, router: uuid::Uuid) -> AppResult<AuditReport> {
-    let router = saring_store::repo::routers::find_by_id(app.db(), app.cipher(), router)
-        .await?
-        .ok_or_else(|| {
-            crate::error::AppError::rejected(
-                saring_domain::api::ErrorCode::NotFound,
-                "Router tidak ditemukan.",
-            )
-        })?;
+    let router = crate::router_admin::find(app, router).await?;
     run(app, &router, true).await
 }
