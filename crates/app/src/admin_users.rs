@@ -486,19 +486,6 @@ pub async fn reset_login(app: &App, admin: &User, id: UserId) -> AppResult<usize
     Ok(removed.len())
 }
 
-/// The action log, newest first, with the names of the people involved.
-pub async fn action_logs(
-    app: &App,
-    page: saring_domain::api::PageRequest,
-    q: &crate::reports::action_logs::LogQuery,
-) -> AppResult<Page<saring_domain::dto::admin::ActionLogItem>> {
-    let (_, per_page) = page.clamped();
-    let filter = crate::reports::action_logs::filter(app, q, false)?;
-    let (rows, total) = activity::list_actions(app.db(), &filter, page.offset(), per_page).await?;
-    let items = crate::reports::action_logs::items(app, rows).await?;
-    Ok(Page::new(items, page, total))
-}
-
 /// `POST /api/admin/users`: an account created by an administrator, approved at once (with
 /// the initial quota, the hotspot user and the credentials message). Administrator accounts
 /// (SUPER_ADMIN only) get a generated password by WhatsApp instead.

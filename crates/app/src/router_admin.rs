@@ -50,7 +50,7 @@ pub async fn list(app: &App) -> AppResult<RouterList> {
 
 /// One router as admins see it.
 pub async fn get(app: &App, id: Uuid) -> AppResult<RouterView> {
-    let router = find(app, id).await?;
+    let router = crate::router::existing_router(app, id).await?;
     let counts = repo::member_counts(app.db()).await?;
     Ok(view(&router, counts.get(&id).copied().unwrap_or_default()))
 }
@@ -191,7 +191,7 @@ pub async fn delete(app: &App, admin: Option<&User>, id: Uuid) -> AppResult<()> 
 /// Connects to the router now (the router-health check: online, version, down since) and
 /// answers the refreshed view.
 pub async fn check(app: &App, id: Uuid) -> AppResult<RouterView> {
-    let router = find(app, id).await?;
+    let router = crate::router::existing_router(app, id).await?;
     crate::sync::health::check(app, &router).await?;
     get(app, id).await
 }
@@ -206,7 +206,7 @@ pub async fn set_adopted(
     id: Uuid,
     adopt: bool,
 ) -> AppResult<RouterView> {
-    let router = find(app, id).await?;
+    let router = crate::router::existing_router(app, id).await?;
     let tx = begin_write(app.db()).await?;
     let stamp = adopt.then(|| (app.now(), admin.map(|a| a.id.0)));
     repo::set_adopted(&tx, id, stamp).await?;
@@ -224,13 +224,6 @@ pub async fn set_adopted(
     .await?;
     tx.commit().await.map_err(StoreError::from)?;
     get(app, id).await
-}
-
-/// The router with this id, or a 404 `not_found`.
-pub async fn find(app: &App, id: Uuid) -> AppResult<Router> {
-    repo::find_by_id(app.db(), app.cipher(), id)
-        .await?
-        .ok_or_else(not_found)
 }
 
 fn not_found() -> AppError {

@@ -151,7 +151,7 @@ pub async fn action_logs(
     Paging(page): Paging,
     q: web::Query<super::reports::LogParams>,
 ) -> ApiResult {
-    let page = saring_app::admin_users::action_logs(&app, page, &q.query()?).await?;
+    let page = saring_app::reports::action_logs::list(&app, page, &q.query()?).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

@@ -27,6 +27,22 @@ pub struct LogQuery {
     pub to: Option<String>,
 }
 
+/// The action log, newest first, one page with the names of the people involved.
+pub async fn list(
+    app: &App,
+    page: saring_domain::api::PageRequest,
+    q: &LogQuery,
+) -> AppResult<saring_domain::api::Page<ActionLogItem>> {
+    let (_, per_page) = page.clamped();
+    let filter = filter(app, q, false)?;
+    let (rows, total) = activity::list_actions(app.db(), &filter, page.offset(), per_page).await?;
+    Ok(saring_domain::api::Page::new(
+        items(app, rows).await?,
+        page,
+        total,
+    ))
+}
+
 /// The store's filter. `whole_range`: both days are required (an export), else each is
 /// optional (the list).
 pub fn filter(app: &App, q: &LogQuery, whole_range: bool) -> AppResult<ActionFilter> {

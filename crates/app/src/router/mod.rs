@@ -19,8 +19,8 @@ pub mod writes;
 pub use hub::{RouterHandle, RouterHub, router_error};
 pub(crate) use select::cidrs;
 pub use select::{
-    connect_options, enabled_routers, in_hotspot, options_by_name, router_by_id, router_for_ip,
-    router_for_user, spec_from_env, sync_default_router,
+    connect_options, enabled_routers, existing_router, in_hotspot, options_by_name, router_by_id,
+    router_for_ip, router_for_user, spec_from_env, sync_default_router,
 };
 pub use writes::{
     BindingChange, apply_device, comment_owned_by, lease_target, limit_bytes_total, mac_for_ip,

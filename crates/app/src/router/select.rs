@@ -71,6 +71,16 @@ pub async fn router_by_id(app: &App, id: Uuid) -> AppResult<Option<Router>> {
     Ok(router_repo::find_by_id(app.db(), app.cipher(), id).await?)
 }
 
+/// A router by id, or a 404 `not_found` naming none.
+pub async fn existing_router(app: &App, id: Uuid) -> AppResult<Router> {
+    router_by_id(app, id).await?.ok_or_else(|| {
+        crate::error::AppError::rejected(
+            saring_domain::api::ErrorCode::NotFound,
+            "Router tidak ditemukan.",
+        )
+    })
+}
+
 /// The router a user belongs to: theirs, else the enabled default one.
 pub async fn router_for_user(app: &App, user: &User) -> AppResult<Option<Router>> {
     if let Some(router) = match user.router_id {

@@ -15,7 +15,7 @@ use crate::router::RouterHandle;
 
 /// Reads the router with this id (404 when there is none; 503 when it cannot be reached).
 pub async fn live(app: &App, id: Uuid) -> AppResult<RouterLive> {
-    let router = crate::router_admin::find(app, id).await?;
+    let router = crate::router::existing_router(app, id).await?;
     let rh = RouterHandle::open(app, router.clone())?;
     let (hosts, active) = tokio::try_join!(rh.pool.hotspot_hosts(), rh.pool.hotspot_active())
         .map_err(|e| crate::router::router_error(&router.spec.name, e))?;

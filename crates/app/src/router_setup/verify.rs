@@ -34,7 +34,7 @@ pub fn setup_command(router: &str) -> String {
 
 /// Checks the router with this id (404 when there is none).
 pub async fn verify(app: &App, id: Uuid) -> AppResult<RouterRulesReport> {
-    let router = crate::router_admin::find(app, id).await?;
+    let router = crate::router::existing_router(app, id).await?;
     verify_router(app, &router).await
 }
 

@@ -210,6 +210,6 @@ pub async fn run(app: &App, router: &Router, dry_run: bool) -> AppResult<AuditRe
 
 /// What the audit finds on a router, removing nothing (before an adoption).
 pub async fn preview(app: &App, router: uuid::Uuid) -> AppResult<AuditReport> {
-    let router = crate::router_admin::find(app, router).await?;
+    let router = crate::router::existing_router(app, router).await?;
     run(app, &router, true).await
 }
