@@ -62,6 +62,32 @@ pub fn index(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement
     stmt
 }
 
+/// Plain indexes, each `(table, columns)`, named as [`index`] names them.
+pub type Indexes = [(&'static str, &'static [&'static str])];
+
+/// Creates every index of `indexes`.
+pub async fn create_indexes(manager: &SchemaManager<'_>, indexes: &Indexes) -> Result<(), DbErr> {
+    for (table, cols) in indexes {
+        manager.create_index(index(table, cols)).await?;
+    }
+    Ok(())
+}
+
+/// Drops every index of `indexes` (the `down` of [`create_indexes`]).
+pub async fn drop_indexes(manager: &SchemaManager<'_>, indexes: &Indexes) -> Result<(), DbErr> {
+    for (table, cols) in indexes {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name(format!("ix_{table}_{}", cols.join("_")))
+                    .table(*table)
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// A unique index on `cols`.
 pub fn unique(table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
     let mut stmt = index(table, cols);

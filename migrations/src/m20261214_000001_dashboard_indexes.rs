@@ -7,12 +7,12 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::helpers::index;
+use crate::helpers::{Indexes, create_indexes, drop_indexes};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const INDEXES: &[(&str, &[&str])] = &[
+const INDEXES: &Indexes = &[
     (
         "transactions",
         &["status", "payment_time", "package_id", "amount"],
@@ -24,19 +24,10 @@ const INDEXES: &[(&str, &[&str])] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, cols) in INDEXES {
-            manager.create_index(index(table, cols)).await?;
-        }
-        Ok(())
+        create_indexes(manager, INDEXES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (table, cols) in INDEXES {
-            let mut drop = Index::drop();
-            drop.name(format!("ix_{table}_{}", cols.join("_")))
-                .table(*table);
-            manager.drop_index(drop).await?;
-        }
-        Ok(())
+        drop_indexes(manager, INDEXES).await
     }
 }

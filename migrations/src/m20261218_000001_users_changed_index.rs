@@ -3,25 +3,20 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::helpers::index;
+use crate::helpers::{Indexes, create_indexes, drop_indexes};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+const INDEXES: &Indexes = &[("users", &["updated_at"])];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.create_index(index("users", &["updated_at"])).await
+        create_indexes(manager, INDEXES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_users_updated_at")
-                    .table("users")
-                    .to_owned(),
-            )
-            .await
+        drop_indexes(manager, INDEXES).await
     }
 }
