@@ -21,18 +21,14 @@
 //! `DASHBOARD_BENCH_LEDGER`, `DASHBOARD_BENCH_TRANSACTIONS` change the volume.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{env_count, exec, has_postgres, seed_packages};
 use saring_app::operator::{dashboard, reliability};
 use saring_app::testing::TestApp;
 use sea_orm::ConnectionTrait;
-
-fn env_count(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -43,30 +39,8 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn exec(app: &TestApp, what: &str, sql: &str) {
-    let started = Instant::now();
-    app.db()
-        .execute_unprepared(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    println!(
-        "  seeded {what} in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-}
-
 async fn seed(app: &TestApp, users: u64, ledger: u64, transactions: u64) {
-    exec(
-        app,
-        "profiles and packages",
-        "INSERT INTO package_profiles (id, profile_name, created_at, updated_at)
-           VALUES ('00000000-0000-4000-8000-000000000001', 'profile-aktif', now(), now());
-         INSERT INTO packages (id, name, price, data_quota_mb, duration_days, profile_id, is_active, created_at, updated_at)
-           SELECT ('00000000-0000-4000-8000-00000000010' || g)::uuid, 'Paket ' || g, g * 10000, g * 1024, 30,
-                  '00000000-0000-4000-8000-000000000001', true, now(), now()
-           FROM generate_series(1, 8) g;",
-    )
-    .await;
+    seed_packages(app).await;
     exec(
         app,
         &format!("{users} users"),
@@ -272,15 +246,7 @@ async fn backup_and_restore(app: &TestApp) {
 }
 
 fn main() {
-    if std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_default()
-        .trim()
-        .is_empty()
-    {
-        println!(
-            "bench dashboard: skipped — set TEST_DATABASE_URL to a PostgreSQL server \
-             (e.g. postgres://postgres@127.0.0.1:5432/test) to run it"
-        );
+    if !has_postgres("dashboard") {
         return;
     }
     let users = env_count("DASHBOARD_BENCH_USERS", 100_000).max(1000);

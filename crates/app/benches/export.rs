@@ -20,20 +20,15 @@
 //! change the volume.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod common;
+
 use std::time::Instant;
 
+use common::{env_count, exec, has_postgres, seed_packages};
 use futures::TryStreamExt;
 use saring_app::payments::export;
 use saring_app::testing::TestApp;
 use saring_store::repo::payments::TransactionSort;
-use sea_orm::ConnectionTrait;
-
-fn env_count(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Resident memory of this process in MB (Linux), or 0.
 fn rss_mb() -> f64 {
@@ -48,30 +43,8 @@ fn rss_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-async fn exec(app: &TestApp, what: &str, sql: &str) {
-    let started = Instant::now();
-    app.db()
-        .execute_unprepared(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    println!(
-        "  seeded {what} in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
-}
-
 async fn seed(app: &TestApp, users: u64, transactions: u64) {
-    exec(
-        app,
-        "packages",
-        "INSERT INTO package_profiles (id, profile_name, created_at, updated_at)
-           VALUES ('00000000-0000-4000-8000-000000000001', 'profile-aktif', now(), now());
-         INSERT INTO packages (id, name, price, data_quota_mb, duration_days, profile_id, is_active, created_at, updated_at)
-           SELECT ('00000000-0000-4000-8000-00000000010' || g)::uuid, 'Paket ' || g, g * 10000, g * 1024, 30,
-                  '00000000-0000-4000-8000-000000000001', true, now(), now()
-           FROM generate_series(1, 8) g;",
-    )
-    .await;
+    seed_packages(app).await;
     exec(
         app,
         &format!("{users} users"),
@@ -111,15 +84,7 @@ async fn seed(app: &TestApp, users: u64, transactions: u64) {
 }
 
 fn main() {
-    if std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_default()
-        .trim()
-        .is_empty()
-    {
-        println!(
-            "bench export: skipped — set TEST_DATABASE_URL to a PostgreSQL server \
-             (e.g. postgres://postgres@127.0.0.1:5432/test) to run it"
-        );
+    if !has_postgres("export") {
         return;
     }
     let users = env_count("EXPORT_BENCH_USERS", 20_000).max(100);
