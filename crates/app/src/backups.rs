@@ -65,33 +65,40 @@ pub fn path_of(app: &App, name: &str) -> AppResult<PathBuf> {
     Ok(path)
 }
 
-fn describe(path: &Path, kind: BackupKind) -> BackupFile {
+/// The listing of the file at `path` whose header was read as `header`.
+fn describe(
+    path: &Path,
+    kind: BackupKind,
+    header: Result<backup::Header, BackupError>,
+) -> BackupFile {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    match backup::read_header(path) {
-        Ok(h) => BackupFile {
-            name,
-            kind,
-            size,
-            created_at: h
-                .created_at
+    let (created_at, app_version, backend, problem) = match header {
+        Ok(h) => (
+            h.created_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            app_version: h.app_version,
-            backend: h.backend,
-            problem: None,
-        },
-        Err(e) => BackupFile {
-            name,
-            kind,
-            size,
-            created_at: String::new(),
-            app_version: String::new(),
-            backend: String::new(),
-            problem: Some(e.to_string()),
-        },
+            h.app_version,
+            h.backend,
+            None,
+        ),
+        Err(e) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            Some(e.to_string()),
+        ),
+    };
+    BackupFile {
+        name,
+        kind,
+        size,
+        created_at,
+        app_version,
+        backend,
+        problem,
     }
 }
 
@@ -142,7 +149,7 @@ pub async fn list(app: &App) -> AppResult<BackupList> {
         files_in(&dir).map(|files| {
             files
                 .iter()
-                .map(|(p, k)| describe(p, *k))
+                .map(|(p, k)| describe(p, *k, backup::read_header(p)))
                 .collect::<Vec<_>>()
         })
     })
@@ -282,7 +289,7 @@ async fn write_backup(app: &App, kind: BackupKind, progress: OnProgress<'_>) -> 
         },
     };
     Ok(Created {
-        file: describe(&final_path, kind),
+        file: describe(&final_path, kind, Ok(summary.header)),
         rows: summary.rows,
         millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         copied_to,
@@ -476,7 +483,7 @@ where
         json!({ "name": name, "rows": summary.rows }),
     )
     .await;
-    Ok(describe(&path, BackupKind::Uploaded))
+    Ok(describe(&path, BackupKind::Uploaded, Ok(summary.header)))
 }
 
 /// Replaces the database with the backup `name` (super admins; `admin` is `None` for the
