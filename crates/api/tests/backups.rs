@@ -205,5 +205,27 @@ async fn plain_admins_cannot_touch_backups() {
     }
     let (st, b) = upload(&s, &admin, vec![1, 2, 3]).await;
     assert_eq!((st.as_u16(), code(&b)), (403, "super_admin_required"));
+    assert_eq!(names(&s, &sa).await, vec![name.clone()]);
+
+    // While another backup or restore runs (its lock is held), a second one is refused and
+    // nothing is written or replaced.
+    let held = s
+        .app
+        .kv()
+        .lock("backup:running", std::time::Duration::from_secs(60))
+        .await
+        .unwrap()
+        .unwrap();
+    let (st, b) = s.post(&sa, BACKUPS, json!({})).await;
+    assert_eq!((st.as_u16(), code(&b)), (409, "backup_busy"), "{b}");
+    let (st, b) = s
+        .post(
+            &sa,
+            &format!("{BACKUPS}/restore"),
+            json!({"name": name, "confirm": true}),
+        )
+        .await;
+    assert_eq!((st.as_u16(), code(&b)), (409, "backup_busy"), "{b}");
     assert_eq!(names(&s, &sa).await, vec![name]);
+    s.app.kv().unlock("backup:running", &held).await.unwrap();
 }
